@@ -18,8 +18,10 @@ HLSGEN_TOOL_SRCS := $(wildcard hlsgen/tools/*.c)
 HLSGEN_CMDS  := $(patsubst hlsgen/tools/cmd_%.c,%,$(wildcard hlsgen/tools/cmd_*.c))
 
 # The engine is built freestanding even in userspace so that anything that
-# would not link in the kernel (libc, floats) fails here first.
-QNNCORE_CFLAGS := $(CFLAGS_COMMON) -ffreestanding -fno-builtin -mgeneral-regs-only
+# would not link in the kernel (libc) fails here first. Userspace may use
+# SIMD (-O3, target clones); the kernel build (-mgeneral-regs-only, no FPU)
+# is checked separately by the engine's own check target.
+QNNCORE_CFLAGS := $(CFLAGS_COMMON) -O3 -ffreestanding
 
 $(OBJ)/hlsgen/engine/%.o $(OBJ)/hlsgen/format/%.o: QNN_EXTRA := $(QNNCORE_CFLAGS)
 
