@@ -1,0 +1,363 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mux.c - many threads, one connection: the table of requests waiting for
+ * a reply, sending frames, and the leader/follower reader that hands each
+ * reply to its request.
+ */
+#include <errno.h>
+#include <math.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "client_internal.h"
+
+/* A reader wakes this often to notice state changed by other threads. */
+#define READ_SLICE_MS 100
+
+uint32_t qnn_mux_new_id(qnn_client *c)
+{
+	uint32_t id = c->next_id++;
+
+	if (!c->next_id)
+		c->next_id = 2; /* 0 is the daemon's "whole connection", 1 the handshake */
+	return id;
+}
+
+void qnn_mux_add(qnn_client *c, struct wreq *w)
+{
+	unsigned b = w->id % QNN_BUCKETS;
+
+	w->next = c->table[b];
+	c->table[b] = w;
+	c->inflight++;
+}
+
+static struct wreq *take(qnn_client *c, uint32_t id)
+{
+	for (struct wreq **pp = &c->table[id % QNN_BUCKETS]; *pp; pp = &(*pp)->next) {
+		struct wreq *w = *pp;
+
+		if (w->id == id) {
+			*pp = w->next;
+			c->inflight--;
+			return w;
+		}
+	}
+	return NULL;
+}
+
+void qnn_mux_drop_op(qnn_client *c, struct op *op)
+{
+	for (unsigned b = 0; b < QNN_BUCKETS; b++) {
+		struct wreq **pp = &c->table[b];
+
+		while (*pp) {
+			struct wreq *w = *pp;
+
+			if (w->op != op) {
+				pp = &w->next;
+				continue;
+			}
+			*pp = w->next;
+			c->inflight--;
+			free(w);
+		}
+	}
+	pthread_cond_broadcast(&c->cv);
+}
+
+void qnn_op_part_done(qnn_client *c, struct op *op, int status)
+{
+	op->answered++;
+	if (status && !op->status)
+		op->status = status;
+	if (op->async && op->answered == op->sent) {
+		op->next_done = NULL;
+		if (c->done_tail)
+			c->done_tail->next_done = op;
+		else
+			c->done_head = op;
+		c->done_tail = op;
+		uint64_t one = 1;
+
+		if (write(c->efd, &one, sizeof(one)) < 0) {
+			/* eventfd saturation cannot happen with one increment per empty->non-empty */
+		}
+	}
+	pthread_cond_broadcast(&c->cv);
+}
+
+static int send_iov(int fd, struct iovec *iov, int cnt, int64_t deadline)
+{
+	struct msghdr mh = {.msg_iov = iov, .msg_iovlen = (size_t)cnt};
+
+	while (mh.msg_iovlen) {
+		ssize_t w = sendmsg(fd, &mh, MSG_NOSIGNAL);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN) {
+				struct pollfd pfd = {.fd = fd, .events = POLLOUT};
+
+				if (poll(&pfd, 1, qnn_remaining_ms(deadline)) == 0)
+					return QNN_E_TIMEOUT;
+				continue;
+			}
+			qnn_set_errno(errno);
+			return QNN_E_DISCONNECTED;
+		}
+		while (w > 0 && mh.msg_iovlen) {
+			size_t l = mh.msg_iov[0].iov_len;
+
+			if ((size_t)w >= l) {
+				w -= (ssize_t)l;
+				mh.msg_iov++;
+				mh.msg_iovlen--;
+			} else {
+				mh.msg_iov[0].iov_base = (uint8_t *)mh.msg_iov[0].iov_base + w;
+				mh.msg_iov[0].iov_len -= (size_t)w;
+				w = 0;
+			}
+		}
+	}
+	return 0;
+}
+
+int qnn_mux_send(qnn_client *c, uint64_t gen, const uint8_t *hdr, const void *p1, size_t l1,
+		 const float *floats, size_t nfloats, int64_t deadline)
+{
+	struct iovec iov[3];
+	uint8_t *tmp = NULL;
+	int fd, r, cnt = 0;
+
+	pthread_mutex_lock(&c->mu);
+	if (gen != c->gen || c->broken || c->fd < 0) {
+		pthread_mutex_unlock(&c->mu);
+		return QNN_E_DISCONNECTED;
+	}
+	fd = c->fd;
+	c->fd_users++;
+	pthread_mutex_unlock(&c->mu);
+
+	iov[cnt++] = (struct iovec){(void *)hdr, QNN_PROTO_HDR_SIZE};
+	if (l1)
+		iov[cnt++] = (struct iovec){(void *)p1, l1};
+	if (nfloats) {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		iov[cnt++] = (struct iovec){(void *)floats, nfloats * 4};
+#else
+		tmp = malloc(nfloats * 4);
+		if (!tmp) {
+			r = QNN_E_NOMEM;
+			goto out;
+		}
+		qnn_proto_put_floats(tmp, floats, nfloats);
+		iov[cnt++] = (struct iovec){tmp, nfloats * 4};
+#endif
+	}
+	pthread_mutex_lock(&c->send_mu);
+	r = send_iov(fd, iov, cnt, deadline);
+	pthread_mutex_unlock(&c->send_mu);
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+out:
+#endif
+	free(tmp);
+	pthread_mutex_lock(&c->mu);
+	c->fd_users--;
+	/* A half-sent frame desynchronises the stream: the connection is done. */
+	if (r)
+		qnn_conn_set_broken(c, gen);
+	pthread_cond_broadcast(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+	return r;
+}
+
+/* Under mu: copy a CLASSIFY_REPLY into the op's arrays. */
+static int take_reply(struct wreq *w, const uint8_t *p, uint32_t len)
+{
+	struct op *op = w->op;
+	struct qnn_wire_reply r;
+	size_t no = op->n_out;
+
+	if (op->kind != OP_CLASSIFY || qnn_proto_get_reply_hdr(p, len, &r) ||
+	    r.n_samples != w->n || r.n_out != no)
+		return QNN_E_PROTO;
+	if ((op->want & QNN_CF_WANT_PROBS) && !(r.flags & QNN_RF_PROBS))
+		return QNN_E_PROTO;
+	p += QNN_WIRE_REPLY_SIZE;
+	for (size_t i = 0; i < w->n; i++) {
+		uint32_t k = qnn_get_u32(p + 4 * i);
+
+		if (k >= no)
+			return QNN_E_PROTO;
+		if (op->classes)
+			op->classes[w->first + i] = (int32_t)k;
+	}
+	p += 4 * (size_t)w->n;
+	if (r.flags & QNN_RF_PROBS) {
+		if (op->probs)
+			qnn_proto_get_floats(op->probs + w->first * no, p, w->n * no);
+		p += 4 * w->n * no;
+	}
+	if ((r.flags & QNN_RF_LOGITS) && op->logits) {
+		float *dst = op->logits + w->first * no;
+
+		for (size_t i = 0; i < w->n * no; i++)
+			dst[i] = (float)ldexp((double)(int32_t)qnn_get_u32(p + 4 * i),
+					      -op->frac_bits);
+		op->flags |= QNN_OUT_HAS_LOGITS;
+	} else {
+		op->flags &= ~QNN_OUT_HAS_LOGITS;
+	}
+	return 0;
+}
+
+/* Under mu: one complete frame. Returns < 0 when the connection is unusable. */
+static int dispatch(qnn_client *c, const struct qnn_frame_hdr *h, const uint8_t *p)
+{
+	int st = 0, r = 0;
+
+	if (h->type == QNN_MSG_ERROR && h->id == 0) {
+		/* The daemon is closing the connection on us (it says why). */
+		if (qnn_proto_get_error(p, h->len, &st, NULL, 0))
+			st = QNN_E_PROTO;
+		return st;
+	}
+	struct wreq *w = take(c, h->id);
+
+	if (!w)
+		return 0; /* a reply to a request whose caller gave up */
+	switch (h->type) {
+	case QNN_MSG_CLASSIFY_REPLY:
+		r = take_reply(w, p, h->len);
+		st = r;
+		break;
+	case QNN_MSG_STATS_REPLY:
+		if (w->op->kind != OP_STATS || qnn_proto_get_stats(p, h->len, w->op->stats))
+			r = QNN_E_PROTO;
+		st = r;
+		break;
+	case QNN_MSG_ERROR:
+		if (qnn_proto_get_error(p, h->len, &st, NULL, 0))
+			r = st = QNN_E_PROTO;
+		break;
+	default:
+		r = st = QNN_E_PROTO;
+	}
+	qnn_op_part_done(c, w->op, st);
+	free(w);
+	return r;
+}
+
+/* As the reader, without mu. 1: frames handled, 0: nothing yet, < 0: connection dead. */
+static int read_some(qnn_client *c, int fd, int64_t deadline)
+{
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+	int left = qnn_remaining_ms(deadline);
+	int r;
+
+	if (left < 0 || left > READ_SLICE_MS)
+		left = READ_SLICE_MS;
+	r = poll(&pfd, 1, left);
+	if (r <= 0)
+		return 0;
+	ssize_t got = recv(fd, c->rbuf + c->rlen, c->rcap - c->rlen, 0);
+
+	if (got == 0)
+		return QNN_E_DISCONNECTED;
+	if (got < 0) {
+		if (errno == EAGAIN || errno == EINTR)
+			return 0;
+		qnn_set_errno(errno);
+		return QNN_E_DISCONNECTED;
+	}
+	c->rlen += (size_t)got;
+
+	size_t off = 0;
+	int ret = 1;
+
+	pthread_mutex_lock(&c->mu);
+	for (;;) {
+		struct qnn_frame_hdr h;
+
+		r = qnn_proto_parse_hdr(c->rbuf + off, c->rlen - off,
+					(uint32_t)(c->rcap - QNN_PROTO_HDR_SIZE), &h);
+		if (r == QNN_PROTO_NEED_MORE)
+			break;
+		if (r < 0) {
+			ret = QNN_E_PROTO;
+			break;
+		}
+		if (c->rlen - off < QNN_PROTO_HDR_SIZE + h.len)
+			break;
+		r = dispatch(c, &h, c->rbuf + off + QNN_PROTO_HDR_SIZE);
+		off += QNN_PROTO_HDR_SIZE + h.len;
+		if (r < 0) {
+			ret = r;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&c->mu);
+	if (off) {
+		memmove(c->rbuf, c->rbuf + off, c->rlen - off);
+		c->rlen -= off;
+	}
+	return ret;
+}
+
+int qnn_mux_wait(qnn_client *c, bool (*pred)(qnn_client *, void *), void *arg, int64_t deadline)
+{
+	struct timespec ts;
+	int ret = 0;
+
+	pthread_mutex_lock(&c->mu);
+	for (;;) {
+		if (pred(c, arg))
+			break;
+		bool usable = c->fd >= 0 && !c->broken && !c->connecting;
+
+		if (usable && !c->reader_active) {
+			int fd = c->fd;
+			uint64_t gen = c->gen;
+
+			c->reader_active = true;
+			pthread_mutex_unlock(&c->mu);
+			int r = read_some(c, fd, deadline);
+
+			pthread_mutex_lock(&c->mu);
+			c->reader_active = false;
+			if (r < 0)
+				qnn_conn_set_broken(c, gen);
+			pthread_cond_broadcast(&c->cv);
+			if (r == 0 && deadline >= 0 && qnn_now_ms() >= deadline && !pred(c, arg)) {
+				ret = QNN_E_TIMEOUT;
+				break;
+			}
+			continue;
+		}
+		if (!usable && !c->connecting && !c->reader_active) {
+			ret = QNN_E_DISCONNECTED;
+			break;
+		}
+		int64_t now = qnn_now_ms();
+
+		if (deadline >= 0 && now >= deadline) {
+			ret = QNN_E_TIMEOUT;
+			break;
+		}
+		int64_t until = now + READ_SLICE_MS;
+
+		if (deadline >= 0 && deadline < until)
+			until = deadline;
+		ts.tv_sec = until / 1000;
+		ts.tv_nsec = (long)(until % 1000) * 1000000;
+		pthread_cond_timedwait(&c->cv, &c->mu, &ts);
+	}
+	pthread_mutex_unlock(&c->mu);
+	return ret;
+}
