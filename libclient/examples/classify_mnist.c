@@ -62,7 +62,7 @@ static uint32_t be32(const uint8_t *p)
 /* idx3 images -> floats in [0, 1]; idx1 labels. Returns the count or 0. */
 static size_t load_mnist(const char *dir, float **images, uint8_t **labels, uint32_t *pixels)
 {
-	char p1[4096], p2[4096];
+	char p1[4200], p2[4200];
 	size_t l1 = 0, l2 = 0, n;
 
 	snprintf(p1, sizeof(p1), "%s/test-images-idx3-ubyte", dir);
