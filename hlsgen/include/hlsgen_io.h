@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * hlsgen_io.h - host-side array files: NumPy .npy (read and write), idx
+ * (MNIST's format, read) and raw little-endian float32 (.f32).
+ *
+ * Every reader fills a struct hlsgen_array that owns its data in host byte
+ * order, whatever the file's byte order was. Errors are returned as a
+ * negative errno-style code with a message in err that names the file and
+ * the problem; nothing is allocated on failure.
+ */
+#ifndef HLSGEN_IO_H
+#define HLSGEN_IO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define HLSGEN_ARRAY_MAX_DIM 8
+
+enum hlsgen_dtype {
+	HLSGEN_DT_BOOL,
+	HLSGEN_DT_U8,
+	HLSGEN_DT_I8,
+	HLSGEN_DT_U16,
+	HLSGEN_DT_I16,
+	HLSGEN_DT_U32,
+	HLSGEN_DT_I32,
+	HLSGEN_DT_U64,
+	HLSGEN_DT_I64,
+	HLSGEN_DT_F32,
+	HLSGEN_DT_F64,
+	HLSGEN_DT_COUNT
+};
+
+struct hlsgen_array {
+	enum hlsgen_dtype dtype;
+	uint32_t ndim;
+	uint64_t shape[HLSGEN_ARRAY_MAX_DIM];
+	uint64_t count; /* product of shape (1 for a 0-d array) */
+	void *data;	/* count elements of dtype, host byte order, malloc'd */
+};
+
+/* Element size in bytes and a printable name ("float32", ...). */
+size_t hlsgen_dtype_size(enum hlsgen_dtype t);
+const char *hlsgen_dtype_name(enum hlsgen_dtype t);
+
+/* Element i converted to double (exact for every dtype but 64-bit ints). */
+double hlsgen_array_get(const struct hlsgen_array *a, uint64_t i);
+
+/* "(N, 28, 28, 1)" into buf. */
+const char *hlsgen_shape_str(const uint64_t *shape, uint32_t ndim, char *buf, size_t len);
+
+void hlsgen_array_free(struct hlsgen_array *a);
+
+/*
+ * Read a whole file into a malloc'd buffer (*buf, *len). Refuses files
+ * larger than max_len. 0 or a negative errno code.
+ */
+int hlsgen_read_file(const char *path, size_t max_len, void **buf, size_t *len, char *err,
+		     size_t errlen);
+
+/*
+ * .npy: format versions 1.0, 2.0 and 3.0; C order only; dtypes bool, (u)int
+ * 8..64, float32, float64 in either byte order. Rejects Fortran order,
+ * structured/object/complex dtypes, truncated data and trailing bytes.
+ * hlsgen_npy_parse works on a buffer (what the fuzzer and tests use); name
+ * is only used in messages.
+ */
+int hlsgen_npy_parse(const void *buf, size_t len, const char *name, struct hlsgen_array *a,
+		     char *err, size_t errlen);
+int hlsgen_npy_load(const char *path, struct hlsgen_array *a, char *err, size_t errlen);
+
+/* Write a C-order .npy (version 1.0) of dtype float32 or int32. */
+int hlsgen_npy_save(const char *path, enum hlsgen_dtype dtype, const void *data, uint32_t ndim,
+		    const uint64_t *shape, char *err, size_t errlen);
+
+/*
+ * idx (http://yann.lecun.com/exdb/mnist/ layout): magic 0 0 TYPE NDIM,
+ * NDIM big-endian u32 dims, big-endian data. TYPE 0x08 u8, 0x09 i8,
+ * 0x0B i16, 0x0C i32, 0x0D f32, 0x0E f64.
+ */
+int hlsgen_idx_parse(const void *buf, size_t len, const char *name, struct hlsgen_array *a,
+		     char *err, size_t errlen);
+int hlsgen_idx_load(const char *path, struct hlsgen_array *a, char *err, size_t errlen);
+
+/*
+ * Raw little-endian float32 (.f32): n_per_sample values per sample, no
+ * header; the file size must be a whole number of samples. Returns a 2-d
+ * float32 array (N, n_per_sample).
+ */
+int hlsgen_f32_load(const char *path, uint32_t n_per_sample, struct hlsgen_array *a, char *err,
+		    size_t errlen);
+int hlsgen_f32_save(const char *path, const float *data, uint64_t count, char *err, size_t errlen);
+
+/*
+ * Model inputs: accept a (N, h, w, c), (N, h, w) when c == 1, or (N, h*w*c)
+ * array of any numeric dtype; *n gets N and *x a malloc'd float32 copy
+ * (h, w, c order per sample, as np.float32() would convert it). A shape
+ * that does not fit gets a message naming both shapes.
+ */
+int hlsgen_input_to_f32(const struct hlsgen_array *a, const char *name, uint32_t h, uint32_t w,
+			uint32_t c, uint64_t *n, float **x, char *err, size_t errlen);
+
+/*
+ * Load model inputs by file name: *.npy as above, anything else as raw
+ * .f32 (N inferred from the file size).
+ */
+int hlsgen_input_load(const char *path, uint32_t h, uint32_t w, uint32_t c, uint64_t *n, float **x,
+		      char *err, size_t errlen);
+
+#endif /* HLSGEN_IO_H */
