@@ -1,0 +1,52 @@
+# Fuzz smoke: every tests/fuzz/fuzz_<name>.c is a libFuzzer target, built
+# with clang -fsanitize=fuzzer,address,undefined and run for FUZZ_TIME
+# seconds by `make check-fuzz` (part of `make check`).
+#
+# Per target, optionally (define them in this file, above the template):
+#   FUZZ_<name>_SRCS   sources besides tests/fuzz/fuzz_<name>.c
+#   FUZZ_<name>_LIBS   extra link flags
+#   FUZZ_<name>_SEEDS  a target that fills $(BUILD)/fuzz/seeds/<name>/
+# The corpus grows in $(BUILD)/fuzz/corpus/<name>/; crashes are saved as
+# $(BUILD)/fuzz/artifacts/<name>-crash-* and fail the check.
+
+FUZZ_CC     ?= clang
+FUZZ_TIME   ?= 30
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	-Ihlsgen/include -Ikernel/uapi -Ilibclient/include
+FUZZ_NAMES  := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_DIR    := $(BUILD)/fuzz
+
+# --- model_parse: the .qnn parser; seeds are real imported models ---
+FUZZ_model_parse_SRCS  := hlsgen/format/model_parse.c hlsgen/format/crc32.c
+FUZZ_model_parse_SEEDS := $(FUZZ_DIR)/seeds/model_parse/.done
+
+$(FUZZ_DIR)/seeds/model_parse/.done: $(BIN)/hlsgen
+	@mkdir -p $(dir $@)
+	@set -e; m=$(SHARED)/models; d=$(dir $@); \
+	$(BIN)/hlsgen import $$m/qkeras_mnist_cnn.json $$m/qkeras_mnist_cnn_weights.h5 \
+		--config $$m/qkeras_mnist_cnn_config.yml -o $$d/cnn_cfg.qnn; \
+	$(BIN)/hlsgen import $$m/qkeras_mnist_cnn.json $$m/qkeras_mnist_cnn_weights.h5 \
+		--hls4ml-version 1.3 -o $$d/cnn_auto.qnn; \
+	$(BIN)/hlsgen import $$m/qkeras_mnist_dense.json $$m/qkeras_mnist_dense_weights.h5 \
+		--config $$m/qkeras_mnist_dense_config.yml -o $$d/dense_cfg.qnn
+	@touch $@
+
+# --- generic rules ---
+define FUZZ_TARGET_template
+$(FUZZ_DIR)/fuzz_$(1): tests/fuzz/fuzz_$(1).c $(FUZZ_$(1)_SRCS)
+	@mkdir -p $$(dir $$@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $$@ $$^ $(FUZZ_$(1)_LIBS)
+
+check-fuzz-$(1): $(FUZZ_DIR)/fuzz_$(1) $(FUZZ_$(1)_SEEDS)
+	@mkdir -p $(FUZZ_DIR)/corpus/$(1) $(FUZZ_DIR)/seeds/$(1) $(FUZZ_DIR)/artifacts
+	$(FUZZ_DIR)/fuzz_$(1) -max_total_time=$(FUZZ_TIME) -timeout=10 -rss_limit_mb=2048 \
+		-print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/artifacts/$(1)- \
+		$(FUZZ_DIR)/corpus/$(1) $(FUZZ_DIR)/seeds/$(1)
+.PHONY: check-fuzz-$(1)
+endef
+$(foreach n,$(FUZZ_NAMES),$(eval $(call FUZZ_TARGET_template,$(n))))
+
+check-fuzz: $(addprefix check-fuzz-,$(FUZZ_NAMES))
+CHECK_TARGETS += check-fuzz
+.PHONY: check-fuzz
