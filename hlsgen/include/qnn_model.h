@@ -173,7 +173,16 @@ struct qnn_layer_rec {
 	struct qnn_qkeras_quantizer weight_q;   /* as trained (float paths) */
 	struct qnn_qkeras_quantizer bias_q;
 	struct qnn_qkeras_quantizer result_q;   /* activation quantizer */
-	uint8_t reserved[32];           /* pads the record to 256; must be 0 */
+	/*
+	 * Softmax, rule QNN_SMX_RULE_HLS4ML_12 only (hls4ml 1.2+ config types;
+	 * width 0 = hls4ml's default, zero for every other layer):
+	 * inp_norm_t: type of x_max - x in 'stable' (default ap_ufixed<W,I> of
+	 * the input type); inv_inp_t: type of the exp sum that indexes the
+	 * inverse table (default exp_table_t). Minor-version addition.
+	 */
+	struct qnn_fixed_type inp_norm_t;
+	struct qnn_fixed_type inv_inp_t;
+	uint8_t reserved[16];           /* pads the record to 256; must be 0 */
 };
 
 /* layer flags */
