@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * roc_plot.c - the lab's ROC figure drawn with cairo (PNG or SVG): one
+ * colour per class (matplotlib's tab10, so it looks like the notebook),
+ * one line style per method.
+ */
+#include <cairo-svg.h>
+#include <cairo.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "hlsgen_roc.h"
+
+#define W      820
+#define H      600
+#define LEFT   70.0
+#define RIGHT  190.0 /* legend column */
+#define TOP    40.0
+#define BOTTOM 60.0
+
+static const double tab10[10][3] = {
+    {0.122, 0.467, 0.706}, {1.000, 0.498, 0.055}, {0.173, 0.627, 0.173}, {0.839, 0.153, 0.157},
+    {0.580, 0.404, 0.741}, {0.549, 0.337, 0.294}, {0.890, 0.467, 0.761}, {0.498, 0.498, 0.498},
+    {0.737, 0.741, 0.133}, {0.090, 0.745, 0.812},
+};
+
+static void line_style(cairo_t *cr, uint32_t series)
+{
+	static const double dashed[] = {7.0, 4.0}, dotted[] = {1.0, 3.0};
+
+	cairo_set_line_cap(cr, series == 2 ? CAIRO_LINE_CAP_ROUND : CAIRO_LINE_CAP_BUTT);
+	if (series == 1)
+		cairo_set_dash(cr, dashed, 2, 0);
+	else if (series == 2)
+		cairo_set_dash(cr, dotted, 2, 0);
+	else
+		cairo_set_dash(cr, NULL, 0, 0);
+}
+
+static double px(double fpr)
+{
+	return LEFT + fpr * (W - LEFT - RIGHT);
+}
+
+static double py(double tpr)
+{
+	return H - BOTTOM - tpr * (H - TOP - BOTTOM);
+}
+
+static void text(cairo_t *cr, double x, double y, const char *s, double align)
+{
+	cairo_text_extents_t e;
+
+	cairo_text_extents(cr, s, &e);
+	cairo_move_to(cr, x - e.width * align, y);
+	cairo_show_text(cr, s);
+}
+
+static void axes(cairo_t *cr, const char *title)
+{
+	char lab[16];
+
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+	cairo_set_font_size(cr, 12);
+	cairo_set_line_width(cr, 1);
+	for (int i = 0; i <= 5; i++) {
+		double v = i / 5.0;
+
+		cairo_set_source_rgb(cr, 0.9, 0.9, 0.9);
+		cairo_move_to(cr, px(v), py(0));
+		cairo_line_to(cr, px(v), py(1));
+		cairo_move_to(cr, px(0), py(v));
+		cairo_line_to(cr, px(1), py(v));
+		cairo_stroke(cr);
+		cairo_set_source_rgb(cr, 0, 0, 0);
+		snprintf(lab, sizeof(lab), "%.1f", v);
+		text(cr, px(v), py(0) + 16, lab, 0.5);
+		text(cr, px(0) - 6, py(v) + 4, lab, 1.0);
+	}
+	cairo_rectangle(cr, px(0), py(1), px(1) - px(0), py(0) - py(1));
+	cairo_stroke(cr);
+	text(cr, (px(0) + px(1)) / 2, H - 20, "False positive rate", 0.5);
+	cairo_save(cr);
+	cairo_translate(cr, 22, (py(0) + py(1)) / 2);
+	cairo_rotate(cr, -1.5707963267948966);
+	text(cr, 0, 0, "True positive rate", 0.5);
+	cairo_restore(cr);
+	cairo_set_font_size(cr, 14);
+	text(cr, (px(0) + px(1)) / 2, TOP - 14, title, 0.5);
+	cairo_set_font_size(cr, 12);
+}
+
+static void curve(cairo_t *cr, const struct hlsgen_roc_curve *c)
+{
+	cairo_move_to(cr, px(c->fpr[0]), py(c->tpr[0]));
+	for (uint32_t i = 1; i < c->n; i++)
+		cairo_line_to(cr, px(c->fpr[i]), py(c->tpr[i]));
+	cairo_stroke(cr);
+}
+
+static void legend(cairo_t *cr, const struct hlsgen_roc_series *s, uint32_t n_series,
+		   uint32_t n_classes)
+{
+	double x = W - RIGHT + 20, y = TOP + 10;
+	char lab[64];
+
+	for (uint32_t k = 0; k < n_classes; k++, y += 18) {
+		cairo_set_source_rgb(cr, tab10[k % 10][0], tab10[k % 10][1], tab10[k % 10][2]);
+		cairo_rectangle(cr, x, y - 9, 14, 10);
+		cairo_fill(cr);
+		cairo_set_source_rgb(cr, 0, 0, 0);
+		snprintf(lab, sizeof(lab), "class %u", k);
+		text(cr, x + 20, y, lab, 0);
+	}
+	y += 12;
+	for (uint32_t m = 0; m < n_series; m++, y += 18) {
+		cairo_set_source_rgb(cr, 0, 0, 0);
+		cairo_set_line_width(cr, 1.8);
+		line_style(cr, m);
+		cairo_move_to(cr, x, y - 4);
+		cairo_line_to(cr, x + 30, y - 4);
+		cairo_stroke(cr);
+		cairo_set_dash(cr, NULL, 0, 0);
+		text(cr, x + 36, y, s[m].name, 0);
+	}
+}
+
+static void draw(cairo_t *cr, const char *title, const struct hlsgen_roc_series *s,
+		 uint32_t n_series, uint32_t n_classes)
+{
+	static const double chance[] = {3.0, 3.0};
+
+	axes(cr, title);
+	cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
+	cairo_set_dash(cr, chance, 2, 0);
+	cairo_move_to(cr, px(0), py(0));
+	cairo_line_to(cr, px(1), py(1));
+	cairo_stroke(cr);
+	cairo_set_line_width(cr, 1.4);
+	cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+	for (uint32_t m = 0; m < n_series; m++) {
+		line_style(cr, m);
+		for (uint32_t k = 0; k < n_classes; k++) {
+			if (!s[m].curves[k].n)
+				continue;
+			cairo_set_source_rgb(cr, tab10[k % 10][0], tab10[k % 10][1],
+					     tab10[k % 10][2]);
+			curve(cr, &s[m].curves[k]);
+		}
+	}
+	legend(cr, s, n_series, n_classes);
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t ls = strlen(s), lx = strlen(suffix);
+
+	return ls >= lx && !strcasecmp(s + ls - lx, suffix);
+}
+
+int hlsgen_roc_plot(const char *path, const char *title, const struct hlsgen_roc_series *series,
+		    uint32_t n_series, uint32_t n_classes, char *err, size_t errlen)
+{
+	int svg = ends_with(path, ".svg");
+	cairo_surface_t *surf;
+	cairo_status_t st;
+	cairo_t *cr;
+
+	if (!svg && !ends_with(path, ".png")) {
+		snprintf(err, errlen, "%s: plot file must end in .png or .svg", path);
+		return -EINVAL;
+	}
+	surf = svg ? cairo_svg_surface_create(path, W, H)
+		   : cairo_image_surface_create(CAIRO_FORMAT_ARGB32, W, H);
+	cr = cairo_create(surf);
+	draw(cr, title, series, n_series, n_classes);
+	st = cairo_status(cr);
+	cairo_destroy(cr);
+	if (st == CAIRO_STATUS_SUCCESS && !svg)
+		st = cairo_surface_write_to_png(surf, path);
+	cairo_surface_finish(surf);
+	if (st == CAIRO_STATUS_SUCCESS)
+		st = cairo_surface_status(surf);
+	cairo_surface_destroy(surf);
+	if (st != CAIRO_STATUS_SUCCESS) {
+		snprintf(err, errlen, "%s: cannot draw the plot: %s", path,
+			 cairo_status_to_string(st));
+		return -EIO;
+	}
+	return 0;
+}

@@ -1,0 +1,16 @@
+# hlsgen/tools: extra build inputs of the CLI and `make demo`.
+#
+# The ROC plot (hlsgen/report/roc_plot.c, `hlsgen eval --roc`) draws with
+# cairo (scripts/deps/data.txt: libcairo2-dev). The flags are fixed rather
+# than asked of pkg-config because this file is parsed before `make demo`
+# has run the set-up that installs cairo.
+HLSGEN_CFLAGS   += -I/usr/include/cairo
+HLSGEN_LIBS_EXT += -lcairo
+
+# Until the daemon exists: set up, import the lab's CNN, evaluate it on the
+# real MNIST test digits (scripts/demo.sh). `all` runs in a sub-make so that
+# it sees what the set-up installed.
+demo: $(SETUP_STAMP)
+	@$(MAKE) --no-print-directory all
+	@QNN_SHARED=$(SHARED) QNN_BIN=$(abspath $(BIN)) QNN_DATA=$(abspath $(DATA)) \
+		QNN_BUILD=$(abspath $(BUILD)) bash scripts/demo.sh
