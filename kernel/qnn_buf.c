@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * qnn_buf.c - DMA buffers a process mmaps.
+ * DMA buffers a process mmaps.
  *
  * The accelerator's AXI DMA runs in simple (register) mode, so every
  * transfer needs physically contiguous memory: buffers come from

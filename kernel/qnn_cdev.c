@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * qnn_cdev.c - /dev/qnnN file operations: per-file contexts, ioctl
+ * The /dev/qnnN file operations: per-file contexts, ioctl
  * dispatch and the validation of every argument before anything is
  * queued. The ABI is described in uapi/qnn.h.
  */
@@ -187,7 +187,7 @@ static int qnn_job_check(struct qnn_device *qdev, struct qnn_kjob *job,
 
 /* Validate the user's description and build a job holding its buffers. */
 static struct qnn_kjob *qnn_job_from_user(struct qnn_file *f,
-					 const struct qnn_job *a)
+					  const struct qnn_job *a)
 {
 	struct qnn_device *qdev = f->qdev;
 	struct qnn_kjob *job;

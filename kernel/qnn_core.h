@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * qnn_core.h - internal objects of the qnn driver and how they relate.
+ * Internal objects of the qnn driver and how they relate.
  *
  * Lifetimes:
  *  - struct qnn_device embeds the class device; its refcount is the
@@ -14,6 +14,7 @@
 #ifndef QNN_CORE_H
 #define QNN_CORE_H
 
+#include <linux/bits.h>
 #include <linux/cdev.h>
 #include <linux/device.h>
 #include <linux/idr.h>
@@ -37,7 +38,7 @@ struct task_struct;
 /* Jobs queued on one device, all files together. */
 #define QNN_MAX_QUEUE 256
 /* Upper bounds accepted from the device tree. */
-#define QNN_MAX_ELEMS (1U << 20)
+#define QNN_MAX_ELEMS BIT(20)
 #define QNN_MAX_BATCH_LIMIT 65536
 /* Defaults of the timeout tunables. */
 #define QNN_TIMEOUT_BASE_MS 1000
@@ -68,7 +69,7 @@ struct qnn_stats {
 
 /* What the DMA callbacks of the running job reported. */
 struct qnn_hw {
-	spinlock_t lock;
+	spinlock_t lock;	/* callbacks vs. the worker */
 	bool active;		/* a job is on the channels: record callbacks */
 	unsigned int done;	/* QNN_HW_* */
 	int tx_status;		/* 0 or negative errno */

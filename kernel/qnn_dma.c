@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * qnn_dma.c - one batch = one S2MM + one MM2S transfer on the AXI DMA
+ * One batch = one S2MM + one MM2S transfer on the AXI DMA
  * (semantics.md section 5). The core echoes TLAST of the last input beat,
  * and in simple mode the DMA raises TLAST at the end of each MM2S
  * transfer, so a batch sent as one transfer comes back as one packet.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * qnn_drv.c - platform driver for an hls4ml accelerator behind an AXI DMA:
+ * Platform driver for an hls4ml accelerator behind an AXI DMA:
  * the device-tree binding (dts/), probe/remove and module init.
  *
  * The core has no registers (ap_ctrl_none): everything the driver knows
@@ -19,11 +19,11 @@
 
 #include "qnn_core.h"
 
-
 struct class *qnn_class;
 static dev_t qnn_devt;
 static DEFINE_IDA(qnn_ida);
 
+/* The bound devices, for netlink dumps; gen counts list changes. */
 DEFINE_MUTEX(qnn_devices_lock);
 LIST_HEAD(qnn_devices);
 unsigned int qnn_devices_gen;

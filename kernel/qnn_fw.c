@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * qnn_fw.c - the optional model file named by firmware-name: parsed with
+ * The optional model file named by firmware-name: parsed with
  * the same validator the host tools use, checked against the stream the
  * device tree describes, and kept only as the summary sysfs shows. The
  * driver never needs the weights: the core already has them.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * qnn_job.c - the job queue: one FIFO per device shared by all files
+ * The job queue: one FIFO per device shared by all files
  * (first come, first served across processes), a worker thread that runs
  * one batch at a time on the hardware, completion into the submitting
  * file's done list (async) or straight to its waiter (sync), and the

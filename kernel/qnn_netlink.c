@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * qnn_netlink.c - the generic netlink family "qnn": a dump of all devices
+ * The generic netlink family "qnn": a dump of all devices
  * with their counters, a write command for administrators, and a multicast
  * group announcing devices coming and going, failed jobs and resets, so a
  * monitor does not have to poll sysfs.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * qnn_stats.c - per-device counters shown by sysfs and netlink. Updated
+ * Per-device counters shown by sysfs and netlink. Updated
  * once per job by the worker, read as one consistent snapshot.
  */
 #include <linux/math64.h>

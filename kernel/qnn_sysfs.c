@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * qnn_sysfs.c - /sys/class/qnn/qnnN/: counters (read-only, one value per
+ * Device attributes in /sys/class/qnn/qnnN/: counters (read-only, one value per
  * file), the stream and model description, and the tunables.
  *
  * Writing "1" to reset_counters zeroes the counters; writing "1" to reset

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * qnn_timeout.c - how long a job may take, and what a failed job does to
+ * How long a job may take, and what a failed job does to
  * the device.
  *
  * A DMA stream fails in ways that never complete on their own (missing

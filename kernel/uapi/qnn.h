@@ -75,9 +75,9 @@ struct qnn_fixed_desc {
 };
 
 /* struct qnn_info.flags (output) */
-#define QNN_INFO_NEEDS_RESET	(1U << 0) /* a partial image may be in the core */
-#define QNN_INFO_HAS_RESET_GPIO	(1U << 1) /* the driver can reset the core */
-#define QNN_INFO_HAS_MODEL	(1U << 2) /* model_name etc. come from a .qnn */
+#define QNN_INFO_NEEDS_RESET	0x1 /* a partial image may be in the core */
+#define QNN_INFO_HAS_RESET_GPIO	0x2 /* the driver can reset the core */
+#define QNN_INFO_HAS_MODEL	0x4 /* model_name etc. come from a .qnn */
 
 /* QNN_IOC_INFO: describe the device. */
 struct qnn_info {
@@ -105,8 +105,8 @@ struct qnn_info {
 
 /* QNN_IOC_BUF_ALLOC: a DMA buffer owned by this open file. */
 struct qnn_buf_alloc {
-	__u64 size;		/* in: bytes, 1..QNN_BUF_MAX_SIZE (rounded up
-				 * to a page); out: the rounded size */
+	/* in: bytes, 1..QNN_BUF_MAX_SIZE; out: rounded up to pages */
+	__u64 size;
 	__u32 flags;		/* in: none defined, must be 0 */
 	__u32 handle;		/* out: names the buffer in jobs */
 	__u64 mmap_offset;	/* out: pass to mmap() (MAP_SHARED) */
@@ -130,9 +130,11 @@ struct qnn_job {
 	__u32 out_handle;	/* buffer written by the device */
 	__u64 in_offset;	/* multiple of io_align */
 	__u64 out_offset;	/* multiple of io_align */
-	__u32 timeout_ms;	/* 0: the device default (base + per sample),
-				 * else 1..QNN_MAX_TIMEOUT_MS, counted from
-				 * the start of the DMA */
+	/*
+	 * 0: the device default (base + per sample), else
+	 * 1..QNN_MAX_TIMEOUT_MS, counted from the start of the DMA
+	 */
+	__u32 timeout_ms;
 	__u32 reserved0;	/* must be 0 */
 	__u64 user_data;	/* returned unchanged by QNN_IOC_REAP */
 	__u64 id;		/* out: job id, unique per device */
@@ -141,7 +143,7 @@ struct qnn_job {
 };
 
 /* struct qnn_reap.flags */
-#define QNN_REAP_NONBLOCK (1U << 0) /* EAGAIN instead of waiting */
+#define QNN_REAP_NONBLOCK 0x1 /* EAGAIN instead of waiting */
 
 /* QNN_IOC_REAP: take the oldest completed job of this file. */
 struct qnn_reap {
@@ -182,6 +184,7 @@ enum qnn_genl_cmd {
 	QNN_CMD_EVENT,
 	__QNN_CMD_MAX,
 };
+
 #define QNN_CMD_MAX (__QNN_CMD_MAX - 1)
 
 enum qnn_genl_event {
@@ -193,8 +196,8 @@ enum qnn_genl_event {
 };
 
 /* QNN_A_SET_FLAGS bits */
-#define QNN_SET_RESET_COUNTERS	(1U << 0)
-#define QNN_SET_RESET_CORE	(1U << 1)
+#define QNN_SET_RESET_COUNTERS	0x1
+#define QNN_SET_RESET_CORE	0x2
 
 enum qnn_genl_attr {
 	QNN_A_UNSPEC,
@@ -225,6 +228,7 @@ enum qnn_genl_attr {
 	QNN_A_PAD,
 	__QNN_A_MAX,
 };
+
 #define QNN_A_MAX (__QNN_A_MAX - 1)
 
 #endif /* _UAPI_QNN_H */
