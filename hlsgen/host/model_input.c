@@ -4,6 +4,7 @@
  * checking its shape against the model's (h, w, c) input.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,4 +79,12 @@ int hlsgen_input_load(const char *path, uint32_t h, uint32_t w, uint32_t c, uint
 	ret = hlsgen_input_to_f32(&a, path, h, w, c, n, x, err, errlen);
 	hlsgen_array_free(&a);
 	return ret;
+}
+
+uint64_t hlsgen_find_nonfinite(const float *x, uint64_t count)
+{
+	for (uint64_t i = 0; i < count; i++)
+		if (!isfinite(x[i]))
+			return i;
+	return count;
 }

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "qnn_model.h"
+
 #define HLSGEN_ARRAY_MAX_DIM 8
 
 enum hlsgen_dtype {
@@ -106,5 +108,14 @@ int hlsgen_input_to_f32(const struct hlsgen_array *a, const char *name, uint32_t
  */
 int hlsgen_input_load(const char *path, uint32_t h, uint32_t w, uint32_t c, uint64_t *n, float **x,
 		      char *err, size_t errlen);
+
+/* Index of the first NaN or +-inf in x[0..count), or count when none. */
+uint64_t hlsgen_find_nonfinite(const float *x, uint64_t count);
+
+/*
+ * Read and validate a .qnn model file: *buf (malloc'd, 8-byte aligned;
+ * free() it after the model) holds the file and *m points into it.
+ */
+int hlsgen_model_load(const char *path, void **buf, struct qnn_model *m, char *err, size_t errlen);
 
 #endif /* HLSGEN_IO_H */
