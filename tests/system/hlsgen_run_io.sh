@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# check-hlsgen-run: `hlsgen run` on inputs saved the way the lab saves them
+# (numpy's np.save: float64 and float32, (N, 28, 28, 1), (N, 28, 28) and
+# (N, 784)) and as raw .f32, all giving identical outputs; thread count and
+# --trace do not change them; the trace's last layer is the output; bad
+# inputs (NaN, wrong shape, Fortran order) are refused with a clear error.
+set -euo pipefail
+: "${QNN_SHARED:?}" "${QNN_BIN:?}" "${QNN_DATA:?}"
+PY=/usr/bin/python3 # Debian's python3 with python3-numpy
+H=$QNN_BIN/hlsgen
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+m=$QNN_SHARED/models
+fail() { echo "FAIL: $*"; exit 1; }
+
+"$H" import "$m/qkeras_mnist_cnn.json" "$m/qkeras_mnist_cnn_weights.h5" \
+	--config "$m/qkeras_mnist_cnn_config.yml" -o "$tmp/cnn.qnn"
+
+# 300 test digits from the idx files, saved in every accepted layout
+"$PY" - "$QNN_DATA/mnist/test-images-idx3-ubyte" "$tmp" <<'PYEOF'
+import sys, numpy as np
+raw = np.fromfile(sys.argv[1], dtype=np.uint8)[16:].reshape(-1, 28, 28)[:300]
+x = raw / 255.0
+d = sys.argv[2]
+np.save(f"{d}/x64.npy", x.reshape(-1, 28, 28, 1))
+np.save(f"{d}/x32_hw.npy", x.astype(np.float32))
+np.save(f"{d}/x32_flat.npy", x.astype(np.float32).reshape(-1, 784))
+x.astype("<f4").tofile(f"{d}/x.f32")
+bad = x.astype(np.float32).copy(); bad[7, 3, 4] = np.nan
+np.save(f"{d}/nan.npy", bad)
+np.save(f"{d}/shape.npy", x[:, :27, :].astype(np.float32))
+np.save(f"{d}/fortran.npy", np.asfortranarray(x.reshape(-1, 784)))
+PYEOF
+
+for f in x64.npy x32_hw.npy x32_flat.npy x.f32; do
+	"$H" run "$tmp/cnn.qnn" --input "$tmp/$f" --output "$tmp/y_$f.npy" --quiet
+done
+"$H" run "$tmp/cnn.qnn" --input "$tmp/x64.npy" --output "$tmp/y.f32" --threads 1 --quiet
+"$H" run "$tmp/cnn.qnn" --input "$tmp/x64.npy" --output "$tmp/y_trace.npy" --trace "$tmp/trace" --quiet
+
+"$PY" - "$tmp" "$QNN_DATA/mnist/test-labels-idx1-ubyte" <<'PYEOF'
+import glob, sys, numpy as np
+d = sys.argv[1]
+ref = np.load(f"{d}/y_x64.npy.npy")
+assert ref.dtype == np.float32 and ref.shape == (300, 10), (ref.dtype, ref.shape)
+for f in ("x32_hw.npy", "x32_flat.npy", "x.f32"):
+    assert np.array_equal(np.load(f"{d}/y_{f}.npy"), ref), f
+assert np.array_equal(np.fromfile(f"{d}/y.f32", dtype="<f4").reshape(300, 10), ref), "1 thread, .f32"
+assert np.array_equal(np.load(f"{d}/y_trace.npy"), ref), "--trace changed the output"
+layers = sorted(glob.glob(f"{d}/trace/*.npy"))
+assert len(layers) >= 8, layers
+last = np.load(layers[-1])
+assert np.array_equal(last.reshape(300, -1), ref), f"{layers[-1]} differs from the output"
+first = np.load(layers[0])
+assert first.shape == (300, 26, 26, 16), (layers[0], first.shape)
+# softmax outputs: non-negative, and the classes mostly right
+labels = np.fromfile(sys.argv[2], dtype=np.uint8)[8:][:300]
+acc = float((ref.argmax(axis=1) == labels).mean())
+assert (ref >= 0).all() and acc > 0.9, acc
+print(f"run: outputs identical across 4 input layouts, .f32 output, 1 vs all threads and "
+      f"--trace ({len(layers)} trace files); accuracy on 300 digits {acc:.3f}")
+PYEOF
+
+expect_error() { # file, pattern
+	if "$H" run "$tmp/cnn.qnn" --input "$tmp/$1" --output "$tmp/bad.npy" --quiet 2>"$tmp/err"; then
+		fail "$1 accepted"
+	fi
+	grep -q -- "$2" "$tmp/err" || fail "$1: message '$(cat "$tmp/err")' lacks '$2'"
+	echo "refused $1: $(cat "$tmp/err")"
+}
+expect_error nan.npy "sample 7"
+expect_error shape.npy "(N, 28, 28, 1)"
+expect_error fortran.npy "Fortran"
+"$H" run "$tmp/cnn.qnn" --input "$tmp/nan.npy" --output "$tmp/nan_out.npy" --allow-nonfinite --quiet \
+	2>/dev/null || fail "--allow-nonfinite refused"
+echo "check-hlsgen-run: ok"
