@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * qnnctl.h - the control tool's pieces: one subcommand per file
+ * (status.c, classify.c, bench.c) behind main.c's dispatcher, plus the
+ * input-file loader and the netlink client they share.
+ */
+#ifndef QNNCTL_H
+#define QNNCTL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct qnn_model_info;
+
+struct qnnctl_cmd {
+	const char *name;
+	const char *summary;		   /* one line for `qnnctl --help` */
+	const char *usage;		   /* `qnnctl NAME --help` */
+	int (*run)(int argc, char **argv); /* argv[0] is the subcommand name */
+};
+
+extern const struct qnnctl_cmd qnnctl_cmd_status;
+extern const struct qnnctl_cmd qnnctl_cmd_classify;
+extern const struct qnnctl_cmd qnnctl_cmd_bench;
+
+/* The socket given with -s/--socket, or NULL (libqnn then uses $QNN_SOCKET or its default). */
+extern const char *qnnctl_socket;
+
+/* Prints "qnnctl: <what>: <qnn_strerror(status)>" (+ errno for I/O errors). */
+void qnnctl_qnn_error(const char *what, int status);
+
+/* Parses a decimal unsigned option value in [min, max]; exits with status 2 otherwise. */
+uint64_t qnnctl_parse_u64(const char *opt, const char *arg, uint64_t min, uint64_t max);
+
+/*
+ * Samples from a file, shaped for the model (in_h x in_w x in_c):
+ *   .npy          any numeric dtype, (N, h, w, c), (N, h, w), (N, h*w*c),
+ *                 or one sample without the N axis; values used as they are
+ *   .f32 / other  raw little-endian float32, N inferred from the size
+ *   .idx / -ubyte idx arrays (u8 pixels scaled by 1/255, like the data sets)
+ *   .pgm          P5/P2, 8 or 16 bit: one sample, pixel / maxval
+ *   .png          8 or 16 bit, gray or colour: one sample, pixel / max
+ * *x gets n * n_in floats (malloc'd). 0, or -1 with a message in err.
+ */
+int qnnctl_load_input(const char *path, const struct qnn_model_info *m, uint64_t *n, float **x,
+		      char *err, size_t errlen);
+
+/* Image readers behind qnnctl_load_input (one sample each). */
+int qnnctl_load_pgm(const char *path, const struct qnn_model_info *m, float **x, char *err,
+		    size_t errlen);
+int qnnctl_load_png(const char *path, const struct qnn_model_info *m, float **x, char *err,
+		    size_t errlen);
+
+/*
+ * Devices through the driver's generic-netlink family "qnn": prints one
+ * block per device. Returns the number of devices, or -1 with a reason in
+ * err when the family is not there (driver not loaded) or libnl failed.
+ */
+int qnnctl_netlink_dump(char *err, size_t errlen);
+
+#endif

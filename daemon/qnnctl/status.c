@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * status.c - `qnnctl status`: the daemon's counters (the protocol's STATS
+ * request), then every qnn device as the kernel shows it: its sysfs
+ * attributes (/sys/class/qnn/qnnN) and its generic-netlink record.
+ * Sections with nothing to show say why instead of failing the command;
+ * the exit status is 1 only when a requested section could not be read.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "qnn.h"
+#include "qnnctl.h"
+
+#define SYSFS_CLASS "/sys/class/qnn"
+
+static const char usage[] =
+    "usage: qnnctl status [--daemon-only | --devices-only] [--timeout MS]\n"
+    "  Daemon counters (from qnnd over its socket), then each qnn device's\n"
+    "  sysfs attributes (" SYSFS_CLASS "/qnnN) and netlink counters.\n"
+    "  --daemon-only     only the daemon\n"
+    "  --devices-only    only the devices (no daemon needed)\n"
+    "  --timeout MS      for the daemon's reply (default 5000)\n";
+
+static void print_x1000(const char *name, uint64_t v)
+{
+	printf("  %-22s %" PRIu64 ".%03" PRIu64 "\n", name, v / 1000, v % 1000);
+}
+
+static void print_u64(const char *name, uint64_t v)
+{
+	printf("  %-22s %" PRIu64 "\n", name, v);
+}
+
+static int show_daemon(int timeout_ms)
+{
+	struct qnn_daemon_stats st;
+	struct qnn_model_info mi;
+	qnn_client *c;
+	int r = qnn_connect(qnnctl_socket, &c);
+
+	if (r != QNN_OK) {
+		qnnctl_qnn_error(qnnctl_socket ? qnnctl_socket : qnn_default_socket(), r);
+		return 1;
+	}
+	r = qnn_get_model_info(c, &mi);
+	if (r == QNN_OK)
+		r = qnn_get_stats(c, &st, timeout_ms);
+	qnn_close(c);
+	if (r != QNN_OK) {
+		qnnctl_qnn_error("stats", r);
+		return 1;
+	}
+	printf("daemon %s\n", qnnctl_socket ? qnnctl_socket : qnn_default_socket());
+	printf("  %-22s %s\n", "backend", st.backend);
+	printf("  %-22s %s (%ux%ux%u -> %u, crc32 %08x)\n", "model", st.model, mi.in_h, mi.in_w,
+	       mi.in_c, mi.n_out, mi.model_crc);
+	print_u64("max_batch", mi.max_batch);
+	print_u64("uptime_ms", st.uptime_ms);
+	print_u64("clients", st.clients);
+	print_u64("connections_total", st.connections_total);
+	print_u64("requests", st.requests);
+	print_u64("samples", st.samples);
+	print_u64("batches", st.batches);
+	print_u64("busy_rejects", st.busy_rejects);
+	print_u64("timeouts", st.timeouts);
+	print_u64("errors", st.errors);
+	print_u64("nonfinite_rejects", st.nonfinite_rejects);
+	print_u64("queue_depth", st.queue_depth);
+	print_u64("inflight_batches", st.inflight_batches);
+	print_x1000("samples_per_s", st.samples_per_s_x1000);
+	print_x1000("batch_avg", st.batch_avg_x1000);
+	print_u64("latency_p50_us", st.latency_p50_us);
+	print_u64("latency_p99_us", st.latency_p99_us);
+	print_u64("reloads", st.reloads);
+	print_u64("backend_failures", st.backend_failures);
+	return 0;
+}
+
+/* Prints every readable attribute file of one device (one line each). */
+static void show_sysfs_device(const char *name)
+{
+	char dir[512], path[1024], val[256];
+	struct dirent **ents;
+	int n;
+
+	snprintf(dir, sizeof(dir), SYSFS_CLASS "/%s", name);
+	n = scandir(dir, &ents, NULL, alphasort);
+	if (n < 0) {
+		printf("  (cannot list %s: %s)\n", dir, strerror(errno));
+		return;
+	}
+	printf("device %s (sysfs %s)\n", name, dir);
+	for (int i = 0; i < n; i++) {
+		struct stat sb;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, ents[i]->d_name);
+		/* Attributes only: skip links (subsystem, device), folders and write-only knobs. */
+		if (ents[i]->d_name[0] == '.' || !strcmp(ents[i]->d_name, "uevent") ||
+		    lstat(path, &sb) || !S_ISREG(sb.st_mode) || !(sb.st_mode & S_IRUSR))
+			goto next;
+		f = fopen(path, "r");
+		if (!f)
+			goto next;
+		if (fgets(val, sizeof(val), f)) {
+			val[strcspn(val, "\n")] = '\0';
+			printf("  %-22s %s\n", ents[i]->d_name, val);
+		}
+		fclose(f);
+	next:
+		free(ents[i]);
+	}
+	free(ents);
+}
+
+static int show_devices(void)
+{
+	struct dirent **ents;
+	char err[256];
+	int n = scandir(SYSFS_CLASS, &ents, NULL, alphasort), shown = 0, r;
+
+	if (n < 0) {
+		printf("devices: none (%s: %s; is the qnn driver loaded?)\n", SYSFS_CLASS,
+		       strerror(errno));
+	} else {
+		for (int i = 0; i < n; i++) {
+			if (ents[i]->d_name[0] != '.') {
+				show_sysfs_device(ents[i]->d_name);
+				shown++;
+			}
+			free(ents[i]);
+		}
+		free(ents);
+		if (!shown)
+			printf("devices: none in %s\n", SYSFS_CLASS);
+	}
+	r = qnnctl_netlink_dump(err, sizeof(err));
+	if (r < 0)
+		printf("netlink: %s\n", err);
+	else if (r == 0)
+		printf("netlink: no devices\n");
+	return 0;
+}
+
+static int status_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"daemon-only", no_argument, NULL, 'd'},
+	    {"devices-only", no_argument, NULL, 'D'},
+	    {"timeout", required_argument, NULL, 't'},
+	    {0},
+	};
+	int daemon = 1, devices = 1, timeout_ms = 5000, c, rc = 0;
+
+	while ((c = getopt_long(argc, argv, "dDt:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			devices = 0;
+			break;
+		case 'D':
+			daemon = 0;
+			break;
+		case 't':
+			timeout_ms = (int)qnnctl_parse_u64("--timeout", optarg, 1, 3600000);
+			break;
+		default:
+			fputs(usage, stderr);
+			return 2;
+		}
+	}
+	if (optind < argc || (!daemon && !devices)) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	if (daemon)
+		rc |= show_daemon(timeout_ms);
+	if (devices)
+		rc |= show_devices();
+	return rc;
+}
+
+const struct qnnctl_cmd qnnctl_cmd_status = {
+    .name = "status",
+    .summary = "daemon counters, devices (sysfs, netlink)",
+    .usage = usage,
+    .run = status_run,
+};
