@@ -1,0 +1,23 @@
+# daemon: qnnd (the batching inference daemon). qnnctl adds its own rules
+# in daemon/qnnctl/qnnctl.mk (included below when present).
+#
+# Every daemon/qnnd/*.c is linked in, so backend_dev.c joins by existing.
+# Include order matters: libclient/include first ("qnn.h" is the client
+# API); the kernel ABI is reached as "uapi/qnn.h" (-Ikernel).
+
+QNND_SRCS    := $(wildcard daemon/qnnd/*.c)
+QNND_OBJS    := $(QNND_SRCS:%.c=$(OBJ)/%.o)
+QNND_CFLAGS  := -D_GNU_SOURCE -Ilibclient/include -Idaemon/qnnd -Ikernel $(CFLAGS_COMMON) -pthread
+QNND_LIBS    := -lsystemd -lyaml -lm -pthread
+# The protocol codec and status names are shared with libqnn.
+QNND_PROTO_OBJS := $(OBJ)/libclient/proto.o $(OBJ)/libclient/strerror.o
+
+$(OBJ)/daemon/qnnd/%.o: QNN_EXTRA := $(QNND_CFLAGS)
+
+$(BIN)/qnnd: $(QNND_OBJS) $(QNND_PROTO_OBJS) $(LIB)/libqnncore.a
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $(QNND_OBJS) $(QNND_PROTO_OBJS) $(LIB)/libqnncore.a $(QNND_LIBS)
+
+ALL_TARGETS += $(BIN)/qnnd
+
+-include $(wildcard daemon/*/*.mk)

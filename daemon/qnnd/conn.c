@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * conn.c - client connections: accept with SO_PEERCRED (logged, and checked
+ * against allow_group), framing of the byte stream, and buffered replies.
+ * Limits per client: a frame may not exceed what the model and max_samples
+ * allow (conn_max_frame); a client that does not read its replies stops
+ * being read (backpressure) instead of growing our buffers.
+ */
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "qnnd.h"
+
+#define RBUF_INITIAL 65536u
+
+size_t conn_max_frame(const struct server *s)
+{
+	uint32_t n_in = s->svc ? s->svc->info.n_in : 1;
+	uint32_t len = qnn_proto_classify_len(s->cfg.max_samples, n_in);
+
+	return QNN_PROTO_HDR_SIZE + (len ? len : QNN_PROTO_MAX_LEN);
+}
+
+/* Output beyond this stops reading the client until it catches up. */
+static size_t wlimit(const struct server *s)
+{
+	uint32_t n_out = s->svc ? s->svc->info.n_out : 1;
+
+	return 65536 + 2 * (size_t)qnn_proto_reply_len(s->cfg.max_samples, n_out,
+						       QNN_RF_PROBS | QNN_RF_LOGITS);
+}
+
+void conn_update_events(struct server *s, struct conn *c)
+{
+	uint32_t ev = 0;
+
+	if (c->dead)
+		return;
+	if (!c->closing && c->wlen - c->woff <= wlimit(s))
+		ev |= EPOLLIN;
+	if (c->wlen > c->woff)
+		ev |= EPOLLOUT;
+	if (ev == c->events)
+		return;
+	struct epoll_event e = {.events = ev, .data.ptr = &c->src};
+
+	epoll_ctl(s->epfd, EPOLL_CTL_MOD, c->fd, &e);
+	c->events = ev;
+}
+
+/* Root, our own user, or a member of allow_group (primary or supplementary). */
+static bool peer_allowed(const struct server *s, uid_t uid, gid_t gid)
+{
+	if (!s->allow_gid_set || uid == 0 || uid == geteuid() || gid == s->allow_gid)
+		return true;
+	struct passwd *pw = getpwuid(uid);
+	gid_t groups[256];
+	int n = 256;
+
+	if (!pw || getgrouplist(pw->pw_name, pw->pw_gid, groups, &n) < 0)
+		return false;
+	for (int i = 0; i < n; i++)
+		if (groups[i] == s->allow_gid)
+			return true;
+	return false;
+}
+
+void conn_accept(struct server *s)
+{
+	for (int burst = 0; burst < 64; burst++) {
+		int fd = accept4(s->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+		if (fd < 0) {
+			if (errno != EAGAIN && errno != EINTR)
+				log_warn("accept: %s", strerror(errno));
+			return;
+		}
+		struct ucred cr = {0};
+		socklen_t crl = sizeof(cr);
+		struct conn *c = calloc(1, sizeof(*c));
+
+		if (!c || getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &crl) < 0) {
+			log_failure("accept", "no memory or no peer credentials; connection refused");
+			free(c);
+			close(fd);
+			continue;
+		}
+		c->src = (struct ev_src){SRC_CONN, c};
+		c->fd = fd;
+		c->id = ++s->next_conn_id;
+		c->pid = cr.pid;
+		c->uid = cr.uid;
+		c->gid = cr.gid;
+		c->events = EPOLLIN;
+		struct epoll_event e = {.events = EPOLLIN, .data.ptr = &c->src};
+
+		if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &e) < 0) {
+			free(c);
+			close(fd);
+			continue;
+		}
+		c->next = s->conns;
+		if (s->conns)
+			s->conns->prev = c;
+		s->conns = c;
+		s->st.clients++;
+		s->st.connections_total++;
+		log_peer("connect", cr.pid, cr.uid, cr.gid, c->id);
+		if (!peer_allowed(s, cr.uid, cr.gid)) {
+			log_failure("permission", "uid %u (pid %d) is not in group %s: refused",
+				    cr.uid, cr.pid, s->cfg.allow_group);
+			conn_send_error(s, c, 0, QNN_E_PERM, "not allowed to use qnnd");
+			c->closing = true;
+		}
+	}
+}
+
+static void conn_free(struct server *s, struct conn *c)
+{
+	free(c->rbuf);
+	free(c->wbuf);
+	free(c);
+	(void)s;
+}
+
+void conn_close(struct server *s, struct conn *c, const char *why)
+{
+	if (c->dead)
+		return;
+	log_peer(why, c->pid, c->uid, c->gid, c->id);
+	c->dead = true;
+	epoll_ctl(s->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+	close(c->fd);
+	c->fd = -1;
+	s->st.clients--;
+	/* Its queued requests go; those inside a batch finish and are dropped. */
+	struct bq_req *q = batcher_remove_conn(&s->bq, &c->q);
+
+	while (q) {
+		struct request *r = (struct request *)q;
+
+		q = q->next;
+		req_free(s, r);
+	}
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		s->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	c->next = c->prev = NULL;
+	/* Freed later by conn_flush_all() or conn_put(): callers may still hold c. */
+	if (!c->dirty) {
+		c->dirty = true;
+		c->dirty_next = s->dirty;
+		s->dirty = c;
+	}
+}
+
+void conn_put(struct server *s, struct conn *c)
+{
+	c->inflight--;
+	if (c->dead && !c->inflight && !c->dirty)
+		conn_free(s, c);
+}
+
+uint8_t *conn_reserve(struct server *s, struct conn *c, size_t len)
+{
+	if (c->dead)
+		return NULL;
+	if (c->woff && c->woff == c->wlen)
+		c->woff = c->wlen = 0;
+	if (c->wlen + len > c->wcap) {
+		size_t cap = c->wcap ? c->wcap : 4096;
+
+		while (cap < c->wlen + len)
+			cap *= 2;
+		uint8_t *nb = realloc(c->wbuf, cap);
+
+		if (!nb) {
+			log_failure("memory", "reply buffer for connection %llu",
+				    (unsigned long long)c->id);
+			conn_close(s, c, "dropped");
+			return NULL;
+		}
+		c->wbuf = nb;
+		c->wcap = cap;
+	}
+	uint8_t *p = c->wbuf + c->wlen;
+
+	c->wlen += len;
+	if (!c->dirty) {
+		c->dirty = true;
+		c->dirty_next = s->dirty;
+		s->dirty = c;
+	}
+	return p;
+}
+
+void conn_send_error(struct server *s, struct conn *c, uint32_t id, int status, const char *msg)
+{
+	uint8_t *p = conn_reserve(s, c, QNN_PROTO_HDR_SIZE + QNN_WIRE_ERROR_SIZE +
+					       QNN_PROTO_MAX_ERRMSG);
+
+	if (!p)
+		return;
+	uint32_t len = qnn_proto_put_error(p + QNN_PROTO_HDR_SIZE, status, msg);
+
+	qnn_proto_put_hdr(p, QNN_MSG_ERROR, id, len);
+	/* Give back the unused part of the reservation. */
+	c->wlen -= QNN_WIRE_ERROR_SIZE + QNN_PROTO_MAX_ERRMSG - len;
+}
+
+static int flush(struct server *s, struct conn *c)
+{
+	while (c->woff < c->wlen) {
+		ssize_t w = send(c->fd, c->wbuf + c->woff, c->wlen - c->woff, MSG_NOSIGNAL);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN)
+				break;
+			return -1; /* EPIPE, ECONNRESET: the client is gone */
+		}
+		c->woff += (size_t)w;
+	}
+	if (c->woff == c->wlen)
+		c->woff = c->wlen = 0;
+	return 0;
+}
+
+void conn_flush_all(struct server *s)
+{
+	while (s->dirty) {
+		struct conn *c = s->dirty;
+
+		s->dirty = c->dirty_next;
+		c->dirty = false;
+		if (c->dead) {
+			if (!c->inflight)
+				conn_free(s, c);
+			continue;
+		}
+		if (flush(s, c) < 0) {
+			conn_close(s, c, "gone");
+			continue;
+		}
+		if (c->closing && c->wlen == 0) {
+			conn_close(s, c, "closed after protocol error");
+			continue;
+		}
+		conn_update_events(s, c);
+	}
+}
+
+void conn_writable(struct server *s, struct conn *c)
+{
+	if (flush(s, c) < 0) {
+		conn_close(s, c, "gone");
+		return;
+	}
+	if (c->closing && c->wlen == 0) {
+		conn_close(s, c, "closed after protocol error");
+		return;
+	}
+	conn_update_events(s, c);
+}
+
+/* Parse the complete frames in rbuf. Returns false when the connection ends. */
+static bool parse_frames(struct server *s, struct conn *c, uint64_t now)
+{
+	size_t off = 0, limit = conn_max_frame(s);
+
+	while (!c->closing && !c->dead) {
+		struct qnn_frame_hdr h;
+		int r = qnn_proto_parse_hdr(c->rbuf + off, c->rlen - off,
+					    (uint32_t)(limit - QNN_PROTO_HDR_SIZE), &h);
+
+		if (r == QNN_PROTO_NEED_MORE)
+			break;
+		if (r < 0) {
+			/* Cannot resynchronise a byte stream: say why, then hang up. */
+			log_failure("protocol", "connection %llu (pid %d): %s",
+				    (unsigned long long)c->id, c->pid, qnn_strerror(r));
+			conn_send_error(s, c, 0, r,
+					r == QNN_E_TOO_BIG ? "frame larger than this daemon's limit"
+							   : "malformed frame header");
+			c->closing = true;
+			break;
+		}
+		size_t need = QNN_PROTO_HDR_SIZE + h.len;
+
+		if (c->rlen - off < need) {
+			if (need > c->rcap) {
+				uint8_t *nb = realloc(c->rbuf, need);
+
+				if (!nb) {
+					conn_close(s, c, "dropped (no memory)");
+					return false;
+				}
+				memmove(nb, nb + off, c->rlen - off);
+				c->rbuf = nb;
+				c->rcap = need;
+				c->rlen -= off;
+				off = 0;
+			}
+			break;
+		}
+		req_frame(s, c, &h, c->rbuf + off + QNN_PROTO_HDR_SIZE);
+		off += need;
+	}
+	if (c->dead)
+		return false;
+	if (off) {
+		memmove(c->rbuf, c->rbuf + off, c->rlen - off);
+		c->rlen -= off;
+	}
+	if (!c->rlen)
+		c->partial_since_us = 0;
+	else if (!c->partial_since_us || off)
+		c->partial_since_us = now;
+	return true;
+}
+
+void conn_readable(struct server *s, struct conn *c)
+{
+	if (!c->rbuf) {
+		c->rcap = RBUF_INITIAL;
+		c->rbuf = malloc(c->rcap);
+		if (!c->rbuf) {
+			conn_close(s, c, "dropped (no memory)");
+			return;
+		}
+	}
+	if (c->rlen == c->rcap) /* parse_frames grows rbuf for a frame it accepted */
+		return;
+	ssize_t got = recv(c->fd, c->rbuf + c->rlen, c->rcap - c->rlen, 0);
+
+	if (got == 0) {
+		conn_close(s, c, "disconnect");
+		return;
+	}
+	if (got < 0) {
+		if (errno != EAGAIN && errno != EINTR)
+			conn_close(s, c, "gone");
+		return;
+	}
+	c->rlen += (size_t)got;
+	if (!parse_frames(s, c, now_us()))
+		return;
+	conn_update_events(s, c);
+}

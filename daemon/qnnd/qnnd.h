@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * qnnd.h - the daemon's state, shared by its parts:
+ *   main.c         flags, signals, the epoll loop
+ *   conn.c         accepting, credentials, framing, buffered replies
+ *   requests.c     what each frame asks for and the replies
+ *   dispatch.c     batches: forming (batcher.c's policy), submitting, completing
+ *   service.c      model + backend: loading, self-test, reload on SIGHUP
+ *   housekeeping.c deadlines, stalled frames, STATUS=, journal, watchdog
+ * Everything runs on the event-loop thread; only backends have threads.
+ */
+#ifndef QNND_H
+#define QNND_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "backend.h"
+#include "batcher.h"
+#include "config.h"
+#include "qnn_proto.h"
+#include "stats.h"
+
+enum src_kind { SRC_LISTEN, SRC_SIGNAL, SRC_TICK, SRC_WAKE, SRC_BACKEND, SRC_CONN };
+
+/* What an epoll event points at. */
+struct ev_src {
+	enum src_kind kind;
+	void *obj;
+};
+
+struct conn;
+
+struct request {
+	struct bq_req q;        /* first: the batcher's node */
+	struct conn *conn;
+	uint32_t id, n, want;
+	uint64_t recv_us, dispatch_us;
+	float *in;              /* n * n_in floats until dispatch */
+};
+
+struct conn {
+	struct ev_src src;
+	int fd;
+	uint64_t id;
+	struct bq_conn q;
+	pid_t pid;
+	uid_t uid;
+	gid_t gid;
+	uint8_t *rbuf;
+	size_t rlen, rcap;
+	uint8_t *wbuf;
+	size_t wlen, woff, wcap;
+	uint32_t inflight;       /* requests queued or in a batch */
+	uint64_t partial_since_us;
+	uint64_t model_gen;      /* the model generation INFO told it about */
+	uint32_t events;         /* registered epoll events */
+	bool dead;               /* closed; freed when inflight reaches 0 */
+	bool closing;            /* protocol error: flush the ERROR, then close */
+	bool dirty;
+	struct conn *next, *prev, *dirty_next;
+};
+
+/* A loaded model and the backend running it. */
+struct service {
+	struct ev_src src;
+	void *model_buf;
+	size_t model_len;
+	struct qnn_model model;
+	uint32_t model_crc;
+	struct backend *be;
+	uint32_t inflight;       /* batches */
+	uint64_t gen;
+	bool retiring;           /* replaced by a reload: freed when inflight reaches 0 */
+	struct qnn_model_info info;
+};
+
+struct batch_owner {
+	struct service *svc;
+	uint64_t dispatch_us;
+	unsigned nreq;
+	struct request *reqs[];
+};
+
+struct server {
+	struct qnnd_config cfg;
+	int argc;
+	char **argv;             /* flags are applied again after a reload */
+	const char *config_path;
+
+	int epfd, lfd, sigfd, tickfd, wakefd;
+	bool lfd_owned;
+	struct ev_src lsrc, sigsrc, ticksrc, wakesrc;
+	uint64_t wake_armed_us;
+
+	struct service *svc;     /* current */
+	struct service *old;     /* retiring after a reload, or NULL */
+	uint64_t next_gen;
+	struct batcher bq;
+	uint64_t next_deadline_us;
+
+	struct conn *conns, *dirty;
+	uint64_t next_conn_id;
+	gid_t allow_gid;
+	bool allow_gid_set;
+
+	struct stats st;
+	struct stats_snapshot last;   /* last journal window, for STATS replies */
+	uint64_t last_status_us, last_journal_us, last_wd_us, last_progress_us;
+	uint64_t wd_usec;
+
+	bool draining;
+	uint64_t drain_start_us;
+	bool quit;
+};
+
+uint64_t now_us(void);
+
+/* conn.c */
+void conn_accept(struct server *s);
+void conn_readable(struct server *s, struct conn *c);
+void conn_writable(struct server *s, struct conn *c);
+void conn_close(struct server *s, struct conn *c, const char *why);
+void conn_put(struct server *s, struct conn *c); /* a request of c finished */
+uint8_t *conn_reserve(struct server *s, struct conn *c, size_t len);
+void conn_send_error(struct server *s, struct conn *c, uint32_t id, int status, const char *msg);
+void conn_flush_all(struct server *s);
+void conn_update_events(struct server *s, struct conn *c);
+size_t conn_max_frame(const struct server *s);
+
+/* requests.c */
+void req_frame(struct server *s, struct conn *c, const struct qnn_frame_hdr *h, const uint8_t *p);
+void req_fail(struct server *s, struct request *r, int status, const char *msg);
+void req_reply(struct server *s, struct request *r, const struct qnnd_batch *b, uint32_t first,
+	       uint64_t now);
+void req_free(struct server *s, struct request *r);
+
+/* dispatch.c */
+void dispatch_batches(struct server *s, uint64_t now);
+void dispatch_complete(struct server *s, struct service *svc);
+void dispatch_expire(struct server *s, uint64_t now);
+bool dispatch_idle(const struct server *s);
+
+/* service.c */
+struct service *service_open(struct server *s, const struct qnnd_config *cfg, char *err,
+			     size_t errlen);
+void service_close(struct server *s, struct service *svc);
+int service_reload(struct server *s);
+void service_apply_limits(struct server *s);
+
+/* housekeeping.c */
+void housekeeping_tick(struct server *s, uint64_t now);
+void housekeeping_status(struct server *s, char *buf, size_t len);
+
+#endif

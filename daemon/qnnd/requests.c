@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * requests.c - what each frame asks for: INFO, STATS, CLASSIFY (checked
+ * against the model and the limits, NaN/Inf refused, then queued in the
+ * batcher, or refused at once with BUSY), and the replies.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "qnnd.h"
+
+void req_free(struct server *s, struct request *r)
+{
+	struct conn *c = r->conn;
+
+	free(r->in);
+	free(r);
+	conn_put(s, c);
+}
+
+void req_fail(struct server *s, struct request *r, int status, const char *msg)
+{
+	if (status == QNN_E_TIMEOUT)
+		s->st.timeouts++;
+	else
+		s->st.errors++;
+	conn_send_error(s, r->conn, r->id, status, msg);
+	req_free(s, r);
+}
+
+void req_reply(struct server *s, struct request *r, const struct qnnd_batch *b, uint32_t first,
+	       uint64_t now)
+{
+	struct conn *c = r->conn;
+	uint32_t no = b->be->n_out, flags = 0;
+
+	if (r->want & QNN_CF_WANT_PROBS)
+		flags |= QNN_RF_PROBS;
+	if ((r->want & QNN_CF_WANT_LOGITS) && b->logits)
+		flags |= QNN_RF_LOGITS;
+	uint32_t len = qnn_proto_reply_len(r->n, no, flags);
+	uint8_t *p = conn_reserve(s, c, QNN_PROTO_HDR_SIZE + len);
+
+	stats_request_done(&s->st, r->n, now - r->recv_us);
+	if (!p)
+		return; /* the client left: its answer is dropped */
+	struct qnn_wire_reply wr = {
+		.n_samples = r->n,
+		.n_out = no,
+		.flags = flags,
+		.queue_us = (uint32_t)(r->dispatch_us - r->recv_us),
+		.run_us = (uint32_t)(now - r->dispatch_us),
+	};
+
+	qnn_proto_put_hdr(p, QNN_MSG_CLASSIFY_REPLY, r->id, len);
+	p += QNN_PROTO_HDR_SIZE;
+	qnn_proto_put_reply_hdr(p, &wr);
+	p += QNN_WIRE_REPLY_SIZE;
+	for (uint32_t i = 0; i < r->n; i++) {
+		const uint32_t *v = b->values + (size_t)(first + i) * no;
+		uint32_t k = b->classes ? b->classes[first + i] : backend_argmax_values(v, no);
+
+		qnn_put_u32(p + 4 * i, k);
+	}
+	p += 4 * (size_t)r->n;
+	size_t count = (size_t)r->n * no;
+
+	if (flags & QNN_RF_PROBS) {
+		const uint32_t *v = b->values + (size_t)first * no;
+
+		for (size_t i = 0; i < count; i++)
+			qnn_put_u32(p + 4 * i, v[i]);
+		p += 4 * count;
+	}
+	if (flags & QNN_RF_LOGITS) {
+		const int32_t *l = b->logits + (size_t)first * no;
+
+		for (size_t i = 0; i < count; i++)
+			qnn_put_u32(p + 4 * i, (uint32_t)l[i]);
+	}
+}
+
+static void send_info(struct server *s, struct conn *c, uint32_t id)
+{
+	uint8_t *p = conn_reserve(s, c, QNN_PROTO_HDR_SIZE + QNN_WIRE_INFO_SIZE);
+
+	if (!p)
+		return;
+	qnn_proto_put_hdr(p, QNN_MSG_INFO_REPLY, id, QNN_WIRE_INFO_SIZE);
+	qnn_proto_put_info(p + QNN_PROTO_HDR_SIZE, &s->svc->info);
+	c->model_gen = s->svc->gen;
+}
+
+static void send_stats(struct server *s, struct conn *c, uint32_t id)
+{
+	struct qnn_daemon_stats st = {
+		.uptime_ms = (now_us() - s->st.start_us) / 1000,
+		.clients = s->st.clients,
+		.connections_total = s->st.connections_total,
+		.requests = s->st.requests,
+		.samples = s->st.samples,
+		.batches = s->st.batches,
+		.busy_rejects = s->st.busy,
+		.timeouts = s->st.timeouts,
+		.errors = s->st.errors,
+		.nonfinite_rejects = s->st.nonfinite,
+		.queue_depth = s->bq.queued_samples,
+		.inflight_batches = (s->svc ? s->svc->inflight : 0) + (s->old ? s->old->inflight : 0),
+		.samples_per_s_x1000 = (uint64_t)(s->last.samples_per_s * 1000),
+		.batch_avg_x1000 = (uint64_t)(s->last.batch_avg * 1000),
+		.latency_p50_us = s->last.p50_us,
+		.latency_p99_us = s->last.p99_us,
+		.reloads = s->st.reloads,
+		.backend_failures = s->st.backend_failures,
+	};
+	uint8_t *p = conn_reserve(s, c, QNN_PROTO_HDR_SIZE + QNN_WIRE_STATS_SIZE);
+
+	if (s->svc) {
+		snprintf(st.backend, sizeof(st.backend), "%s", s->svc->info.backend);
+		snprintf(st.model, sizeof(st.model), "%s", s->svc->info.name);
+	}
+	if (!p)
+		return;
+	qnn_proto_put_hdr(p, QNN_MSG_STATS_REPLY, id, QNN_WIRE_STATS_SIZE);
+	qnn_proto_put_stats(p + QNN_PROTO_HDR_SIZE, &st);
+}
+
+static void classify(struct server *s, struct conn *c, const struct qnn_frame_hdr *h,
+		     const uint8_t *p)
+{
+	struct service *svc = s->svc;
+	struct qnn_wire_classify wc;
+	const uint8_t *floats;
+	char msg[128];
+	int r;
+
+	if (s->draining) {
+		conn_send_error(s, c, h->id, QNN_E_SHUTDOWN, "qnnd is stopping");
+		return;
+	}
+	r = qnn_proto_get_classify(p, h->len, svc->info.n_in, svc->info.max_samples, &wc, &floats);
+	if (r == QNN_E_SHAPE && c->model_gen && c->model_gen != svc->gen)
+		r = QNN_E_MODEL_CHANGED; /* it sized the request for the previous model */
+	if (r) {
+		s->st.errors++;
+		snprintf(msg, sizeof(msg), "classify request refused (model: %u inputs, max %u samples)",
+			 svc->info.n_in, svc->info.max_samples);
+		conn_send_error(s, c, h->id, r, msg);
+		return;
+	}
+	if (c->inflight >= s->cfg.max_inflight) {
+		s->st.errors++;
+		snprintf(msg, sizeof(msg), "more than %u requests in flight", s->cfg.max_inflight);
+		conn_send_error(s, c, h->id, QNN_E_LIMIT, msg);
+		return;
+	}
+	struct request *rq = calloc(1, sizeof(*rq));
+	size_t count = (size_t)wc.n_samples * svc->info.n_in;
+
+	if (!rq || !(rq->in = malloc(count * sizeof(float)))) {
+		free(rq);
+		s->st.errors++;
+		conn_send_error(s, c, h->id, QNN_E_NOMEM, "daemon out of memory");
+		return;
+	}
+	long bad = qnn_proto_get_floats(rq->in, floats, count);
+
+	if (bad >= 0) {
+		free(rq->in);
+		free(rq);
+		s->st.nonfinite++;
+		snprintf(msg, sizeof(msg), "sample %ld, element %ld is NaN or infinite",
+			 bad / (long)svc->info.n_in, bad % (long)svc->info.n_in);
+		conn_send_error(s, c, h->id, QNN_E_NONFINITE, msg);
+		return;
+	}
+	uint64_t now = now_us();
+	uint32_t timeout = wc.timeout_ms ? wc.timeout_ms : s->cfg.default_timeout_ms;
+
+	rq->conn = c;
+	rq->id = h->id;
+	rq->n = wc.n_samples;
+	rq->want = wc.flags;
+	rq->recv_us = now;
+	rq->q.n = wc.n_samples;
+	rq->q.deadline_us = timeout ? now + (uint64_t)timeout * 1000 : 0;
+	if (batcher_push(&s->bq, &c->q, &rq->q, now)) {
+		free(rq->in);
+		free(rq);
+		s->st.busy++;
+		snprintf(msg, sizeof(msg), "queue full (%u samples waiting)", s->bq.queued_samples);
+		conn_send_error(s, c, h->id, QNN_E_BUSY, msg);
+		return;
+	}
+	c->inflight++;
+	if (rq->q.deadline_us && (!s->next_deadline_us || rq->q.deadline_us < s->next_deadline_us))
+		s->next_deadline_us = rq->q.deadline_us;
+}
+
+void req_frame(struct server *s, struct conn *c, const struct qnn_frame_hdr *h, const uint8_t *p)
+{
+	bool empty = h->len == 0;
+
+	switch (h->type) {
+	case QNN_MSG_INFO:
+		if (!empty)
+			break;
+		send_info(s, c, h->id);
+		return;
+	case QNN_MSG_STATS:
+		if (!empty)
+			break;
+		send_stats(s, c, h->id);
+		return;
+	case QNN_MSG_CLASSIFY:
+		classify(s, c, h, p);
+		return;
+	default:
+		break; /* replies are not requests */
+	}
+	log_failure("protocol", "connection %llu (pid %d): unexpected frame type %u, length %u",
+		    (unsigned long long)c->id, c->pid, h->type, h->len);
+	conn_send_error(s, c, 0, QNN_E_PROTO, "unexpected frame");
+	c->closing = true;
+}

@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * service.c - a model and the backend running it. Opening one loads and
+ * validates the .qnn file, opens the backend and runs its self-test; a
+ * reload (SIGHUP) opens the new one first and only then swaps, so a bad
+ * file or a failing device leaves the daemon serving the old model.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "notify.h"
+#include "qnnd.h"
+
+/* The whole file in an 8-byte aligned buffer (qnn_model_parse needs that). */
+static void *read_model(const char *path, size_t *len, char *err, size_t errlen)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	void *buf = NULL;
+
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (st.st_size <= 0 || (uint64_t)st.st_size > QNN_MAX_FILE_SIZE) {
+		snprintf(err, errlen, "%s: size %lld is not a model file", path,
+			 (long long)st.st_size);
+		goto out;
+	}
+	buf = aligned_alloc(64, ((size_t)st.st_size + 63) & ~(size_t)63);
+	if (!buf) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		goto out;
+	}
+	size_t got = 0;
+
+	while (got < (size_t)st.st_size) {
+		ssize_t r = read(fd, (char *)buf + got, (size_t)st.st_size - got);
+
+		if (r <= 0) {
+			snprintf(err, errlen, "%s: read: %s", path, r ? strerror(errno) : "short");
+			free(buf);
+			buf = NULL;
+			goto out;
+		}
+		got += (size_t)r;
+	}
+	*len = got;
+out:
+	if (fd >= 0)
+		close(fd);
+	return buf;
+}
+
+void service_close(struct server *s, struct service *svc)
+{
+	if (!svc)
+		return;
+	if (svc->be) {
+		epoll_ctl(s->epfd, EPOLL_CTL_DEL, svc->be->ops->event_fd(svc->be), NULL);
+		svc->be->ops->close(svc->be);
+	}
+	free(svc->model_buf);
+	free(svc);
+}
+
+struct service *service_open(struct server *s, const struct qnnd_config *cfg, char *err,
+			     size_t errlen)
+{
+	struct service *svc = calloc(1, sizeof(*svc));
+	const struct backend_ops *ops = backend_find(cfg->backend);
+	char why[256] = "";
+
+	if (!svc) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	svc->src = (struct ev_src){SRC_BACKEND, svc};
+	if (!ops) {
+		snprintf(err, errlen, "backend '%s' is not available in this build", cfg->backend);
+		goto fail;
+	}
+	svc->model_buf = read_model(cfg->model, &svc->model_len, err, errlen);
+	if (!svc->model_buf)
+		goto fail;
+	if (qnn_model_parse(svc->model_buf, svc->model_len, &svc->model, why, sizeof(why))) {
+		snprintf(err, errlen, "%s: %s", cfg->model, why);
+		goto fail;
+	}
+	svc->model_crc = svc->model.hdr->crc32;
+	struct backend_conf bc = {
+		.model = &svc->model,
+		.model_buf = svc->model_buf,
+		.model_len = svc->model_len,
+		.model_path = cfg->model,
+		.device = cfg->device[0] ? cfg->device : NULL,
+		.max_batch = cfg->max_batch,
+		.threads = cfg->threads,
+		.inflight = cfg->backend_inflight,
+		.timeout_ms = cfg->backend_timeout_ms,
+	};
+
+	if (ops->open(&svc->be, &bc, why, sizeof(why))) {
+		svc->be = NULL;
+		snprintf(err, errlen, "backend %s: %s", ops->name, why);
+		goto fail;
+	}
+	if (ops->self_test(svc->be, why, sizeof(why))) {
+		snprintf(err, errlen, "backend %s self-test: %s", ops->name, why);
+		goto fail;
+	}
+	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &svc->src};
+
+	if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, ops->event_fd(svc->be), &ev) < 0) {
+		snprintf(err, errlen, "epoll: %s", strerror(errno));
+		goto fail;
+	}
+	const struct qnn_file_header *h = svc->model.hdr;
+	struct qnn_model_info *i = &svc->info;
+
+	i->n_in = svc->model.n_in;
+	i->in_h = h->in_h;
+	i->in_w = h->in_w;
+	i->in_c = h->in_c;
+	i->n_out = svc->model.n_out;
+	i->max_batch = cfg->max_batch < svc->be->capacity ? cfg->max_batch : svc->be->capacity;
+	i->max_samples = cfg->max_samples < i->max_batch ? cfg->max_samples : i->max_batch;
+	i->max_inflight = cfg->max_inflight;
+	i->flags = svc->be->has_logits ? QNN_INFO_HAS_LOGITS : 0;
+	i->logits_frac_bits = svc->be->logits_frac_bits;
+	i->model_crc = svc->model_crc;
+	snprintf(i->name, sizeof(i->name), "%.*s", (int)sizeof(i->name) - 1, h->name);
+	snprintf(i->backend, sizeof(i->backend), "%s", ops->name);
+	if (qnn_proto_classify_len(i->max_samples, i->n_in) == 0) {
+		snprintf(err, errlen, "max_samples %u x %u inputs exceeds the protocol's frame limit",
+			 i->max_samples, i->n_in);
+		epoll_ctl(s->epfd, EPOLL_CTL_DEL, ops->event_fd(svc->be), NULL);
+		goto fail;
+	}
+	svc->gen = ++s->next_gen;
+	log_info("model %s (%s): %u inputs (%ux%ux%u), %u outputs; backend %s; max batch %u",
+		 i->name, cfg->model, i->n_in, i->in_h, i->in_w, i->in_c, i->n_out, svc->be->desc,
+		 i->max_batch);
+	return svc;
+fail:
+	service_close(s, svc);
+	return NULL;
+}
+
+/* Batcher and per-client limits follow the current service and config. */
+void service_apply_limits(struct server *s)
+{
+	struct qnn_model_info *i = &s->svc->info;
+
+	s->cfg.max_samples = i->max_samples;
+	s->bq.max_batch = i->max_batch;
+	s->bq.max_queue = s->cfg.max_queue;
+	s->bq.max_delay_us = s->cfg.max_queue_delay_us;
+}
+
+struct reshape {
+	bool same_shape;
+	uint32_t max_samples;
+};
+
+/* Queued requests the new model cannot run: sized for another shape, or too many samples. */
+static bool wrong_shape(struct bq_req *q, void *arg)
+{
+	const struct reshape *rs = arg;
+
+	return !rs->same_shape || q->n > rs->max_samples;
+}
+
+int config_build(struct server *s, struct qnnd_config *cfg, char *err, size_t errlen);
+
+int service_reload(struct server *s)
+{
+	struct qnnd_config cfg;
+	char err[512];
+
+	notify_reloading();
+	log_info("SIGHUP: reloading %s and the model", s->config_path);
+	if (config_build(s, &cfg, err, sizeof(err))) {
+		log_failure("reload", "configuration: %s (keeping the current one)", err);
+		goto out;
+	}
+	if (s->old) {
+		log_failure("reload", "the previous reload is still draining; try again");
+		goto out;
+	}
+	struct service *n = service_open(s, &cfg, err, sizeof(err));
+
+	if (!n) {
+		log_failure("reload", "%s (still serving the previous model)", err);
+		goto out;
+	}
+	struct service *prev = s->svc;
+	bool same_shape = prev->info.n_in == n->info.n_in && prev->info.n_out == n->info.n_out;
+	char keep_socket[sizeof(cfg.socket)];
+
+	/* The listening socket stays: a new path takes a restart. */
+	snprintf(keep_socket, sizeof(keep_socket), "%s", s->cfg.socket);
+	if (strcmp(keep_socket, cfg.socket))
+		log_warn("socket path changes take effect on restart");
+	snprintf(cfg.socket, sizeof(cfg.socket), "%s", keep_socket);
+	s->cfg = cfg;
+	s->svc = n;
+	service_apply_limits(s);
+	log_setup(cfg.log);
+	prev->retiring = true;
+	if (prev->inflight)
+		s->old = prev;
+	else
+		service_close(s, prev);
+	/* Connections told about the old model keep working if the shape is the same. */
+	if (same_shape) {
+		for (struct conn *c = s->conns; c; c = c->next)
+			if (c->model_gen)
+				c->model_gen = n->gen;
+	}
+	struct reshape rs = {same_shape, n->info.max_samples};
+	struct bq_req *q = batcher_remove_if(&s->bq, wrong_shape, &rs);
+
+	while (q) {
+		struct request *r = (struct request *)q;
+
+		q = q->next;
+		req_fail(s, r, QNN_E_MODEL_CHANGED, "the daemon reloaded a model of another shape");
+	}
+	s->st.reloads++;
+	log_info("reload done: serving %s on %s", n->info.name, n->be->desc);
+out:;
+	char status[256];
+
+	housekeeping_status(s, status, sizeof(status));
+	notify_ready(status);
+	return 0;
+}
