@@ -41,7 +41,6 @@ $(SETUP_STAMP): scripts/setup.sh $(wildcard scripts/deps/*.txt) scripts/prepare-
 -include dts/dts.mk
 -include tests/tests.mk
 -include packaging/packaging.mk
--include daemon/qnnctl/qnnctl.mk
 
 all: $(ALL_TARGETS)
 
