@@ -43,8 +43,14 @@ struct qnn_engine {
 	void *ws;           /* caller-owned workspace */
 	size_t ws_size;
 	uint32_t logits_layer;  /* index of the layer whose codes are logits */
-	uint32_t flags;
+	uint32_t flags;     /* QNN_ENGINE_*: set before qnn_engine_init() */
 };
+
+/*
+ * flags: compute every layer with the scalar reference kernels instead of
+ * the (bit-identical) SIMD lane paths. For tests and debugging.
+ */
+#define QNN_ENGINE_REFERENCE 0x1u
 
 /* Bytes of workspace one engine needs (one per concurrent thread). */
 size_t qnn_engine_workspace_size(const struct qnn_model *m);
