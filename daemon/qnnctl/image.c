@@ -132,8 +132,9 @@ int qnnctl_load_png(const char *path, const struct qnn_model_info *m, float **x,
 		    size_t errlen)
 {
 	png_image img;
-	png_bytep px = NULL;
+	void *px = NULL;
 	float *v = NULL;
+	int linear;
 
 	memset(&img, 0, sizeof(img));
 	img.version = PNG_IMAGE_VERSION;
@@ -143,8 +144,19 @@ int qnnctl_load_png(const char *path, const struct qnn_model_info *m, float **x,
 	}
 	if (check_size(path, img.width, img.height, m, err, errlen))
 		goto fail;
-	/* libpng converts any PNG to 8-bit grey or RGB (alpha composited away). */
-	img.format = m->in_c == 1 ? PNG_FORMAT_GRAY : PNG_FORMAT_RGB;
+	/*
+	 * Keep the file's own scale: 8-bit files are read as 8-bit values and
+	 * 16-bit files as 16-bit ones (libpng's "linear" formats), so a pixel
+	 * p of either depth becomes exactly p / max; asking for 8 bits from a
+	 * 16-bit file would apply sRGB encoding on the way. Colour becomes
+	 * grey (or grey becomes RGB) as the model's channels require, alpha
+	 * is composited away.
+	 */
+	linear = (img.format & PNG_FORMAT_FLAG_LINEAR) != 0;
+	if (m->in_c == 1)
+		img.format = linear ? PNG_FORMAT_LINEAR_Y : PNG_FORMAT_GRAY;
+	else
+		img.format = linear ? PNG_FORMAT_LINEAR_RGB : PNG_FORMAT_RGB;
 	px = malloc(PNG_IMAGE_SIZE(img));
 	v = malloc((size_t)m->n_in * sizeof(*v));
 	if (!px || !v) {
@@ -156,7 +168,8 @@ int qnnctl_load_png(const char *path, const struct qnn_model_info *m, float **x,
 		goto fail;
 	}
 	for (uint32_t i = 0; i < m->n_in; i++)
-		v[i] = (float)px[i] / 255.0f;
+		v[i] = linear ? (float)((const uint16_t *)px)[i] / 65535.0f
+			      : (float)((const uint8_t *)px)[i] / 255.0f;
 	free(px);
 	*x = v;
 	return 0;
