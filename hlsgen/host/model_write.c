@@ -166,40 +166,44 @@ int hlsgen_model_build(const struct hlsgen_model_desc *d, unsigned int flags, vo
 	return 0;
 }
 
-int hlsgen_model_write_file(const struct hlsgen_model_desc *d, const char *path, char *err,
-			    size_t errlen)
+int hlsgen_model_save(const void *buf, size_t len, const char *path, char *err, size_t errlen)
 {
 	char tmp[4096];
-	void *buf;
-	size_t len;
 	FILE *f;
 	int rc;
 
-	rc = hlsgen_model_build(d, 0, &buf, &len, err, errlen);
-	if (rc)
-		return rc;
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof(tmp)) {
-		free(buf);
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof(tmp))
 		return werr(err, errlen, ENAMETOOLONG, "path too long: %s", path);
-	}
 	f = fopen(tmp, "wb");
 	if (!f) {
 		rc = errno;
-		free(buf);
 		return werr(err, errlen, rc, "cannot create %s: %s", tmp, strerror(rc));
 	}
 	if (fwrite(buf, 1, len, f) != len || fflush(f) || fsync(fileno(f))) {
 		rc = errno ? errno : EIO;
 		fclose(f);
 		unlink(tmp);
-		free(buf);
 		return werr(err, errlen, rc, "cannot write %s: %s", tmp, strerror(rc));
 	}
-	free(buf);
 	if (fclose(f) || rename(tmp, path)) {
-		rc = errno;
+		rc = errno ? errno : EIO;
 		unlink(tmp);
 		return werr(err, errlen, rc, "cannot write %s: %s", path, strerror(rc));
 	}
 	return 0;
+}
+
+int hlsgen_model_write_file(const struct hlsgen_model_desc *d, const char *path, char *err,
+			    size_t errlen)
+{
+	void *buf;
+	size_t len;
+	int rc;
+
+	rc = hlsgen_model_build(d, 0, &buf, &len, err, errlen);
+	if (rc)
+		return rc;
+	rc = hlsgen_model_save(buf, len, path, err, errlen);
+	free(buf);
+	return rc;
 }

@@ -61,6 +61,9 @@ int hlsgen_model_build(const struct hlsgen_model_desc *d, unsigned int flags, vo
 int hlsgen_model_write_file(const struct hlsgen_model_desc *d, const char *path, char *err,
 			    size_t errlen);
 
+/* Write a file image to path atomically (temp file, fsync, rename). */
+int hlsgen_model_save(const void *buf, size_t len, const char *path, char *err, size_t errlen);
+
 /* Recompute the crc32 field of a file image in place (for tests and tools). */
 void hlsgen_model_seal(void *buf, size_t len);
 

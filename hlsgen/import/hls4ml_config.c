@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * hls4ml_config.c - the hls4ml YAML configuration through libyaml's
+ * document API. Only HLSConfig (or a top-level Model/LayerName/LayerType,
+ * as config_from_keras_model returns it) is read; the lookup order of
+ * precisions mirrors hls4ml's HLSConfig.get_precision().
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <yaml.h>
+
+#include "import_internal.h"
+
+struct imp_config {
+	yaml_document_t doc;
+	yaml_node_t *hls; /* the mapping holding Model / LayerName / LayerType */
+	char buf[128];	  /* scratch for composed strings */
+};
+
+static yaml_node_t *map_get(yaml_document_t *d, yaml_node_t *map, const char *key)
+{
+	yaml_node_pair_t *p;
+
+	if (!map || map->type != YAML_MAPPING_NODE)
+		return NULL;
+	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(d, p->key);
+
+		if (k && k->type == YAML_SCALAR_NODE && !strcmp((char *)k->data.scalar.value, key))
+			return yaml_document_get_node(d, p->value);
+	}
+	return NULL;
+}
+
+static const char *scalar(yaml_node_t *n)
+{
+	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
+
+int imp_config_load(const char *path, struct imp_config **out, char *err, size_t errlen)
+{
+	yaml_parser_t parser;
+	struct imp_config *c;
+	FILE *f;
+	yaml_node_t *root;
+	int ok;
+
+	*out = NULL;
+	f = fopen(path, "rb");
+	if (!f)
+		return imp_err(err, errlen, errno, "%s: %s", path, strerror(errno));
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		fclose(f);
+		return imp_err(err, errlen, ENOMEM, "out of memory");
+	}
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_file(&parser, f);
+	ok = yaml_parser_load(&parser, &c->doc);
+	if (!ok) {
+		int rc =
+		    imp_err(err, errlen, EINVAL, "%s:%zu: YAML error: %s", path,
+			    parser.problem_mark.line + 1, parser.problem ? parser.problem : "?");
+		yaml_parser_delete(&parser);
+		fclose(f);
+		free(c);
+		return rc;
+	}
+	yaml_parser_delete(&parser);
+	fclose(f);
+	root = yaml_document_get_root_node(&c->doc);
+	if (!root || root->type != YAML_MAPPING_NODE) {
+		imp_config_free(c);
+		return imp_err(err, errlen, EINVAL, "%s: not a YAML mapping", path);
+	}
+	c->hls = map_get(&c->doc, root, "HLSConfig");
+	if (!c->hls)
+		c->hls = root;
+	if (c->hls->type != YAML_MAPPING_NODE) {
+		imp_config_free(c);
+		return imp_err(err, errlen, EINVAL, "%s: HLSConfig is not a mapping", path);
+	}
+	*out = c;
+	return 0;
+}
+
+void imp_config_free(struct imp_config *c)
+{
+	if (!c)
+		return;
+	yaml_document_delete(&c->doc);
+	free(c);
+}
+
+/* Precision of one scope: a string applies to every var ("default"). */
+static const char *scope_precision(struct imp_config *c, yaml_node_t *scope, const char *var)
+{
+	yaml_node_t *p = map_get(&c->doc, scope, "Precision");
+	const char *s;
+
+	if (!p)
+		return NULL;
+	if ((s = scalar(p)))
+		return s;
+	if ((s = scalar(map_get(&c->doc, p, var))))
+		return s;
+	return scalar(map_get(&c->doc, p, "default"));
+}
+
+const char *imp_config_precision(const struct imp_config *cc, const char *layer, const char *cls,
+				 const char *var)
+{
+	struct imp_config *c = (struct imp_config *)cc;
+	yaml_node_t *names, *types, *model;
+	const char *s;
+
+	if (!c)
+		return NULL;
+	names = map_get(&c->doc, c->hls, "LayerName");
+	types = map_get(&c->doc, c->hls, "LayerType");
+	model = map_get(&c->doc, c->hls, "Model");
+	if ((s = scope_precision(c, map_get(&c->doc, names, layer), var)))
+		return s;
+	if (cls && (s = scope_precision(c, map_get(&c->doc, types, cls), var)))
+		return s;
+	/* the model level: a string is the default, a mapping may name vars */
+	yaml_node_t *p = map_get(&c->doc, model, "Precision");
+
+	if (scalar(p))
+		return NULL; /* = the model default, applied by the caller */
+	return scalar(map_get(&c->doc, p, var));
+}
+
+const char *imp_config_model_default(const struct imp_config *cc)
+{
+	struct imp_config *c = (struct imp_config *)cc;
+	yaml_node_t *p;
+	const char *s;
+
+	if (!c)
+		return "ap_fixed<16,6>";
+	p = map_get(&c->doc, map_get(&c->doc, c->hls, "Model"), "Precision");
+	if ((s = scalar(p)) || (s = scalar(map_get(&c->doc, p, "default"))))
+		return s;
+	return "ap_fixed<16,6>";
+}
+
+const char *imp_config_model_maximum(const struct imp_config *cc)
+{
+	struct imp_config *c = (struct imp_config *)cc;
+
+	if (!c)
+		return NULL;
+	return scalar(map_get(
+	    &c->doc, map_get(&c->doc, map_get(&c->doc, c->hls, "Model"), "Precision"), "maximum"));
+}
+
+const char *imp_config_layer_key(const struct imp_config *cc, const char *layer, const char *key)
+{
+	struct imp_config *c = (struct imp_config *)cc;
+
+	if (!c)
+		return NULL;
+	return scalar(
+	    map_get(&c->doc, map_get(&c->doc, map_get(&c->doc, c->hls, "LayerName"), layer), key));
+}
+
+uint32_t imp_config_reuse(const struct imp_config *cc, const char *layer)
+{
+	struct imp_config *c = (struct imp_config *)cc;
+	const char *s = imp_config_layer_key(cc, layer, "ReuseFactor");
+	long v;
+
+	if (!s && c)
+		s = scalar(map_get(&c->doc, map_get(&c->doc, c->hls, "Model"), "ReuseFactor"));
+	v = s ? strtol(s, NULL, 10) : 1;
+	return v >= 1 && v <= 1 << 20 ? (uint32_t)v : 1;
+}

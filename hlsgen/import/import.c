@@ -1,0 +1,626 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * import.c - the importer's main flow: Keras layers (keras_json.c) ->
+ * types by the chosen hls4ml version's rules and the config -> weight codes
+ * from the HDF5 floats -> softmax tables -> .qnn (hlsgen_model_write).
+ *
+ * Precision rules, as hls4ml applies them (see README.md in this folder):
+ *  - weights/biases with a QKeras quantizer take the quantizer's type; hls4ml
+ *    ignores a config precision for them (layers.py add_weights_variable),
+ *    and so does this importer (with a note when they differ);
+ *  - everything else: the config (LayerName > LayerType > Model), else the
+ *    version's default: 0.8 the model default, >= 1.0 without a config the
+ *    'auto' inference config_from_keras_model would ask for;
+ *  - a linear activation that does not change the type is removed (hls4ml's
+ *    EliminateLinearActivation), and under >= 1.0 one that follows an 'auto'
+ *    Conv/Dense is merged into it (MergeLinearActivation).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "hlsgen_import.h"
+#include "hlsgen_model_write.h"
+#include "hlsgen_softmax_tables.h"
+#include "import_internal.h"
+
+struct ictx {
+	const struct hlsgen_import_opts *o;
+	struct imp_model km;
+	struct imp_config *cfg;
+	struct imp_h5 *h5;
+	bool auto_rules; /* hls4ml >= 1.0 */
+	struct qnn_fixed_type dflt, maximum;
+	struct hlsgen_layer_desc *out;
+	uint32_t n_out;
+	char *err;
+	size_t errlen;
+	/* arrays owned until the file is written */
+	void *owned[QNN_MAX_LAYERS * 6];
+	int n_owned;
+};
+
+static void note(struct ictx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void note(struct ictx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!c->o->log)
+		return;
+	va_start(ap, fmt);
+	fputs("hlsgen import: note: ", c->o->log);
+	vfprintf(c->o->log, fmt, ap);
+	fputc('\n', c->o->log);
+	va_end(ap);
+}
+
+static void *own(struct ictx *c, void *p)
+{
+	if (p && c->n_owned < (int)(sizeof(c->owned) / sizeof(c->owned[0])))
+		c->owned[c->n_owned++] = p;
+	else if (p) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+/*
+ * A type from the config for (layer, var). *found = false when the config
+ * says nothing; is_auto when it says 'auto' or (no config, >= 1.0) when
+ * config_from_keras_model would have written 'auto'.
+ */
+static int config_type(struct ictx *c, const struct imp_layer *l, const char *layer_name,
+		       const char *cls, const char *var, struct imp_type *t, bool *found)
+{
+	const char *s = imp_config_precision(c->cfg, layer_name, cls, var);
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	*found = s != NULL;
+	if (!s) {
+		if (!c->cfg && c->auto_rules)
+			t->is_auto = true;
+		else
+			t->t = c->dflt;
+		return 0;
+	}
+	rc = imp_type_parse(s, t, c->err, c->errlen);
+	if (rc) {
+		char msg[256];
+
+		snprintf(msg, sizeof(msg), "%s", c->err);
+		return imp_err(c->err, c->errlen, -rc, "layer '%s' %s: %s", layer_name, var, msg);
+	}
+	if (t->is_auto && !c->auto_rules)
+		return imp_err(c->err, c->errlen, EINVAL,
+			       "layer '%s' %s: 'auto' precision needs --hls4ml-version >= 1.0",
+			       layer_name, var);
+	(void)l;
+	return 0;
+}
+
+/* result/plain type with 'auto' resolved to the model default */
+static int plain_type(struct ictx *c, const struct imp_layer *l, const char *var,
+		      struct qnn_fixed_type *out, bool *was_auto)
+{
+	struct imp_type t;
+	bool found;
+	int rc = config_type(c, l, l->name, l->keras_class, var, &t, &found);
+
+	if (rc)
+		return rc;
+	if (was_auto)
+		*was_auto = t.is_auto;
+	*out = t.is_auto ? c->dflt : t.t;
+	return 0;
+}
+
+static int check_code_width(struct ictx *c, const char *layer, const char *what,
+			    const struct qnn_fixed_type *t, unsigned max)
+{
+	char ts[64];
+
+	if (t->width > max)
+		return imp_err(c->err, c->errlen, EOPNOTSUPP,
+			       "layer '%s' %s: %s is wider than %u bits (unsupported)", layer, what,
+			       imp_type_str(t, ts, sizeof(ts)), max);
+	return 0;
+}
+
+/* ---- weights and biases ---- */
+
+static int param_type(struct ictx *c, const struct imp_layer *l, const char *var,
+		      const struct imp_quant *q, struct qnn_fixed_type *t)
+{
+	struct imp_type ct;
+	bool found;
+	char a[64], b[64];
+	int rc = config_type(c, l, l->name, l->keras_class, var, &ct, &found);
+
+	if (rc)
+		return rc;
+	if (q->kind == QNN_QK_NONE) {
+		*t = ct.is_auto ? c->dflt : ct.t;
+		return check_code_width(c, l->name, var, t, QNN_MAX_CODE_WIDTH);
+	}
+	rc = imp_quant_weight_type(q, l->name, var, t, c->err, c->errlen);
+	if (!rc && found && !ct.is_auto && !imp_type_eq(&ct.t, t))
+		note(c,
+		     "layer '%s' %s: config says %s, but hls4ml types QKeras-quantized "
+		     "weights/biases by their quantizer: using %s",
+		     l->name, var, imp_type_str(&ct.t, a, sizeof(a)),
+		     imp_type_str(t, b, sizeof(b)));
+	return rc;
+}
+
+static int to_codes(struct ictx *c, const struct imp_layer *l, const char *what, const float *f,
+		    uint64_t n, const struct imp_quant *q, const struct qnn_fixed_type *t,
+		    int32_t **out)
+{
+	int32_t *codes = malloc(n * sizeof(*codes) + 1);
+	uint64_t inexact = 0;
+	char ts[64];
+
+	if (!codes)
+		return imp_err(c->err, c->errlen, ENOMEM, "out of memory");
+	for (uint64_t i = 0; i < n; i++) {
+		double v = imp_quant_apply(q, f[i]);
+		bool exact;
+		int rc = q->kind == QNN_QK_QUANTIZED_PO2
+			     ? imp_to_code(v, t, &codes[i], &exact)
+			     : imp_literal_code(v, t, &codes[i], &exact);
+
+		if (rc) {
+			free(codes);
+			return imp_err(c->err, c->errlen, EINVAL,
+				       "layer '%s' %s[%llu] is NaN: cannot convert", l->name, what,
+				       (unsigned long long)i);
+		}
+		inexact += !exact;
+	}
+	if (inexact)
+		note(c,
+		     "layer '%s': %llu of %llu %s values are not exact in %s; converted with its "
+		     "rounding/overflow as hls4ml's weight header does",
+		     l->name, (unsigned long long)inexact, (unsigned long long)n, what,
+		     imp_type_str(t, ts, sizeof(ts)));
+	*out = own(c, codes);
+	return *out ? 0 : imp_err(c->err, c->errlen, ENOMEM, "out of memory");
+}
+
+static int load_params(struct ictx *c, const struct imp_layer *l, struct hlsgen_layer_desc *d)
+{
+	struct qnn_layer_rec *r = &d->rec;
+	uint64_t kshape[4], bshape[1] = {l->out_c};
+	int rank, rc;
+	float *fw = NULL, *fb = NULL;
+	int32_t *codes;
+
+	if (l->kind == IMP_CONV2D) {
+		kshape[0] = l->kh, kshape[1] = l->kw, kshape[2] = l->in_c, kshape[3] = l->out_c;
+		rank = 4;
+	} else {
+		kshape[0] = l->in_c, kshape[1] = l->out_c;
+		rank = 2;
+	}
+	d->n_weights = (uint32_t)(kshape[0] * kshape[1] * (rank == 4 ? kshape[2] * kshape[3] : 1));
+	rc = imp_h5_read(c->h5, l->name, "kernel", kshape, rank, &fw, c->err, c->errlen);
+	if (rc)
+		return rc;
+	d->float_weights = own(c, fw);
+	rc = to_codes(c, l, "weight", fw, d->n_weights, &l->wq, &r->weight_t, &codes);
+	if (rc)
+		return rc;
+	d->weights = codes;
+	if (!l->use_bias)
+		return 0;
+	rc = imp_h5_read(c->h5, l->name, "bias", bshape, 1, &fb, c->err, c->errlen);
+	if (rc)
+		return rc;
+	d->n_bias = l->out_c;
+	d->float_bias = own(c, fb);
+	rc = to_codes(c, l, "bias", fb, d->n_bias, &l->bq, &r->bias_t, &codes);
+	d->bias = codes;
+	return rc;
+}
+
+/* ---- per-kind records ---- */
+
+static void base_rec(const struct imp_layer *l, struct qnn_layer_rec *r, int kind, uint32_t reuse)
+{
+	memset(r, 0, sizeof(*r));
+	snprintf(r->name, sizeof(r->name), "%s", l->name);
+	r->kind = (uint16_t)kind;
+	r->in_h = l->in_h, r->in_w = l->in_w, r->in_c = l->in_c;
+	r->out_h = l->out_h, r->out_w = l->out_w, r->out_c = l->out_c;
+	r->reuse_factor = reuse;
+}
+
+static int conv_dense(struct ictx *c, const struct imp_layer *l, const struct qnn_fixed_type *in_t,
+		      struct hlsgen_layer_desc *d, bool *result_auto)
+{
+	struct qnn_layer_rec *r = &d->rec;
+	struct imp_type acc, res;
+	struct qnn_fixed_type bias_for_rule, inferred;
+	uint64_t n_ops;
+	bool found;
+	int rc;
+
+	base_rec(l, r, l->kind == IMP_CONV2D ? QNN_LAYER_CONV2D : QNN_LAYER_DENSE,
+		 imp_config_reuse(c->cfg, l->name));
+	if (l->kind == IMP_CONV2D) {
+		r->kernel_h = l->kh, r->kernel_w = l->kw, r->stride_h = l->sh, r->stride_w = l->sw;
+		r->padding = l->padding;
+		r->pad_top = l->pad_t, r->pad_bottom = l->pad_b;
+		r->pad_left = l->pad_l, r->pad_right = l->pad_r;
+		n_ops = (uint64_t)l->kh * l->kw * l->in_c;
+	} else {
+		n_ops = l->in_c;
+	}
+	rc = param_type(c, l, "weight", &l->wq, &r->weight_t);
+	if (!rc && l->use_bias)
+		rc = param_type(c, l, "bias", &l->bq, &r->bias_t);
+	if (rc)
+		return rc;
+	r->flags = l->use_bias ? QNN_LF_HAS_BIAS : 0;
+	r->weight_q = imp_quant_desc(&l->wq);
+	r->bias_q = l->use_bias ? imp_quant_desc(&l->bq) : (struct qnn_qkeras_quantizer){0};
+	/* without a bias hls4ml adds zeros typed ap_uint<1> */
+	bias_for_rule = l->use_bias ? r->bias_t : imp_fixed(1, 1, false, 0, 0);
+	/* hls4ml infers only from fixed/integer types: its po2 weights are an
+	 * exponent type, so the inference falls back to the model default */
+	if (l->wq.kind == QNN_QK_QUANTIZED_PO2 || l->bq.kind == QNN_QK_QUANTIZED_PO2)
+		inferred = c->dflt;
+	else
+		inferred = imp_infer_accum(in_t, &r->weight_t, &bias_for_rule, n_ops, &c->maximum);
+	rc = config_type(c, l, l->name, l->keras_class, "accum", &acc, &found);
+	if (!rc)
+		rc = config_type(c, l, l->name, l->keras_class, "result", &res, &found);
+	if (rc)
+		return rc;
+	r->accum_t = acc.is_auto ? inferred : acc.t;
+	r->result_t = res.is_auto ? inferred : res.t;
+	*result_auto = res.is_auto;
+	rc = check_code_width(c, l->name, "accum", &r->accum_t, QNN_MAX_ACCUM_WIDTH);
+	if (!rc)
+		rc = check_code_width(c, l->name, "result", &r->result_t, QNN_MAX_CODE_WIDTH);
+	return rc ? rc : load_params(c, l, d);
+}
+
+static int softmax_impl(struct ictx *c, const struct imp_layer *l, uint8_t *impl)
+{
+	const char *s = imp_config_layer_key(c->cfg, l->name, "Implementation");
+
+	if (!s) {
+		s = imp_config_layer_key(c->cfg, l->name, "Strategy");
+		/* older configs select the softmax variant with Strategy */
+		if (s && strcasecmp(s, "stable") && strcasecmp(s, "latency") &&
+		    strcasecmp(s, "argmax") && strcasecmp(s, "legacy"))
+			s = NULL;
+	}
+	if (!s || !strcasecmp(s, "stable"))
+		*impl = QNN_SOFTMAX_STABLE;
+	else if (!strcasecmp(s, "latency"))
+		*impl = QNN_SOFTMAX_LATENCY;
+	else if (!strcasecmp(s, "argmax"))
+		*impl = QNN_SOFTMAX_ARGMAX;
+	else
+		return imp_err(c->err, c->errlen, EOPNOTSUPP,
+			       "layer '%s': softmax implementation '%s' unsupported", l->name, s);
+	return 0;
+}
+
+static int table_type(struct ictx *c, const struct imp_layer *l, const char *key,
+		      struct qnn_fixed_type *t)
+{
+	const char *s = imp_config_layer_key(c->cfg, l->name, key);
+	struct imp_type it;
+	int rc;
+
+	/* hls4ml's default table type */
+	*t = imp_fixed(18, 8, true, QNN_RND_RND, QNN_OVF_SAT);
+	if (!s)
+		return 0;
+	rc = imp_type_parse(s, &it, c->err, c->errlen);
+	if (rc || it.is_auto)
+		return imp_err(c->err, c->errlen, EINVAL, "layer '%s' %s: '%s' not a fixed type",
+			       l->name, key, s);
+	*t = it.t;
+	return check_code_width(c, l->name, key, t, QNN_MAX_CODE_WIDTH);
+}
+
+static int softmax(struct ictx *c, const struct imp_layer *l, const struct qnn_fixed_type *in_t,
+		   struct hlsgen_layer_desc *d)
+{
+	struct qnn_layer_rec *r = &d->rec;
+	const char *ts = imp_config_layer_key(c->cfg, l->name, "table_size");
+	long size = ts ? strtol(ts, NULL, 10) : 1024;
+	int rc;
+
+	if (l->in_h != 1 || l->in_w != 1)
+		return imp_err(c->err, c->errlen, EOPNOTSUPP,
+			       "layer '%s': softmax over a non-flat tensor unsupported", l->name);
+	base_rec(l, r, QNN_LAYER_SOFTMAX, imp_config_reuse(c->cfg, l->name));
+	rc = plain_type(c, l, "result", &r->result_t, NULL);
+	if (!rc)
+		rc = softmax_impl(c, l, &r->softmax_impl);
+	if (rc)
+		return rc;
+	r->softmax_rule =
+	    c->o->hls4ml_major > 1 || (c->o->hls4ml_major == 1 && c->o->hls4ml_minor >= 2)
+		? QNN_SMX_RULE_HLS4ML_12
+		: QNN_SMX_RULE_HLS4ML_08;
+	if (r->softmax_impl == QNN_SOFTMAX_ARGMAX)
+		return 0;
+	if (size < 2 || size > (long)QNN_MAX_TABLE || (size & (size - 1)))
+		return imp_err(c->err, c->errlen, EOPNOTSUPP,
+			       "layer '%s': table_size %ld unsupported (power of two 2..%u)",
+			       l->name, size, QNN_MAX_TABLE);
+	r->table_size = (uint32_t)size;
+	rc = table_type(c, l, "exp_table_t", &r->exp_table_t);
+	if (!rc)
+		rc = table_type(c, l, "inv_table_t", &r->inv_table_t);
+	if (rc)
+		return rc;
+	int32_t *e = own(c, calloc(r->table_size, sizeof(int32_t)));
+	int32_t *v = own(c, calloc(r->table_size, sizeof(int32_t)));
+
+	if (!e || !v)
+		return imp_err(c->err, c->errlen, ENOMEM, "out of memory");
+	rc = hlsgen_softmax_tables(r, in_t, e, v);
+	if (rc)
+		return imp_err(c->err, c->errlen, -rc, "layer '%s': building softmax tables failed",
+			       l->name);
+	d->exp_table = e;
+	d->inv_table = v;
+	d->n_table = r->table_size;
+	return 0;
+}
+
+/* ---- the chain ---- */
+
+static struct hlsgen_layer_desc *next_out(struct ictx *c, const struct imp_layer *l)
+{
+	if (c->n_out == QNN_MAX_LAYERS) {
+		imp_err(c->err, c->errlen, EOVERFLOW, "layer '%s': more than %u layers", l->name,
+			QNN_MAX_LAYERS);
+		return NULL;
+	}
+	memset(&c->out[c->n_out], 0, sizeof(c->out[0]));
+	return &c->out[c->n_out++];
+}
+
+static int build_layers(struct ictx *c, struct qnn_fixed_type cur)
+{
+	bool prev_result_auto = false;
+
+	for (uint32_t i = 0; i < c->km.n_layers; i++) {
+		const struct imp_layer *l = &c->km.layers[i];
+		struct hlsgen_layer_desc *d;
+		struct qnn_fixed_type t;
+		bool was_auto = false;
+		char a[64];
+		int rc = 0;
+
+		if (l->kind == IMP_ACT_LINEAR) {
+			rc = plain_type(c, l, "result", &t, &was_auto);
+			if (rc)
+				return rc;
+			if (was_auto && l->inner_act && prev_result_auto) {
+				note(c, "layer '%s': merged into the 'auto' layer before it",
+				     l->name);
+				continue;
+			}
+			if (imp_type_eq(&t, &cur)) {
+				note(c, "layer '%s': linear activation without a cast removed",
+				     l->name);
+				continue;
+			}
+		}
+		d = next_out(c, l);
+		if (!d)
+			return -EOVERFLOW;
+		prev_result_auto = false;
+		switch (l->kind) {
+		case IMP_CONV2D:
+		case IMP_DENSE:
+			rc = conv_dense(c, l, &cur, d, &prev_result_auto);
+			cur = d->rec.result_t;
+			break;
+		case IMP_ACT_RELU:
+		case IMP_ACT_LINEAR:
+			base_rec(l, &d->rec,
+				 l->kind == IMP_ACT_RELU ? QNN_LAYER_RELU : QNN_LAYER_LINEAR,
+				 imp_config_reuse(c->cfg, l->name));
+			rc = plain_type(c, l, "result", &d->rec.result_t, NULL);
+			cur = d->rec.result_t;
+			break;
+		case IMP_QACT: {
+			struct imp_type qt;
+			bool found;
+
+			base_rec(l, &d->rec,
+				 l->aq.kind == QNN_QK_QUANTIZED_RELU ? QNN_LAYER_RELU
+								     : QNN_LAYER_LINEAR,
+				 imp_config_reuse(c->cfg, l->name));
+			d->rec.result_q = imp_quant_desc(&l->aq);
+			rc = config_type(c, l, l->name, l->keras_class, "result", &qt, &found);
+			if (rc)
+				break;
+			if (!c->cfg || qt.is_auto) {
+				/* what config_from_keras_model derives from the quantizer */
+				d->rec.result_t = imp_quant_result_type(&l->aq);
+			} else {
+				d->rec.result_t = qt.t;
+				if (!found)
+					note(c,
+					     "layer '%s': the config gives no precision: hls4ml "
+					     "uses "
+					     "the model default %s, not the quantizer's type",
+					     l->name, imp_type_str(&qt.t, a, sizeof(a)));
+			}
+			cur = d->rec.result_t;
+			break;
+		}
+		case IMP_MAXPOOL:
+			base_rec(l, &d->rec, QNN_LAYER_MAXPOOL2D,
+				 imp_config_reuse(c->cfg, l->name));
+			d->rec.kernel_h = l->kh, d->rec.kernel_w = l->kw;
+			d->rec.stride_h = l->sh, d->rec.stride_w = l->sw;
+			d->rec.padding = l->padding;
+			d->rec.pad_top = l->pad_t, d->rec.pad_bottom = l->pad_b;
+			d->rec.pad_left = l->pad_l, d->rec.pad_right = l->pad_r;
+			{
+				struct imp_type pt;
+				bool found;
+
+				rc = config_type(c, l, l->name, l->keras_class, "result", &pt,
+						 &found);
+				/* 'auto' pooling keeps its input's type */
+				d->rec.result_t = pt.is_auto ? cur : pt.t;
+			}
+			cur = d->rec.result_t;
+			break;
+		case IMP_FLATTEN:
+			base_rec(l, &d->rec, QNN_LAYER_FLATTEN, imp_config_reuse(c->cfg, l->name));
+			break;
+		case IMP_DROPOUT:
+			base_rec(l, &d->rec, QNN_LAYER_DROPOUT, imp_config_reuse(c->cfg, l->name));
+			break;
+		case IMP_ACT_SOFTMAX:
+			rc = softmax(c, l, &cur, d);
+			cur = d->rec.result_t;
+			break;
+		default:
+			rc = imp_err(c->err, c->errlen, EINVAL, "layer '%s': unexpected kind",
+				     l->name);
+		}
+		if (!rc && d->rec.result_t.width)
+			rc = check_code_width(c, l->name, "result", &d->rec.result_t,
+					      QNN_MAX_CODE_WIDTH);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int model_types(struct ictx *c, struct qnn_fixed_type *input_t)
+{
+	struct imp_type t;
+	int rc;
+
+	rc = imp_type_parse(imp_config_model_default(c->cfg), &t, c->err, c->errlen);
+	if (rc || t.is_auto)
+		return imp_err(c->err, c->errlen, EINVAL, "model default precision '%s' unusable",
+			       imp_config_model_default(c->cfg));
+	c->dflt = t.t;
+	if (imp_config_model_maximum(c->cfg)) {
+		rc = imp_type_parse(imp_config_model_maximum(c->cfg), &t, c->err, c->errlen);
+		if (rc || t.is_auto)
+			return imp_err(c->err, c->errlen, EINVAL,
+				       "model maximum precision '%s' unusable",
+				       imp_config_model_maximum(c->cfg));
+		c->maximum = t.t;
+	}
+	/* the input: config `<input layer>: result`, else the default */
+	const char *s = imp_config_precision(c->cfg, c->km.input_name, "InputLayer", "result");
+
+	*input_t = c->dflt;
+	if (s) {
+		rc = imp_type_parse(s, &t, c->err, c->errlen);
+		if (rc)
+			return rc;
+		if (!t.is_auto)
+			*input_t = t.t;
+	}
+	return check_code_width(c, c->km.input_name, "result", input_t, QNN_MAX_CODE_WIDTH);
+}
+
+int hlsgen_import_parse_version(const char *s, int *major, int *minor)
+{
+	static const char *const known[] = {"0.8", "1.0", "1.1", "1.2", "1.3"};
+
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		if (!strcmp(s, known[i])) {
+			*major = known[i][0] - '0';
+			*minor = known[i][2] - '0';
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static void cleanup(struct ictx *c)
+{
+	for (int i = 0; i < c->n_owned; i++)
+		free(c->owned[i]);
+	free(c->out);
+	imp_h5_close(c->h5);
+	imp_config_free(c->cfg);
+	imp_model_free(&c->km);
+}
+
+int hlsgen_import_build(const struct hlsgen_import_opts *o, void **buf, size_t *len, char *err,
+			size_t errlen)
+{
+	struct ictx c;
+	struct hlsgen_model_desc md;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	c.o = o;
+	c.err = err;
+	c.errlen = errlen;
+	*buf = NULL;
+	*len = 0;
+	if (!((o->hls4ml_major == 0 && o->hls4ml_minor == 8) ||
+	      (o->hls4ml_major == 1 && o->hls4ml_minor >= 0 && o->hls4ml_minor <= 3)))
+		return imp_err(err, errlen, EOPNOTSUPP,
+			       "hls4ml version %d.%d: precision rules known for 0.8 and 1.0-1.3",
+			       o->hls4ml_major, o->hls4ml_minor);
+	c.auto_rules = o->hls4ml_major >= 1;
+	memset(&md, 0, sizeof(md));
+	rc = imp_keras_load(o->json_path, &c.km, err, errlen);
+	if (!rc && o->config_path)
+		rc = imp_config_load(o->config_path, &c.cfg, err, errlen);
+	if (!rc)
+		rc = imp_h5_open(o->h5_path, &c.h5, err, errlen);
+	if (!rc)
+		rc = model_types(&c, &md.input_t);
+	if (!rc) {
+		c.out = calloc(QNN_MAX_LAYERS, sizeof(*c.out));
+		rc = c.out ? build_layers(&c, md.input_t)
+			   : imp_err(err, errlen, ENOMEM, "no memory");
+	}
+	if (!rc) {
+		md.name = c.km.name;
+		md.in_h = c.km.in_h;
+		md.in_w = c.km.in_w;
+		md.in_c = c.km.in_c;
+		md.hls4ml_major = (uint16_t)o->hls4ml_major;
+		md.hls4ml_minor = (uint16_t)o->hls4ml_minor;
+		md.n_layers = c.n_out;
+		md.layers = c.out;
+		rc = hlsgen_model_build(&md, 0, buf, len, err, errlen);
+	}
+	cleanup(&c);
+	return rc;
+}
+
+int hlsgen_import(const struct hlsgen_import_opts *o, const char *out_path, char *err,
+		  size_t errlen)
+{
+	void *buf;
+	size_t len;
+	int rc = hlsgen_import_build(o, &buf, &len, err, errlen);
+
+	if (rc)
+		return rc;
+	rc = hlsgen_model_save(buf, len, out_path, err, errlen);
+	free(buf);
+	return rc;
+}

@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * import_internal.h - the pieces of the Keras/QKeras/hls4ml importer:
+ * fixed-point type strings and value conversion (fixed_type.c), QKeras
+ * quantizers (qkeras_quant.c), the Keras JSON (keras_json.c), the HDF5
+ * weights (h5_weights.c), the hls4ml YAML config (hls4ml_config.c) and the
+ * precision rules of each hls4ml version (precision.c). import.c ties them.
+ */
+#ifndef HLSGEN_IMPORT_INTERNAL_H
+#define HLSGEN_IMPORT_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "qnn_model.h"
+
+/* printf-style error into err[errlen]; returns -code */
+int imp_err(char *err, size_t errlen, int code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* ---- fixed-point types (fixed_type.c) ---- */
+
+/* A type as the config spells it; is_auto: hls4ml >= 1.0 'auto'. */
+struct imp_type {
+	struct qnn_fixed_type t;
+	bool is_auto;
+};
+
+/*
+ * Parse ap_fixed<W,I[,Q[,O[,N]]]>, ap_ufixed<...>, fixed<...>, ufixed<...>,
+ * ap_int<W>, ap_uint<W>, int<W>, uint<W>, or auto.
+ */
+int imp_type_parse(const char *s, struct imp_type *out, char *err, size_t errlen);
+/* "ap_fixed<16,6>" / "ap_ufixed<6,0,AP_RND_CONV,AP_SAT>" */
+const char *imp_type_str(const struct qnn_fixed_type *t, char *buf, size_t len);
+struct qnn_fixed_type imp_fixed(int width, int int_bits, bool is_signed, int rnd, int ovf);
+bool imp_type_eq(const struct qnn_fixed_type *a, const struct qnn_fixed_type *b);
+
+/*
+ * x converted to type t exactly as ap_fixed's constructor from double does
+ * (round the exact value per t's Q mode, then t's O mode). *exact tells
+ * whether the code represents x exactly. Returns 0 or -ERANGE for NaN.
+ */
+int imp_to_code(double x, const struct qnn_fixed_type *t, int32_t *code, bool *exact);
+
+/*
+ * What an hls4ml-generated weight header gives: hls4ml prints the value
+ * with max(0, F) decimals, the C++ compiler reads the literal back as a
+ * double and ap_fixed converts it (imp_to_code). Reproduced step by step.
+ */
+int imp_literal_code(double x, const struct qnn_fixed_type *t, int32_t *code, bool *exact);
+
+/* ---- QKeras quantizers (qkeras_quant.c) ---- */
+
+struct imp_quant {
+	int kind; /* QNN_QK_*; QNN_QK_NONE: no quantizer */
+	int bits;
+	int integer;
+	int symmetric;
+	int keep_negative;
+	/* quantized_po2 */
+	bool has_max;
+	double max_value;
+	int min_exp, max_exp; /* exponent range after max_value clipping */
+};
+
+struct json_object;
+
+/*
+ * Parse a quantizer given as a JSON dict {class_name, config}, a string
+ * "quantized_bits(6,0,alpha=1)", or null. what/layer name the place for
+ * errors ("layer 'q_dense' kernel_quantizer: alpha='auto' unsupported").
+ */
+int imp_quant_from_json(struct json_object *j, const char *layer, const char *what,
+			struct imp_quant *q, char *err, size_t errlen);
+int imp_quant_from_string(const char *s, const char *layer, const char *what, struct imp_quant *q,
+			  char *err, size_t errlen);
+/* The quantized value QKeras' forward pass computes (deterministic). */
+double imp_quant_apply(const struct imp_quant *q, double x);
+/* The format's descriptor. */
+struct qnn_qkeras_quantizer imp_quant_desc(const struct imp_quant *q);
+/*
+ * hls4ml's type for weights/biases under this quantizer (hls_type); for
+ * quantized_po2 a fixed type holding every power of two exactly.
+ * Returns 0, or an error when no <= 32-bit type exists.
+ */
+int imp_quant_weight_type(const struct imp_quant *q, const char *layer, const char *what,
+			  struct qnn_fixed_type *t, char *err, size_t errlen);
+/* hls4ml's result type for a QActivation with this quantizer (>= 0.7). */
+struct qnn_fixed_type imp_quant_result_type(const struct imp_quant *q);
+
+/* ---- the Keras model (keras_json.c) ---- */
+
+enum imp_kind {
+	IMP_INPUT,
+	IMP_CONV2D,
+	IMP_DENSE,
+	IMP_ACT_RELU,
+	IMP_ACT_LINEAR,
+	IMP_ACT_SOFTMAX,
+	IMP_QACT, /* QActivation: quantizer in result_q */
+	IMP_MAXPOOL,
+	IMP_FLATTEN,
+	IMP_DROPOUT,
+};
+
+/* One layer as hls4ml sees it (inner activations already split out). */
+struct imp_layer {
+	char name[QNN_NAME_LEN];
+	char keras_class[32]; /* for LayerType lookups and messages */
+	enum imp_kind kind;
+	bool inner_act; /* split out of a Conv/Dense activation= */
+	uint32_t in_h, in_w, in_c, out_h, out_w, out_c;
+	uint16_t kh, kw, sh, sw;
+	uint8_t padding;
+	uint16_t pad_t, pad_b, pad_l, pad_r;
+	bool use_bias;
+	struct imp_quant wq, bq, aq; /* kernel, bias, activation quantizers */
+};
+
+struct imp_model {
+	char name[QNN_NAME_LEN];
+	char input_name[QNN_NAME_LEN];
+	uint32_t in_h, in_w, in_c;
+	struct imp_layer *layers;
+	uint32_t n_layers;
+};
+
+int imp_keras_load(const char *path, struct imp_model *m, char *err, size_t errlen);
+void imp_model_free(struct imp_model *m);
+
+/* ---- weights (h5_weights.c) ---- */
+
+struct imp_h5;
+int imp_h5_open(const char *path, struct imp_h5 **h, char *err, size_t errlen);
+/*
+ * Read layer's "kernel" or "bias" as float32, checking its shape against
+ * shape[rank] (Keras order: conv fh,fw,cin,cout; dense n_in,n_out).
+ * *out is malloc'ed.
+ */
+int imp_h5_read(struct imp_h5 *h, const char *layer, const char *var, const uint64_t *shape,
+		int rank, float **out, char *err, size_t errlen);
+void imp_h5_close(struct imp_h5 *h);
+
+/* ---- hls4ml config (hls4ml_config.c) ---- */
+
+struct imp_config;
+int imp_config_load(const char *path, struct imp_config **c, char *err, size_t errlen);
+void imp_config_free(struct imp_config *c);
+/*
+ * hls4ml's get_precision(layer, var): LayerName[layer].Precision[var] or
+ * .Precision (a string), then LayerType[class], then Model. NULL when the
+ * config gives nothing (caller applies the version's default).
+ */
+const char *imp_config_precision(const struct imp_config *c, const char *layer, const char *cls,
+				 const char *var);
+/* Model-level default ("ap_fixed<16,6>" when absent) and maximum (or NULL). */
+const char *imp_config_model_default(const struct imp_config *c);
+const char *imp_config_model_maximum(const struct imp_config *c);
+/* A scalar key of LayerName[layer] (e.g. "table_size", "exp_table_t"). */
+const char *imp_config_layer_key(const struct imp_config *c, const char *layer, const char *key);
+/* ReuseFactor for the layer (layer, else model, else 1). */
+uint32_t imp_config_reuse(const struct imp_config *c, const char *layer);
+
+/* ---- hls4ml precision rules (precision.c) ---- */
+
+/*
+ * hls4ml >= 1.0 'auto' accumulator/result of a Conv2D or Dense: n_ops
+ * products of in x w plus the bias b (ap_uint<1> when the layer has none),
+ * clamped by the model's maximum precision when given (width 0: none).
+ */
+struct qnn_fixed_type imp_infer_accum(const struct qnn_fixed_type *in,
+				      const struct qnn_fixed_type *w,
+				      const struct qnn_fixed_type *b, uint64_t n_ops,
+				      const struct qnn_fixed_type *maximum);
+
+#endif

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * cmd_import.c - `hlsgen import`: Keras/QKeras JSON + HDF5 weights (+ an
+ * optional hls4ml config) -> .qnn, then a per-layer summary of the types
+ * chosen, so what the FPGA will compute is visible at a glance.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hlsgen_cmd.h"
+#include "hlsgen_import.h"
+#include "hlsgen_model_write.h"
+#include "qnn_model.h"
+
+static const char usage_text[] =
+    "usage: hlsgen import MODEL.json WEIGHTS.h5 [--config HLS4ML.yml]\n"
+    "                     [--hls4ml-version 0.8|1.0|1.1|1.2|1.3] [-q] -o OUT.qnn\n"
+    "\n"
+    "Converts a Keras/QKeras model (model.to_json() and save_weights() HDF5) into a\n"
+    "bit-exact .qnn model, with the types hls4ml of that version would give it:\n"
+    "  0.8   everything the config does not set uses the model default precision\n"
+    "  >=1.0 without --config: accumulators/results inferred ('auto')\n"
+    "Explicit config precisions win, except for QKeras-quantized weights/biases,\n"
+    "which hls4ml always types from their quantizer. Default version: 0.8.\n"
+    "  -q  do not print the per-layer summary\n";
+
+static const char *kind_name(unsigned k)
+{
+	static const char *const names[] = {"?",	 "conv2d",  "dense",   "relu",	 "linear",
+					    "maxpool2d", "flatten", "dropout", "softmax"};
+
+	return k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
+}
+
+static const char *tstr(const struct qnn_fixed_type *t, char *buf, size_t len)
+{
+	static const char *const q[] = {"AP_TRN",      "AP_RND",     "AP_RND_CONV",
+					"AP_RND_ZERO", "AP_RND_INF", "AP_RND_MIN_INF",
+					"AP_TRN_ZERO"};
+	static const char *const o[] = {"AP_WRAP", "AP_SAT", "AP_SAT_SYM", "AP_SAT_ZERO"};
+
+	if (!t->width)
+		snprintf(buf, len, "-");
+	else if (!t->rounding && !t->overflow)
+		snprintf(buf, len, "%s<%u,%d>", t->is_signed ? "ap_fixed" : "ap_ufixed", t->width,
+			 t->int_bits);
+	else
+		snprintf(buf, len, "%s<%u,%d,%s,%s>", t->is_signed ? "ap_fixed" : "ap_ufixed",
+			 t->width, t->int_bits, q[t->rounding % 7], o[t->overflow % 4]);
+	return buf;
+}
+
+static void summary(const void *buf, size_t len)
+{
+	struct qnn_model *m = malloc(sizeof(*m));
+	char err[256], a[64], b[64], c[64], d[64];
+
+	if (!m || qnn_model_parse(buf, len, m, err, sizeof(err))) {
+		free(m);
+		return;
+	}
+	printf("model %s: input %ux%ux%u %s, %u outputs, hls4ml %u.%u rules\n", m->hdr->name,
+	       m->hdr->in_h, m->hdr->in_w, m->hdr->in_c, tstr(&m->hdr->input_t, a, sizeof(a)),
+	       m->n_out, m->hdr->hls4ml_major, m->hdr->hls4ml_minor);
+	printf("  %-18s %-9s %-12s %-28s %s\n", "layer", "kind", "output", "result",
+	       "weight / bias / accum");
+	for (uint32_t i = 0; i < m->n_layers; i++) {
+		const struct qnn_layer_rec *r = m->layers[i].rec;
+		char shape[40];
+
+		snprintf(shape, sizeof(shape), "%ux%ux%u", r->out_h, r->out_w, r->out_c);
+		printf("  %-18s %-9s %-12s %-28s", r->name, kind_name(r->kind), shape,
+		       tstr(&r->result_t, a, sizeof(a)));
+		if (r->kind == QNN_LAYER_CONV2D || r->kind == QNN_LAYER_DENSE)
+			printf(" %s / %s / %s", tstr(&r->weight_t, b, sizeof(b)),
+			       tstr(&r->bias_t, c, sizeof(c)), tstr(&r->accum_t, d, sizeof(d)));
+		if (r->kind == QNN_LAYER_SOFTMAX && r->table_size)
+			printf(" tables %u x %s / %s", r->table_size,
+			       tstr(&r->exp_table_t, b, sizeof(b)),
+			       tstr(&r->inv_table_t, c, sizeof(c)));
+		printf("\n");
+	}
+	free(m);
+}
+
+static int run(int argc, char **argv)
+{
+	struct hlsgen_import_opts o = {0};
+	const char *pos[2] = {NULL, NULL}, *out = NULL;
+	int npos = 0, quiet = 0;
+	char err[512];
+	void *buf;
+	size_t len;
+	int rc;
+
+	o.hls4ml_major = 0;
+	o.hls4ml_minor = 8;
+	o.log = stderr;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--config") && i + 1 < argc) {
+			o.config_path = argv[++i];
+		} else if (!strcmp(argv[i], "--hls4ml-version") && i + 1 < argc) {
+			if (hlsgen_import_parse_version(argv[++i], &o.hls4ml_major,
+							&o.hls4ml_minor)) {
+				fprintf(
+				    stderr,
+				    "hlsgen import: unknown hls4ml version '%s' (0.8, 1.0-1.3)\n",
+				    argv[i]);
+				return 2;
+			}
+		} else if (!strcmp(argv[i], "-o") && i + 1 < argc) {
+			out = argv[++i];
+		} else if (!strcmp(argv[i], "-q")) {
+			quiet = 1;
+		} else if (argv[i][0] == '-' || npos == 2) {
+			fprintf(stderr, "hlsgen import: unexpected argument '%s'\n\n%s", argv[i],
+				usage_text);
+			return 2;
+		} else {
+			pos[npos++] = argv[i];
+		}
+	}
+	if (npos != 2 || !out) {
+		fputs(usage_text, stderr);
+		return 2;
+	}
+	o.json_path = pos[0];
+	o.h5_path = pos[1];
+	rc = hlsgen_import_build(&o, &buf, &len, err, sizeof(err));
+	if (!rc)
+		rc = hlsgen_model_save(buf, len, out, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "hlsgen import: %s\n", err);
+		return 1;
+	}
+	if (!quiet)
+		summary(buf, len);
+	free(buf);
+	return 0;
+}
+
+const struct hlsgen_cmd hlsgen_cmd_import = {
+    .name = "import",
+    .summary = "Keras/QKeras JSON + HDF5 (+ hls4ml config) -> .qnn model",
+    .usage = usage_text,
+    .run = run,
+};
