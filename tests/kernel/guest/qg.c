@@ -237,34 +237,41 @@ int qg_sysfs_write(const char *attr, const char *val)
 	return qg_write_file(path, val);
 }
 
+/* Reads to EOF (sysfs/tracefs files report size 0); NUL-terminated. */
 void *qg_slurp(const char *path, size_t *len)
 {
-	struct stat st;
-	char *buf;
-	size_t got = 0;
+	size_t cap = 1 << 16, got = 0;
+	char *buf = malloc(cap), *nb;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0)
-		return NULL;
-	if (fstat(fd, &st) || st.st_size <= 0) {
-		close(fd);
-		return NULL;
-	}
-	buf = malloc((size_t)st.st_size);
-	while (buf && got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+	if (fd < 0 || !buf)
+		goto fail;
+	for (;;) {
+		ssize_t n;
 
-		if (n <= 0) {
-			free(buf);
-			buf = NULL;
-			break;
+		if (cap - got < 4096) {
+			nb = realloc(buf, cap * 2);
+			if (!nb)
+				goto fail;
+			buf = nb;
+			cap *= 2;
 		}
+		n = read(fd, buf + got, cap - got - 1);
+		if (n < 0)
+			goto fail;
+		if (n == 0)
+			break;
 		got += (size_t)n;
 	}
 	close(fd);
-	if (buf)
-		*len = got;
+	buf[got] = 0;
+	*len = got;
 	return buf;
+fail:
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return NULL;
 }
 
 /* The simulator's debugfs directory of its (first) device. */
@@ -305,17 +312,28 @@ int qg_sim_fault(const char *mode)
 	return qg_sim_write("fault", mode);
 }
 
-int qg_sim_speed(unsigned int clock_mhz, unsigned int cycles)
+static int qg_sim_param(const char *name, int v)
+{
+	char path[128], val[32];
+
+	snprintf(path, sizeof(path), "/sys/module/qnn_sim/parameters/%s", name);
+	snprintf(val, sizeof(val), "%d", v);
+	return qg_write_file(path, val);
+}
+
+int qg_sim_speed(int clock_mhz, int cycles)
+{
+	int ret = qg_sim_param("clock_mhz", clock_mhz);
+
+	return ret ? ret : qg_sim_param("cycles_per_sample", cycles);
+}
+
+int qg_sim_late_ms(unsigned int ms)
 {
 	char v[32];
-	int ret;
 
-	snprintf(v, sizeof(v), "%u", clock_mhz);
-	ret = qg_sim_write("clock_mhz", v);
-	if (ret)
-		return ret;
-	snprintf(v, sizeof(v), "%u", cycles);
-	return qg_sim_write("cycles_per_sample", v);
+	snprintf(v, sizeof(v), "%u", ms);
+	return qg_sim_write("late_ms", v);
 }
 
 const char *qg_platform_name(void)

@@ -74,10 +74,11 @@ int qg_read_file(const char *path, char *buf, size_t len);
 /* A whole file in memory (free it), or NULL. */
 void *qg_slurp(const char *path, size_t *len);
 
-/* The simulator's fault injection (debugfs): 0 or -errno. */
+/* The simulator's fault injection (debugfs): "<mode> [count]"; 0/-errno. */
 int qg_sim_fault(const char *mode);
-/* The simulator's modelled speed; cycles 0 = unlimited. */
-int qg_sim_speed(unsigned int clock_mhz, unsigned int cycles);
+int qg_sim_late_ms(unsigned int ms);
+/* The simulator's modelled speed; cycles 0 = unlimited, -1 = the DT's. */
+int qg_sim_speed(int clock_mhz, int cycles);
 
 /* The device's platform name (for unbind/bind), or NULL. */
 const char *qg_platform_name(void);

@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_faults.c - every way the simulated DMA stream can fail (debugfs
+ * fault injection of qnn_sim) gives the job its documented errno within
+ * its timeout, is counted, resets the core through the reset GPIO, and
+ * the next job - including jobs queued behind the failed one - succeeds
+ * with bit-exact outputs (a core left misaligned by a partial image would
+ * give wrong ones). Also: the default timeout grows with the batch, and a
+ * late completion inside the timeout is not a failure.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "qg.h"
+
+struct fault_case {
+	const char *mode;
+	int err;		/* expected -errno */
+	const char *counter;	/* sysfs counter that must grow by one */
+};
+
+static const struct fault_case cases[] = {
+	{ "no_tlast", -ETIMEDOUT, "timeouts" },
+	{ "stall", -ETIMEDOUT, "timeouts" },
+	{ "error", -EIO, "dma_errors" },
+	{ "rx_error", -EIO, "dma_errors" },
+	{ "short_s2mm", -EPROTO, "proto_errors" },
+	{ "late_completion", -ETIMEDOUT, "timeouts" },
+	{ "partial_image", -ETIMEDOUT, "timeouts" },
+};
+
+enum { N = 16, TIMEOUT_MS = 400, SLACK_MS = 3000 };
+
+static struct qg_dev d;
+static struct qg_mnist m;
+static struct qg_buf in, out;
+
+/* Run digits [first, first + n) and compare; returns the job status. */
+static int run_digits(size_t first, uint32_t n, uint32_t timeout_ms,
+		      uint64_t *ms)
+{
+	struct qnn_job j;
+	uint64_t t0;
+	int ret;
+
+	memcpy(in.map, (char *)m.in + first * d.in_bytes, n * d.in_bytes);
+	memset(out.map, 0xff, n * d.out_bytes);
+	qg_job(&j, n, &in, 0, &out, 0);
+	j.timeout_ms = timeout_ms;
+	t0 = qg_now_ns();
+	ret = qg_run(&d, &j);
+	if (ms)
+		*ms = (qg_now_ns() - t0) / 1000000;
+	if (ret == 0)
+		qg_check(qg_mnist_mismatches(&m, &d, out.map, first, n) == 0,
+			 "digits %zu..%zu differ from the host engine", first,
+			 first + n - 1);
+	return ret;
+}
+
+static void one_fault(const struct fault_case *c, size_t first)
+{
+	uint64_t cnt0 = qg_sysfs_u64(c->counter);
+	uint64_t err0 = qg_sysfs_u64("errors");
+	uint64_t rst0 = qg_sysfs_u64("resets");
+	char mode[64];
+	uint64_t ms;
+	int ret;
+
+	snprintf(mode, sizeof(mode), "%s 1", c->mode);
+	if (!qg_check(qg_sim_fault(mode) == 0, "%s: cannot inject", c->mode))
+		return;
+	ret = run_digits(first, N, TIMEOUT_MS, &ms);
+	qg_log("%-16s -> %s after %llu ms", c->mode, strerror(-ret),
+	       (unsigned long long)ms);
+	qg_check(ret == c->err, "%s: got %s, want %s", c->mode,
+		 strerror(-ret), strerror(-c->err));
+	if (c->err == -ETIMEDOUT)
+		qg_check(ms >= TIMEOUT_MS - 10 && ms <= TIMEOUT_MS + SLACK_MS,
+			 "%s: failed after %llu ms, timeout %d ms", c->mode,
+			 (unsigned long long)ms, TIMEOUT_MS);
+	else
+		qg_check(ms < TIMEOUT_MS, "%s: took %llu ms, not at once",
+			 c->mode, (unsigned long long)ms);
+	qg_check(qg_sysfs_u64(c->counter) == cnt0 + 1, "%s: %s counted",
+		 c->mode, c->counter);
+	qg_check(qg_sysfs_u64("errors") == err0 + 1, "%s: errors counted",
+		 c->mode);
+	qg_check(qg_sysfs_u64("resets") == rst0 + 1, "%s: core reset",
+		 c->mode);
+	qg_check(qg_sysfs_u64("needs_reset") == 0, "%s: reset done", c->mode);
+
+	/* The next job is served, and the core is aligned again. */
+	ret = run_digits(first + N, N, 0, NULL);
+	qg_check(ret == 0, "%s: next job: %s", c->mode, strerror(-ret));
+}
+
+/* A failed job does not take the jobs queued behind it down. */
+static void queued_behind(void)
+{
+	struct qnn_job j;
+	struct qnn_reap r;
+	uint64_t ids[3];
+	int ret;
+
+	memcpy(in.map, m.in, N * d.in_bytes);
+	qg_check(qg_sim_fault("stall 1") == 0, "inject");
+	for (int i = 0; i < 3; i++) {
+		qg_job(&j, N, &in, 0, &out, 0);
+		j.timeout_ms = TIMEOUT_MS;
+		ret = qg_submit(&d, &j);
+		qg_check(ret == 0, "submit %d: %s", i, strerror(-ret));
+		ids[i] = j.id;
+	}
+	for (int i = 0; i < 3; i++) {
+		ret = qg_reap(&d, &r, true);
+		qg_check(ret == 0 && r.id == ids[i], "reap %d", i);
+		qg_check(r.status == (i ? 0 : -ETIMEDOUT),
+			 "job %d status %d", i, r.status);
+	}
+	qg_check(qg_mnist_mismatches(&m, &d, out.map, 0, N) == 0,
+		 "outputs after the failed job");
+}
+
+/* timeout_ms = 0: base + per-sample share, from the sysfs tunables. */
+static void scaled_timeout(void)
+{
+	uint64_t ms;
+	int ret;
+
+	qg_sysfs_write("timeout_base_ms", "200");
+	qg_sysfs_write("timeout_per_sample_us", "1000");
+	qg_check(qg_sim_fault("no_tlast 1") == 0, "inject");
+	ret = run_digits(0, 300, 0, &ms);
+	qg_log("300 samples, base 200 ms + 1 ms/sample -> %s after %llu ms",
+	       strerror(-ret), (unsigned long long)ms);
+	qg_check(ret == -ETIMEDOUT, "scaled timeout: %s", strerror(-ret));
+	qg_check(ms >= 490 && ms <= 500 + SLACK_MS,
+		 "expected about 500 ms, took %llu", (unsigned long long)ms);
+	qg_relax_timeouts();
+}
+
+/* Completion later than modelled but inside the timeout is fine. */
+static void late_but_in_time(void)
+{
+	uint64_t err0 = qg_sysfs_u64("errors");
+	int ret;
+
+	qg_check(qg_sim_late_ms(100) == 0, "late_ms");
+	qg_check(qg_sim_fault("late_completion 1") == 0, "inject");
+	ret = run_digits(100, N, 5000, NULL);
+	qg_check(ret == 0, "late in time: %s", strerror(-ret));
+	qg_check(qg_sysfs_u64("errors") == err0, "not an error");
+	qg_sim_late_ms(10000);
+}
+
+int main(void)
+{
+	size_t first = 0;
+	int ret;
+
+	qg_begin("faults");
+	ret = qg_open(&d, QG_DEV);
+	if (ret)
+		qg_die("open: %s", strerror(-ret));
+	if (qg_mnist_load(&m, &d))
+		qg_die("no MNIST data");
+	if (qg_buf_alloc(&d, 1024 * d.in_bytes, &in) ||
+	    qg_buf_alloc(&d, 1024 * d.out_bytes, &out))
+		qg_die("alloc");
+	qg_relax_timeouts();
+	/* Long enough that late_completion (10 s) misses the 400 ms. */
+	qg_sim_late_ms(10000);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		one_fault(&cases[i], first);
+		first += 2 * N;
+	}
+	queued_behind();
+	scaled_timeout();
+	late_but_in_time();
+	qg_sim_fault("none 0");
+	qg_close(&d);
+	return qg_finish();
+}
