@@ -136,6 +136,12 @@ void conn_close(struct server *s, struct conn *c, const char *why)
 		return;
 	log_peer(why, c->pid, c->uid, c->gid, c->id);
 	c->dead = true;
+	/* Freed later by conn_flush_all() or conn_put(): callers may still hold c. */
+	if (!c->dirty) {
+		c->dirty = true;
+		c->dirty_next = s->dirty;
+		s->dirty = c;
+	}
 	epoll_ctl(s->epfd, EPOLL_CTL_DEL, c->fd, NULL);
 	close(c->fd);
 	c->fd = -1;
@@ -156,12 +162,6 @@ void conn_close(struct server *s, struct conn *c, const char *why)
 	if (c->next)
 		c->next->prev = c->prev;
 	c->next = c->prev = NULL;
-	/* Freed later by conn_flush_all() or conn_put(): callers may still hold c. */
-	if (!c->dirty) {
-		c->dirty = true;
-		c->dirty_next = s->dirty;
-		s->dirty = c;
-	}
 }
 
 void conn_put(struct server *s, struct conn *c)

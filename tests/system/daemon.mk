@@ -1,0 +1,20 @@
+# System tests of qnnd + libqnn over real sockets (tests/system/daemon/):
+# the real daemon binary with a real NOTIFY_SOCKET listener, libqnn
+# clients, raw protocol clients, systemd-socket-activate; every answer is
+# compared with the engine run directly. Tests run one at a time (each
+# starts its own daemon); each is bounded by a Criterion timeout.
+SYS_DAEMON_BIN := $(BUILD)/tests/system/test_qnnd
+SYS_DAEMON_CFLAGS := -D_GNU_SOURCE -Ilibclient/include -Idaemon/qnnd -Itests/unit/hlsgen \
+		     $(CFLAGS_COMMON) -I/usr/include/hdf5/serial -pthread
+
+$(SYS_DAEMON_BIN): tests/system/daemon/test_qnnd.c tests/system/daemon/harness.h \
+		   $(LIB)/libqnn.a $(LIB)/libhlsgen.a $(LIB)/libqnncore.a
+	@mkdir -p $(dir $@)
+	$(CC) $(SYS_DAEMON_CFLAGS) -o $@ $< $(LIB)/libqnn.a $(LIB)/libhlsgen.a $(LIB)/libqnncore.a \
+		$(HLSGEN_LDFLAGS) $(HLSGEN_LIBS_EXT) $(CRITERION_LIBS) -pthread -lm
+
+check-system-daemon: $(SYS_DAEMON_BIN) $(BIN)/qnnd
+	$(TEST_ENV) $(SYS_DAEMON_BIN) --jobs 1
+
+CHECK_TARGETS += check-system-daemon
+.PHONY: check-system-daemon
