@@ -21,3 +21,8 @@ $(BIN)/qnnd: $(QNND_OBJS) $(QNND_PROTO_OBJS) $(LIB)/libqnncore.a
 ALL_TARGETS += $(BIN)/qnnd
 
 -include $(wildcard daemon/*/*.mk)
+
+# qnnd rebuilt with ASan+UBSan, for check-system-daemon-asan.
+$(BUILD)/asan/bin/qnnd: $(QNND_SRCS) libclient/proto.c libclient/strerror.c $(QNNCORE_SRCS)
+	@mkdir -p $(dir $@)
+	$(CC) $(QNND_CFLAGS) $(SAN_FLAGS) -O1 -o $@ $^ $(QNND_LIBS)

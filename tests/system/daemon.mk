@@ -18,3 +18,11 @@ check-system-daemon: $(SYS_DAEMON_BIN) $(BIN)/qnnd
 
 CHECK_TARGETS += check-system-daemon
 .PHONY: check-system-daemon
+
+# The same tests against qnnd built with ASan+UBSan (leaks checked at exit).
+check-system-daemon-asan: $(SYS_DAEMON_BIN) $(BUILD)/asan/bin/qnnd
+	$(TEST_ENV) QNN_BIN=$(abspath $(BUILD)/asan/bin) ASAN_OPTIONS=detect_leaks=1 \
+		$(SYS_DAEMON_BIN) --jobs 1
+
+CHECK_TARGETS += check-system-daemon-asan
+.PHONY: check-system-daemon-asan
