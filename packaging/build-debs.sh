@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0 OR MIT
 #
-# Builds the Debian packages from the working tree:
-#   1. copies the tree's source files (tracked + new, not ignored: what
-#      `make` sees, without build output) to <out>/qnn-<version>/,
-#   2. puts packaging/debian there as debian/ (symlinks resolved),
+# Builds the Debian packages from the committed tree (HEAD):
+#   1. exports HEAD (git archive) to <out>/qnn-<version>/: a consistent
+#      snapshot, as CI's clean clone would have it, whatever half-written
+#      files other work has in the working tree;
+#   2. puts packaging/debian there as debian/ (symlinks resolved);
 #   3. runs dpkg-buildpackage in it (-b: binary packages only, the
 #      default; --full: source package too). Unsigned.
-# The .deb files land in <out>/. Nothing is rebuilt when no source file is
-# newer than the last successful build (the stamp), so `make check`'s
-# packaging and systemd suites share one build.
+# The .deb files land in <out>/. Nothing is rebuilt while HEAD and
+# packaging/debian are unchanged since the last successful build (the
+# stamp), so `make check`'s packaging and systemd suites share one build.
+# Outside a git checkout the tree is copied as it is.
 #
 # Usage: build-debs.sh [--full] [out dir, default build/pkg]
 set -euo pipefail
@@ -19,26 +21,28 @@ full=0
 out=${1:-build/pkg}
 ver=$(dpkg-parsechangelog -l packaging/debian/changelog -S Version)
 src=$out/qnn-$ver
-stamp=$out/.built-$([ $full = 1 ] && echo full || echo binary)
+stamp=$out/.built
+in_git=0
+git rev-parse --verify -q HEAD >/dev/null 2>&1 && in_git=1
 
-list_sources() {
-	if git rev-parse --git-dir >/dev/null 2>&1; then
-		git ls-files -co --exclude-standard
-	else
-		find . -path ./build -prune -o -path ./.git -prune -o -type f -print | sed 's|^\./||'
-	fi
-}
-
-if [ -f "$stamp" ] && [ -z "$(list_sources | while read -r f; do
-	[ "$f" -nt "$stamp" ] && { echo "$f"; break; }; done)" ]; then
+# What the packages are built from: the commit, the debian/ files, the mode.
+if [ $in_git = 1 ]; then
+	id="$(git rev-parse HEAD) $(tar -ch packaging/debian packaging/dkms packaging/systemd 2>/dev/null | sha256sum | cut -c1-16) $full"
+else
+	id="tree-$(date +%s) $full"
+fi
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$id" ]; then
 	echo "build-debs: packages up to date in $out"
 	exit 0
 fi
 
 rm -rf "$out"
 mkdir -p "$src"
-list_sources | while read -r f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
-	xargs -0 cp -a --parents -t "$src"
+if [ $in_git = 1 ]; then
+	git archive --format=tar HEAD | tar -x -C "$src"
+else
+	tar -c --exclude=./build --exclude=./.git . | tar -x -C "$src"
+fi
 rm -rf "$src/debian"
 cp -rL packaging/debian "$src/debian"
 
@@ -52,6 +56,6 @@ if ! (cd "$src" && DEB_BUILD_OPTIONS="parallel=2 nocheck" dpkg-buildpackage "${a
 	echo "build-debs: dpkg-buildpackage failed (log: $log)" >&2
 	exit 1
 fi
-touch "$stamp"
+echo "$id" >"$stamp"
 echo "build-debs: built in $(($(date +%s) - start)) s:"
 ls -1 "$out"/*.deb | sed 's/^/  /'

@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0 OR MIT
+#
+# check-packaging: the Debian packages and the systemd units, checked
+# statically (the units under a real systemd: tests/system/systemd).
+#   1. build the binary packages (dpkg-buildpackage -b, packaging/build-debs.sh)
+#   2. file lists: every package has what it must and nothing else
+#      (no build paths, no tests), the library's SONAME, the conffile,
+#      maintainer scripts in the right order (group before service start)
+#   3. systemd-analyze verify of qnnd.socket + qnnd.service as installed
+#      (any warning fails), systemd-analyze security: exposure <= 2.0
+#   4. lintian: no errors (warnings are printed)
+#   5. DKMS: `dkms build` of the qnn-dkms sources against Debian's amd64
+#      kernel headers (private copy, tests/kernel's fetch), both modules
+#      built with the right vermagic; nothing is installed on this machine
+# Ends with "check-packaging: N passed, M failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${QNN_BUILD:-build}
+PKG=$BUILD/pkg
+MAX_EXPOSURE=${QNN_MAX_EXPOSURE:-2.0}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0 failed=0
+ok() { passed=$((passed + 1)); echo "PASS: $*"; }
+bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
+
+if ! bash packaging/build-debs.sh "$PKG"; then
+	bad "dpkg-buildpackage"
+	echo "check-packaging: $passed passed, $((failed)) failed"
+	exit 1
+fi
+ok "dpkg-buildpackage -b built $(ls "$PKG"/*.deb | wc -l) packages"
+ver=$(dpkg-parsechangelog -l packaging/debian/changelog -S Version)
+arch=$(dpkg --print-architecture)
+ma=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
+deb() { echo "$PKG/${1}_${ver}_${2:-$arch}.deb"; }
+
+# ---- 2. contents ----
+# Each package: the files it must ship (exact list, directories aside).
+declare -A want
+want[qnnd]="./etc/qnn/qnnd.conf ./lib/systemd/system/qnnd.service ./lib/systemd/system/qnnd.socket
+./usr/lib/sysusers.d/qnnd.conf ./usr/sbin/qnnd ./usr/share/doc/qnnd/changelog.gz
+./usr/share/doc/qnnd/copyright"
+want[libqnn1]="./usr/lib/$ma/libqnn.so.1 ./usr/lib/$ma/libqnn.so.1.0.0
+./usr/share/doc/libqnn1/changelog.gz ./usr/share/doc/libqnn1/copyright"
+want[libqnn-dev]="./usr/include/qnn.h ./usr/lib/$ma/libqnn.a ./usr/lib/$ma/libqnn.so
+./usr/lib/$ma/pkgconfig/qnn.pc ./usr/share/doc/libqnn-dev/changelog.gz
+./usr/share/doc/libqnn-dev/copyright"
+want[qnn-tools]="./usr/bin/hlsgen ./usr/bin/qnnctl ./usr/share/man/man1/qnnctl.1.gz
+./usr/share/doc/qnn-tools/changelog.gz ./usr/share/doc/qnn-tools/copyright"
+# man pages the other components add are welcome: they must not fail this.
+optional='^\./usr/share/man/'
+for p in qnnd libqnn1 libqnn-dev qnn-tools; do
+	f=$(deb "$p")
+	[ -f "$f" ] || { bad "$p: $f missing"; continue; }
+	dpkg-deb -c "$f" | awk '$1 !~ /^d/ { print $6 }' | sort >"$tmp/$p.have"
+	tr ' ' '\n' <<<"${want[$p]}" | grep . | sort >"$tmp/$p.want"
+	missing=$(comm -13 "$tmp/$p.have" "$tmp/$p.want" | tr '\n' ' ')
+	extra=$(comm -23 "$tmp/$p.have" "$tmp/$p.want" | grep -Ev "$optional" | tr '\n' ' ')
+	if [ -z "$missing$extra" ]; then
+		ok "$p: $(wc -l <"$tmp/$p.have") files, as expected"
+	else
+		bad "$p: missing [${missing}] unexpected [${extra}]"
+	fi
+done
+# qnn-dkms: the module sources dkms needs, the udev rule, modules-load, the group.
+f=$(deb qnn-dkms all)
+dpkg-deb -c "$f" | awk '$1 !~ /^d/ { print $6 }' | sort >"$tmp/dkms.have"
+src=./usr/src/qnn-$ver
+miss=""
+for p in $src/dkms.conf $src/Kbuild $src/kernel/qnn_drv.c $src/kernel/uapi/qnn.h \
+	$src/kernel/sim/sim_main.c $src/hlsgen/include/qnn_engine.h $src/hlsgen/engine/engine.c \
+	$src/hlsgen/format/model_parse.c ./lib/udev/rules.d/60-qnn.rules \
+	./usr/lib/modules-load.d/qnn.conf ./usr/lib/sysusers.d/qnn-dkms.conf; do
+	grep -qxF "$p" "$tmp/dkms.have" || miss="$miss $p"
+done
+stray=$(grep -vE "^($src/|\./lib/udev/|\./usr/lib/(modules-load|sysusers)\.d/|\./usr/share/doc/qnn-dkms/)" "$tmp/dkms.have" | tr '\n' ' ')
+objs=$(grep -E '\.(o|ko|cmd|mod)$' "$tmp/dkms.have" | tr '\n' ' ')
+if [ -z "$miss$stray$objs" ]; then
+	ok "qnn-dkms: $(wc -l <"$tmp/dkms.have") files: sources under /usr/src/qnn-$ver, udev rule, modules-load, group"
+else
+	bad "qnn-dkms: missing [$miss ] stray [$stray] build output [$objs]"
+fi
+
+mkdir -p "$tmp/root"
+for p in qnnd libqnn1 libqnn-dev qnn-tools; do dpkg-deb -x "$(deb "$p")" "$tmp/root"; done
+dpkg-deb -x "$f" "$tmp/root"
+soname=$(objdump -p "$tmp/root/usr/lib/$ma/libqnn.so.1.0.0" | awk '$1 == "SONAME" { print $2 }')
+[ "$soname" = libqnn.so.1 ] && ok "libqnn1: SONAME $soname matches the package name" ||
+	bad "libqnn1: SONAME '$soname'"
+grep -q "^Libs: .*-lqnn" "$tmp/root/usr/lib/$ma/pkgconfig/qnn.pc" &&
+	grep -q "^libdir=/usr/lib/$ma\$" "$tmp/root/usr/lib/$ma/pkgconfig/qnn.pc" &&
+	ok "qnn.pc: libdir /usr/lib/$ma, -lqnn" || bad "qnn.pc: $(cat "$tmp/root/usr/lib/$ma/pkgconfig/qnn.pc")"
+grep -q '#MODULE_VERSION#' "$tmp/root/usr/src/qnn-$ver/dkms.conf" &&
+	bad "dkms.conf: #MODULE_VERSION# not substituted" ||
+	ok "dkms.conf: PACKAGE_VERSION=$(sed -n 's/^PACKAGE_VERSION=//p' "$tmp/root/usr/src/qnn-$ver/dkms.conf")"
+[ "$(dpkg-deb -f "$(deb qnnd)" Conffiles 2>/dev/null; dpkg-deb -e "$(deb qnnd)" "$tmp/ctl"; cat "$tmp/ctl/conffiles")" ] &&
+	grep -qx /etc/qnn/qnnd.conf "$tmp/ctl/conffiles" && ok "qnnd: /etc/qnn/qnnd.conf is a conffile" ||
+	bad "qnnd: conffiles: $(cat "$tmp/ctl/conffiles" 2>/dev/null)"
+# The group must exist before the service starts: sysusers first in postinst.
+pi=$tmp/ctl/postinst
+l_sys=$(grep -n 'systemd-sysusers' "$pi" | head -1 | cut -d: -f1)
+l_start=$(grep -n "deb-systemd-invoke .*qnnd" "$pi" | head -1 | cut -d: -f1)
+l_enable=$(grep -n "deb-systemd-helper enable 'qnnd.socket'" "$pi" | head -1 | cut -d: -f1)
+if [ -n "$l_sys" ] && [ -n "$l_start" ] && [ -n "$l_enable" ] && [ "$l_sys" -lt "$l_start" ]; then
+	ok "qnnd postinst: systemd-sysusers (line $l_sys) before enabling/starting the units (line $l_start)"
+else
+	bad "qnnd postinst: sysusers at '${l_sys}', enable socket at '${l_enable}', start at '${l_start}'"
+fi
+dpkg-deb -e "$f" "$tmp/ctl-dkms"
+grep -q 'dkms' "$tmp/ctl-dkms/postinst" && grep -q 'systemd-sysusers' "$tmp/ctl-dkms/postinst" &&
+	ok "qnn-dkms postinst: dkms build/install and the qnn group" ||
+	bad "qnn-dkms postinst: $(cat "$tmp/ctl-dkms/postinst")"
+deps=$(dpkg-deb -f "$(deb qnnd)" Depends)
+grep -q libsystemd0 <<<"$deps" && ok "qnnd: Depends: $deps" || bad "qnnd: Depends: $deps"
+
+# ---- 3. units ----
+# verify wants the targets the units hook into and the commands they run:
+# give it the host's targets and kill, plus the package's own files.
+vr=$tmp/vroot
+mkdir -p "$vr/lib/systemd/system" "$vr/bin"
+dpkg-deb -x "$(deb qnnd)" "$vr"
+cp -a /lib/systemd/system/*.target "$vr/lib/systemd/system/"
+cp /bin/kill "$vr/bin/"
+out=$(systemd-analyze verify --man=no --root="$vr" qnnd.socket qnnd.service 2>&1)
+rc=$?
+if [ $rc -eq 0 ] && [ -z "$out" ]; then
+	ok "systemd-analyze verify qnnd.socket qnnd.service: clean"
+else
+	bad "systemd-analyze verify (exit $rc): $out"
+fi
+sec=$(systemd-analyze security --offline=yes --root="$vr" qnnd.service 2>&1)
+score=$(sed -n 's/.*Overall exposure level for qnnd.service: \([0-9.]*\).*/\1/p' <<<"$sec")
+if [ -n "$score" ] && awk -v s="$score" -v m="$MAX_EXPOSURE" 'BEGIN { exit !(s <= m) }'; then
+	ok "systemd-analyze security qnnd.service: exposure $score (<= $MAX_EXPOSURE)"
+else
+	bad "systemd-analyze security: exposure '$score' > $MAX_EXPOSURE"
+	grep '✗' <<<"$sec"
+fi
+grep -q '^ListenStream=/run/qnn/qnnd.sock$' "$vr/lib/systemd/system/qnnd.socket" &&
+	grep -q "QNN_DEFAULT_SOCKET \"/run/qnn/qnnd.sock\"" libclient/include/qnn.h &&
+	ok "qnnd.socket listens where libqnn connects by default (/run/qnn/qnnd.sock)" ||
+	bad "qnnd.socket's ListenStream differs from qnn.h's QNN_DEFAULT_SOCKET"
+
+# ---- 4. lintian ----
+lint=$(lintian --fail-on error --suppress-tags running-with-root-privileges \
+	"$PKG"/qnn_"${ver}"_"$arch".changes 2>&1)
+rc=$?
+echo "$lint" | sed 's/^/  lintian: /'
+[ $rc -eq 0 ] && ok "lintian: no errors ($(grep -c '^W:' <<<"$lint") warnings)" || bad "lintian errors"
+
+# ---- 5. DKMS ----
+if bash tests/kernel/fetch-debian-arm64.sh "$BUILD/kernel" >"$tmp/fetch.log" 2>&1; then
+	# shellcheck source=/dev/null
+	. "$BUILD/kernel/env.sh"
+	kver=$(basename "$AMD64_HDR" | sed 's/^linux-headers-//')
+	# sign_file: no module signing, so dkms makes no MOK key on this machine.
+	if sign_file=/nonexistent dkms build -m qnn -v "$ver" -k "$kver" \
+		--dkmstree "$tmp/dkms" --sourcetree "$tmp/root/usr/src" \
+		--kernelsourcedir "$AMD64_HDR" >"$tmp/dkms.log" 2>&1; then
+		mods=$(find "$tmp/dkms/qnn/$ver/$kver" -name '*.ko*' | sort)
+		vm=$(for m in $mods; do modinfo -F vermagic "$m" | cut -d' ' -f1; done | sort -u)
+		if [ "$(wc -l <<<"$mods")" -eq 2 ] && [ "$vm" = "$kver" ]; then
+			ok "dkms build for $kver: $(for m in $mods; do basename "$m"; done | tr '\n' ' ')(vermagic $vm)"
+		else
+			bad "dkms build: modules [$mods] vermagic [$vm]"
+		fi
+	else
+		bad "dkms build for $kver failed:"
+		tail -25 "$tmp/dkms/qnn/$ver/build/make.log" 2>/dev/null || tail -25 "$tmp/dkms.log"
+	fi
+else
+	bad "cannot fetch Debian's kernel headers for the DKMS build"
+	tail -5 "$tmp/fetch.log"
+fi
+
+echo "check-packaging: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
