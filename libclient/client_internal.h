@@ -13,7 +13,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "qnn.h"
 #include "qnn_proto.h"
 
 #define QNN_EXPORT __attribute__((visibility("default")))

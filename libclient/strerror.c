@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* strerror.c - names of enum qnn_status (the same numbers travel on the wire). */
-#include "qnn.h"
+#include "qnn_proto.h" /* and, beside it, the client API qnn.h */
 
 #define QNN_EXPORT __attribute__((visibility("default")))
 

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "backend.h"
-#include "qnn.h"
+#include "qnn_proto.h" /* and, beside it, the client API qnn.h */
 #include "qnn_engine.h"
 
 bool backend_dev_present(char *path, size_t len)

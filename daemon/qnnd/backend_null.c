@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "backend.h"
-#include "qnn.h"
+#include "qnn_proto.h" /* and, beside it, the client API qnn.h */
 
 struct null_slot {
 	struct qnnd_batch b;

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "backend.h"
-#include "qnn.h"
+#include "qnn_proto.h" /* and, beside it, the client API qnn.h */
 #include "qnn_engine.h"
 
 struct sw_slot {

@@ -11,7 +11,7 @@
 #include <yaml.h>
 
 #include "config.h"
-#include "qnn.h"
+#include "qnn_proto.h" /* and, beside it, the client API qnn.h */
 
 void config_defaults(struct qnnd_config *c)
 {

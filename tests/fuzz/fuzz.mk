@@ -32,6 +32,9 @@ $(FUZZ_DIR)/seeds/model_parse/.done: $(BIN)/hlsgen
 		--config $$m/qkeras_mnist_dense_config.yml -o $$d/dense_cfg.qnn
 	@touch $@
 
+# --- frame: the wire protocol's frame parser and payload decoders (libclient) ---
+FUZZ_frame_SRCS := libclient/proto.c libclient/strerror.c
+
 # --- generic rules ---
 define FUZZ_TARGET_template
 $(FUZZ_DIR)/fuzz_$(1): tests/fuzz/fuzz_$(1).c $(FUZZ_$(1)_SRCS)

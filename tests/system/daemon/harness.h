@@ -23,7 +23,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "qnn.h"
 #include "qnn_engine.h"
 #include "qnn_proto.h"
 #include "test_model_fixture.h"
