@@ -181,6 +181,7 @@ int hg_spec_from_keras_json_text(const char *text, struct hg_net_spec *s, char *
 /* ---- outputs ---- */
 
 /* Keras JSON with QKeras layer configs (same shape as model.to_json()). */
+char *hg_keras_json_string(const struct hg_net_spec *s); /* malloc'ed */
 int hg_keras_write_json(const struct hg_net_spec *s, const char *path, char *err, size_t errlen);
 /* Keras HDF5 weights: /<layer>/<layer>/kernel:0 etc., masked float weights. */
 int hg_keras_write_h5(struct hg_net *net, const char *path, char *err, size_t errlen);
