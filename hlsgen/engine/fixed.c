@@ -152,3 +152,13 @@ int64_t qnn_fixed_convert(int64_t a, int32_t fs, const struct qnn_fixed_type *t)
 		return qnn_fixed_overflow((int64_t)((uint64_t)a << k), 0, t);
 	return qnn_fixed_overflow((int64_t)((uint64_t)a << k), a < 0 ? -1 : 1, t);
 }
+
+int64_t qnn_fixed_add(int64_t a, int64_t b, const struct qnn_fixed_type *t)
+{
+	int64_t s;
+
+	/* the exact sum needs 65 bits only when both have the same sign */
+	if (__builtin_add_overflow(a, b, &s))
+		return qnn_fixed_overflow(s, a < 0 ? -1 : 1, t);
+	return qnn_fixed_overflow(s, 0, t);
+}

@@ -62,6 +62,9 @@ int64_t qnn_fixed_overflow(int64_t q, int big, const struct qnn_fixed_type *t);
  */
 int64_t qnn_fixed_convert(int64_t a, int32_t fs, const struct qnn_fixed_type *t);
 
+/* Exact a + b of two codes of t (same F), then t's overflow step. */
+int64_t qnn_fixed_add(int64_t a, int64_t b, const struct qnn_fixed_type *t);
+
 /*
  * IEEE-754 binary32 / binary64 bits -> code of t, from the exact value
  * (what ap_fixed's float/double constructor does). *nonfinite is set to 1

@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * mac_lanes.c - the multiply-accumulate inner loops in 16- and 32-bit
+ * lanes, 16 output channels at a time, up to 4 output pixels sharing each
+ * weight load. mac_plan.c decides when they are exact and packs weights.
+ *
+ * Each kernel exists as plain C (what the kernel build and CPUs without
+ * AVX2 run) and, in x86-64 userspace, as an AVX2 version written with gcc
+ * vector types. Both compute the same integers: lane sums wrap modulo
+ * 2^16 / 2^32, which is what the plan relies on.
+ */
+#include "engine_internal.h"
+
+#define LANES 16u
+#define PX_BLOCK 4u
+
+/* ---- plain C ---- */
+
+static int16_t op16(int16_t x, int16_t w, uint8_t lop)
+{
+	int32_t p = (int32_t)x * w;
+
+	if (lop == QNN_LOP_MULHI)
+		return (int16_t)(p >> 16);
+	return (int16_t)(uint16_t)(uint32_t)p;
+}
+
+static void lanes16_c(const struct qnn_lane_job *j)
+{
+	uint32_t cb, px, p, r, t, i;
+
+	for (cb = 0; cb < j->cpad; cb += LANES)
+		for (px = 0; px < j->n_px; px += PX_BLOCK) {
+			uint32_t np = j->n_px - px < PX_BLOCK ? j->n_px - px : PX_BLOCK;
+			int16_t a[PX_BLOCK][LANES];
+
+			for (p = 0; p < np; p++)
+				for (i = 0; i < LANES; i++)
+					a[p][i] = (int16_t)(uint16_t)(uint32_t)j->bias[cb + i];
+			for (r = 0; r < j->n_rows; r++) {
+				const int16_t *xr = (const int16_t *)j->x + (size_t)r * j->x_row_stride +
+						    (size_t)px * j->x_px_stride;
+				const int16_t *wr = (const int16_t *)j->w + (size_t)r * j->run * j->cpad + cb;
+
+				for (t = 0; t < j->run; t++)
+					for (p = 0; p < np; p++)
+						for (i = 0; i < LANES; i++)
+							a[p][i] = (int16_t)(uint16_t)(
+								(uint16_t)a[p][i] +
+								(uint16_t)op16(xr[(size_t)p * j->x_px_stride + t],
+									       wr[(size_t)t * j->cpad + i],
+									       j->lop));
+			}
+			for (p = 0; p < np; p++)
+				for (i = 0; i < LANES; i++)
+					j->acc[(size_t)(px + p) * j->acc_px_stride + cb + i] = a[p][i];
+		}
+}
+
+static int32_t op32(int32_t x, int32_t w, const struct qnn_lane_job *j)
+{
+	uint32_t p = (uint32_t)x * (uint32_t)w;
+
+	if (j->lop == QNN_LOP_SHR)
+		return (int32_t)(((int64_t)x * w + j->round_c) >> j->shift);
+	return (int32_t)p;
+}
+
+static void lanes32_c(const struct qnn_lane_job *j)
+{
+	uint32_t cb, px, p, r, t, i;
+
+	for (cb = 0; cb < j->cpad; cb += LANES)
+		for (px = 0; px < j->n_px; px += PX_BLOCK) {
+			uint32_t np = j->n_px - px < PX_BLOCK ? j->n_px - px : PX_BLOCK;
+			uint32_t a[PX_BLOCK][LANES];
+
+			for (p = 0; p < np; p++)
+				for (i = 0; i < LANES; i++)
+					a[p][i] = (uint32_t)j->bias[cb + i];
+			for (r = 0; r < j->n_rows; r++) {
+				const int32_t *xr = (const int32_t *)j->x + (size_t)r * j->x_row_stride +
+						    (size_t)px * j->x_px_stride;
+				const int32_t *wr = (const int32_t *)j->w + (size_t)r * j->run * j->cpad + cb;
+
+				for (t = 0; t < j->run; t++)
+					for (p = 0; p < np; p++)
+						for (i = 0; i < LANES; i++)
+							a[p][i] += (uint32_t)op32(
+								xr[(size_t)p * j->x_px_stride + t],
+								wr[(size_t)t * j->cpad + i], j);
+			}
+			for (p = 0; p < np; p++)
+				for (i = 0; i < LANES; i++)
+					j->acc[(size_t)(px + p) * j->acc_px_stride + cb + i] = (int32_t)a[p][i];
+		}
+}
+
+/* ---- AVX2 (x86-64 userspace only) ---- */
+
+#if defined(QNN_X86_SIMD)
+typedef int16_t v16hi __attribute__((vector_size(32)));
+typedef int16_t v16hi_u __attribute__((vector_size(32), aligned(2)));
+typedef uint16_t v16hu __attribute__((vector_size(32)));
+typedef int32_t v8si __attribute__((vector_size(32)));
+typedef int32_t v8si_u __attribute__((vector_size(32), aligned(4)));
+typedef uint32_t v8su __attribute__((vector_size(32)));
+
+#define AVX2 __attribute__((target("avx2")))
+
+AVX2 static inline v16hi ld16(const int16_t *p)
+{
+	return *(const v16hi_u *)p;
+}
+
+/* lane arithmetic is unsigned: sums and low products wrap modulo 2^16 by design */
+AVX2 static inline v16hu op16v(v16hi x, v16hi w, int hi)
+{
+	return hi ? (v16hu)__builtin_ia32_pmulhw256(x, w) : (v16hu)x * (v16hu)w;
+}
+
+/* one block of up to 4 pixels x 16 channels; hi selects mulhi vs mullo */
+AVX2 static inline void block16(const struct qnn_lane_job *j, uint32_t cb, uint32_t px,
+				uint32_t np, int hi)
+{
+	v16hu a0, a1, a2, a3, b = {0};
+	uint32_t r, t, i;
+	size_t s = j->x_px_stride;
+
+	for (i = 0; i < LANES; i++)
+		b[i] = (uint16_t)(uint32_t)j->bias[cb + i];
+	a0 = a1 = a2 = a3 = b;
+	for (r = 0; r < j->n_rows; r++) {
+		const int16_t *xr = (const int16_t *)j->x + (size_t)r * j->x_row_stride + (size_t)px * s;
+		const int16_t *wr = (const int16_t *)j->w + (size_t)r * j->run * j->cpad + cb;
+
+		if (np == PX_BLOCK) {
+			for (t = 0; t < j->run; t++) {
+				v16hi w = ld16(wr + (size_t)t * j->cpad);
+
+				a0 += op16v((v16hi){} + xr[t], w, hi);
+				a1 += op16v((v16hi){} + xr[s + t], w, hi);
+				a2 += op16v((v16hi){} + xr[2 * s + t], w, hi);
+				a3 += op16v((v16hi){} + xr[3 * s + t], w, hi);
+			}
+		} else {
+			for (t = 0; t < j->run; t++) {
+				v16hi w = ld16(wr + (size_t)t * j->cpad);
+
+				a0 += op16v((v16hi){} + xr[t], w, hi);
+				if (np > 1)
+					a1 += op16v((v16hi){} + xr[s + t], w, hi);
+				if (np > 2)
+					a2 += op16v((v16hi){} + xr[2 * s + t], w, hi);
+			}
+		}
+	}
+	for (i = 0; i < LANES; i++) {
+		int32_t *o = j->acc + (size_t)px * j->acc_px_stride + cb + i;
+
+		o[0] = (int16_t)a0[i];
+		if (np > 1)
+			o[j->acc_px_stride] = (int16_t)a1[i];
+		if (np > 2)
+			o[2 * (size_t)j->acc_px_stride] = (int16_t)a2[i];
+		if (np > 3)
+			o[3 * (size_t)j->acc_px_stride] = (int16_t)a3[i];
+	}
+}
+
+AVX2 static void lanes16_avx2(const struct qnn_lane_job *j)
+{
+	uint32_t cb, px;
+	int hi = j->lop == QNN_LOP_MULHI;
+
+	for (cb = 0; cb < j->cpad; cb += LANES)
+		for (px = 0; px < j->n_px; px += PX_BLOCK) {
+			uint32_t np = j->n_px - px < PX_BLOCK ? j->n_px - px : PX_BLOCK;
+
+			if (hi)
+				block16(j, cb, px, np, 1);
+			else
+				block16(j, cb, px, np, 0);
+		}
+}
+
+AVX2 static inline v8si op32v(v8si x, v8si w, const struct qnn_lane_job *j)
+{
+	if (j->lop == QNN_LOP_SHR)
+		return (x * w + j->round_c) >> j->shift;
+	return (v8si)((v8su)x * (v8su)w); /* modulo 2^32, no signed overflow */
+}
+
+AVX2 static void lanes32_avx2(const struct qnn_lane_job *j)
+{
+	uint32_t cb, px, p, r, t, i;
+
+	for (cb = 0; cb < j->cpad; cb += LANES)
+		for (px = 0; px < j->n_px; px += PX_BLOCK) {
+			uint32_t np = j->n_px - px < PX_BLOCK ? j->n_px - px : PX_BLOCK;
+			v8su a[PX_BLOCK][2];
+
+			for (p = 0; p < PX_BLOCK; p++)
+				for (i = 0; i < 2; i++)
+					a[p][i] = (v8su)*(const v8si_u *)(j->bias + cb + 8 * i);
+			for (r = 0; r < j->n_rows; r++) {
+				const int32_t *xr = (const int32_t *)j->x + (size_t)r * j->x_row_stride +
+						    (size_t)px * j->x_px_stride;
+				const int32_t *wr = (const int32_t *)j->w + (size_t)r * j->run * j->cpad + cb;
+
+				for (t = 0; t < j->run; t++) {
+					v8si w0 = *(const v8si_u *)(wr + (size_t)t * j->cpad);
+					v8si w1 = *(const v8si_u *)(wr + (size_t)t * j->cpad + 8);
+
+					for (p = 0; p < np; p++) {
+						v8si x = (v8si){} + xr[(size_t)p * j->x_px_stride + t];
+
+						a[p][0] += (v8su)op32v(x, w0, j);
+						a[p][1] += (v8su)op32v(x, w1, j);
+					}
+				}
+			}
+			for (p = 0; p < np; p++)
+				for (i = 0; i < LANES; i++)
+					j->acc[(size_t)(px + p) * j->acc_px_stride + cb + i] =
+						(int32_t)a[p][i / 8][i % 8];
+		}
+}
+#endif /* QNN_X86_SIMD */
+
+static int have_avx2(void)
+{
+#if defined(QNN_X86_SIMD)
+	return __builtin_cpu_supports("avx2");
+#else
+	return 0;
+#endif
+}
+
+void qnn_mac_lanes(const struct qnn_lane_job *j, uint8_t path)
+{
+#if defined(QNN_X86_SIMD)
+	if (have_avx2()) {
+		if (path == QNN_MAC_I16)
+			lanes16_avx2(j);
+		else
+			lanes32_avx2(j);
+		return;
+	}
+#endif
+	(void)have_avx2;
+	if (path == QNN_MAC_I16)
+		lanes16_c(j);
+	else
+		lanes32_c(j);
+}

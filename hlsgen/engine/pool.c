@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * pool.c - MaxPool2D: the maximum over each full window (hls4ml reduces
+ * with a >= b ? a : b, which is the plain maximum), cast to result_t.
+ * Windows only start where they fit, so odd trailing rows and columns are
+ * dropped (11 -> 5 for a 2x2 pool). Padded positions, if any, never win
+ * (hls4ml pads max pooling with the most negative code).
+ */
+#include "engine_internal.h"
+
+QNN_SIMD_CLONES
+static void pool_row(const struct qnn_layer_rec *r, const int32_t *in, uint32_t oh, int32_t *out)
+{
+	uint32_t ow, kh, kw, c, C = r->in_c;
+
+	for (ow = 0; ow < r->out_w; ow++) {
+		int32_t *o = out + (size_t)ow * C;
+		int first = 1;
+
+		for (kh = 0; kh < r->kernel_h; kh++) {
+			int64_t ih = (int64_t)oh * r->stride_h + kh - r->pad_top;
+
+			if (ih < 0 || ih >= r->in_h)
+				continue;
+			for (kw = 0; kw < r->kernel_w; kw++) {
+				int64_t iw = (int64_t)ow * r->stride_w + kw - r->pad_left;
+				const int32_t *px;
+
+				if (iw < 0 || iw >= r->in_w)
+					continue;
+				px = in + ((size_t)ih * r->in_w + (size_t)iw) * C;
+				if (first) {
+					for (c = 0; c < C; c++)
+						o[c] = px[c];
+					first = 0;
+					continue;
+				}
+				for (c = 0; c < C; c++)
+					o[c] = px[c] > o[c] ? px[c] : o[c];
+			}
+		}
+	}
+}
+
+void qnn_layer_maxpool(const struct qnn_layer *l, const struct qnn_layer_plan *p,
+		       const int32_t *in, int32_t *out)
+{
+	const struct qnn_layer_rec *r = l->rec;
+	uint32_t oh;
+	size_t row = (size_t)r->out_w * r->out_c;
+
+	for (oh = 0; oh < r->out_h; oh++)
+		pool_row(r, in, oh, out + oh * row);
+	qnn_cast_array(out, out, p->out_n, &p->out_cast);
+}
