@@ -23,6 +23,7 @@
 #include "engine_internal.h"
 
 #define LANES 16u
+#define QNN_U64_MAX (~(uint64_t)0)
 
 static uint32_t round_up(uint32_t v, uint32_t m)
 {
@@ -51,7 +52,7 @@ static uint64_t uabs(int64_t v)
 
 static uint64_t sat_add(uint64_t a, uint64_t b)
 {
-	return a + b < a ? UINT64_MAX : a + b;
+	return a + b < a ? QNN_U64_MAX : a + b;
 }
 
 /* |t| of one product after the per-product shift, before any overflow step */
@@ -59,8 +60,8 @@ static uint64_t shifted_abs(int64_t prod, int32_t s, unsigned q)
 {
 	if (s > 0)
 		return uabs(qnn_fixed_round_shift(prod, (uint32_t)s, q));
-	if (prod != 0 && (s < -62 || uabs(prod) > (UINT64_MAX >> -s)))
-		return UINT64_MAX;
+	if (prod != 0 && (s < -62 || uabs(prod) > (QNN_U64_MAX >> -s)))
+		return QNN_U64_MAX;
 	return uabs(prod) << -s;
 }
 
