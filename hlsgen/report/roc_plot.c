@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * roc_plot.c - the lab's ROC figure drawn with cairo (PNG or SVG): one
- * colour per class (matplotlib's tab10, so it looks like the notebook),
- * one line style per method.
+ * roc_plot.c - the lab's ROC figure drawn with cairo (PNG or SVG), in the
+ * hls4ml tutorial's makeRoc convention: signal efficiency (true positive
+ * rate) across, background efficiency (false positive rate) up on a log
+ * scale, so that curves of 0.999 AUC are still told apart. One colour per
+ * class (matplotlib's tab10, as the notebook), one line style per method.
  */
 #include <cairo-svg.h>
 #include <cairo.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -39,14 +42,22 @@ static void line_style(cairo_t *cr, uint32_t series)
 		cairo_set_dash(cr, NULL, 0, 0);
 }
 
-static double px(double fpr)
+/* the lowest decade shown on the log axis, set per plot */
+static int min_decade = -3;
+
+static double px(double tpr)
 {
-	return LEFT + fpr * (W - LEFT - RIGHT);
+	return LEFT + tpr * (W - LEFT - RIGHT);
 }
 
-static double py(double tpr)
+/* false positive rates below the axis (including 0) sit on its floor */
+static double py(double fpr)
 {
-	return H - BOTTOM - tpr * (H - TOP - BOTTOM);
+	double l = fpr > 0 ? log10(fpr) : min_decade;
+
+	if (l < min_decade)
+		l = min_decade;
+	return H - BOTTOM - (l - min_decade) / -min_decade * (H - TOP - BOTTOM);
 }
 
 static void text(cairo_t *cr, double x, double y, const char *s, double align)
@@ -56,6 +67,14 @@ static void text(cairo_t *cr, double x, double y, const char *s, double align)
 	cairo_text_extents(cr, s, &e);
 	cairo_move_to(cr, x - e.width * align, y);
 	cairo_show_text(cr, s);
+}
+
+static void grid_line(cairo_t *cr, double x0, double y0, double x1, double y1, double grey)
+{
+	cairo_set_source_rgb(cr, grey, grey, grey);
+	cairo_move_to(cr, x0, y0);
+	cairo_line_to(cr, x1, y1);
+	cairo_stroke(cr);
 }
 
 static void axes(cairo_t *cr, const char *title)
@@ -68,26 +87,29 @@ static void axes(cairo_t *cr, const char *title)
 	cairo_set_font_size(cr, 12);
 	cairo_set_line_width(cr, 1);
 	for (int i = 0; i <= 5; i++) {
-		double v = i / 5.0;
-
-		cairo_set_source_rgb(cr, 0.9, 0.9, 0.9);
-		cairo_move_to(cr, px(v), py(0));
-		cairo_line_to(cr, px(v), py(1));
-		cairo_move_to(cr, px(0), py(v));
-		cairo_line_to(cr, px(1), py(v));
-		cairo_stroke(cr);
+		grid_line(cr, px(i / 5.0), py(1), px(i / 5.0), py(0), 0.9);
 		cairo_set_source_rgb(cr, 0, 0, 0);
-		snprintf(lab, sizeof(lab), "%.1f", v);
-		text(cr, px(v), py(0) + 16, lab, 0.5);
+		snprintf(lab, sizeof(lab), "%.1f", i / 5.0);
+		text(cr, px(i / 5.0), py(0) + 16, lab, 0.5);
+	}
+	for (int d = min_decade; d <= 0; d++) {
+		double v = pow(10, d);
+
+		for (int k = 2; d < 0 && k <= 9; k++)
+			grid_line(cr, px(0), py(k * v), px(1), py(k * v), 0.96);
+		grid_line(cr, px(0), py(v), px(1), py(v), 0.85);
+		cairo_set_source_rgb(cr, 0, 0, 0);
+		snprintf(lab, sizeof(lab), "%g", v);
 		text(cr, px(0) - 6, py(v) + 4, lab, 1.0);
 	}
+	cairo_set_source_rgb(cr, 0, 0, 0);
 	cairo_rectangle(cr, px(0), py(1), px(1) - px(0), py(0) - py(1));
 	cairo_stroke(cr);
-	text(cr, (px(0) + px(1)) / 2, H - 20, "False positive rate", 0.5);
+	text(cr, (px(0) + px(1)) / 2, H - 20, "Signal efficiency (true positive rate)", 0.5);
 	cairo_save(cr);
-	cairo_translate(cr, 22, (py(0) + py(1)) / 2);
+	cairo_translate(cr, 18, (py(0) + py(1)) / 2);
 	cairo_rotate(cr, -1.5707963267948966);
-	text(cr, 0, 0, "True positive rate", 0.5);
+	text(cr, 0, 0, "Background efficiency (false positive rate)", 0.5);
 	cairo_restore(cr);
 	cairo_set_font_size(cr, 14);
 	text(cr, (px(0) + px(1)) / 2, TOP - 14, title, 0.5);
@@ -96,9 +118,18 @@ static void axes(cairo_t *cr, const char *title)
 
 static void curve(cairo_t *cr, const struct hlsgen_roc_curve *c)
 {
-	cairo_move_to(cr, px(c->fpr[0]), py(c->tpr[0]));
-	for (uint32_t i = 1; i < c->n; i++)
-		cairo_line_to(cr, px(c->fpr[i]), py(c->tpr[i]));
+	cairo_move_to(cr, px(c->tpr[0]), py(c->fpr[0]));
+	for (uint32_t i = 1; i < c->n; i++) {
+		/* a tie group is a straight segment in linear (tpr, fpr): bent on a log axis */
+		int steps = c->tpr[i] != c->tpr[i - 1] && c->fpr[i] != c->fpr[i - 1] ? 24 : 1;
+
+		for (int k = 1; k <= steps; k++) {
+			double a = (double)k / steps;
+
+			cairo_line_to(cr, px(c->tpr[i - 1] + a * (c->tpr[i] - c->tpr[i - 1])),
+				      py(c->fpr[i - 1] + a * (c->fpr[i] - c->fpr[i - 1])));
+		}
+	}
 	cairo_stroke(cr);
 }
 
@@ -129,16 +160,36 @@ static void legend(cairo_t *cr, const struct hlsgen_roc_series *s, uint32_t n_se
 	}
 }
 
+/* the decade just below the smallest non-zero false positive rate (at most 1e-6) */
+static int lowest_decade(const struct hlsgen_roc_series *s, uint32_t n_series, uint32_t n_classes)
+{
+	double lo = 1;
+
+	for (uint32_t m = 0; m < n_series; m++)
+		for (uint32_t k = 0; k < n_classes; k++)
+			for (uint32_t i = 0; i < s[m].curves[k].n; i++)
+				if (s[m].curves[k].fpr[i] > 0 && s[m].curves[k].fpr[i] < lo)
+					lo = s[m].curves[k].fpr[i];
+	lo = floor(log10(lo));
+	return lo < -6 ? -6 : lo > -1 ? -1 : (int)lo;
+}
+
 static void draw(cairo_t *cr, const char *title, const struct hlsgen_roc_series *s,
 		 uint32_t n_series, uint32_t n_classes)
 {
 	static const double chance[] = {3.0, 3.0};
 
+	min_decade = lowest_decade(s, n_series, n_classes);
 	axes(cr, title);
+	/* a random classifier: fpr = tpr */
 	cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
 	cairo_set_dash(cr, chance, 2, 0);
-	cairo_move_to(cr, px(0), py(0));
-	cairo_line_to(cr, px(1), py(1));
+	cairo_move_to(cr, px(pow(10, min_decade)), py(pow(10, min_decade)));
+	for (int i = 1; i <= 60; i++) {
+		double v = pow(10, min_decade * (1 - i / 60.0));
+
+		cairo_line_to(cr, px(v), py(v));
+	}
 	cairo_stroke(cr);
 	cairo_set_line_width(cr, 1.4);
 	cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);

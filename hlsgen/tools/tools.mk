@@ -7,9 +7,9 @@
 HLSGEN_CFLAGS   += -I/usr/include/cairo
 HLSGEN_LIBS_EXT += -lcairo
 
-# Until the daemon exists: set up, import the lab's CNN, evaluate it on the
-# real MNIST test digits (scripts/demo.sh). `all` runs in a sub-make so that
-# it sees what the set-up installed.
+# `make demo`: set up, then scripts/demo.sh (now the daemon demo,
+# scripts/demo-daemon.sh). `all` runs in a sub-make so that it sees what the
+# set-up installed.
 demo: $(SETUP_STAMP)
 	@$(MAKE) --no-print-directory all
 	@QNN_SHARED=$(SHARED) QNN_BIN=$(abspath $(BIN)) QNN_DATA=$(abspath $(DATA)) \
