@@ -26,3 +26,15 @@ check-system-daemon-asan: $(SYS_DAEMON_BIN) $(BUILD)/asan/bin/qnnd
 
 CHECK_TARGETS += check-system-daemon-asan
 .PHONY: check-system-daemon-asan
+
+# Benchmark (not a test): see tests/system/daemon/bench.sh.
+$(BUILD)/tests/system/bench_qnnd: tests/system/daemon/bench_qnnd.c $(LIB)/libqnn.a $(LIB)/libqnncore.a
+	@mkdir -p $(dir $@)
+	$(CC) -D_GNU_SOURCE -Ilibclient/include $(CFLAGS_COMMON) -pthread -o $@ $< $(LIB)/libqnn.a \
+		$(LIB)/libqnncore.a -pthread -lm
+
+bench-daemon: $(BUILD)/tests/system/bench_qnnd $(BIN)/qnnd $(BIN)/qnn-classify-mnist
+	@$(TEST_ENV) bash tests/system/daemon/bench.sh
+
+BENCH_TARGETS += bench-daemon
+.PHONY: bench-daemon

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# `make bench-daemon` (part of `make bench`): qnnd's protocol and batching
+# figures.
+#  1. null backend (replies at once): 1-sample requests/s and p50/p99 for
+#     1, 8 and 64 concurrent clients, next to redis-benchmark (GET) against
+#     a local redis-server with the same number of clients, both over a
+#     Unix socket, same run.
+#  2. sw backend, MNIST CNN: 1-sample requests from 64 clients vs the
+#     engine's own batch-256 throughput (target >= 80%).
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+BIN=${QNN_BIN:-build/bin}
+BUILD=${QNN_BUILD:-build}
+BENCH=$BUILD/tests/system/bench_qnnd
+SECS=${BENCH_SECONDS:-3}
+MODEL=$BUILD/models/mnist_cnn.qnn
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null && wait "$p" 2>/dev/null || true; done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+start_qnnd() { # backend model
+	rm -f "$tmp/qnnd.sock"
+	echo '{}' >"$tmp/qnnd.conf"
+	"$BIN/qnnd" --config "$tmp/qnnd.conf" --socket "$tmp/qnnd.sock" --model "$2" --backend "$1" \
+		--max-inflight 256 --max-queue 65536 --log stderr 2>>"$tmp/qnnd.log" &
+	qnnd_pid=$!
+	pids+=("$qnnd_pid")
+	for _ in $(seq 300); do [ -S "$tmp/qnnd.sock" ] && return 0; sleep 0.1; done
+	cat "$tmp/qnnd.log" >&2
+	return 1
+}
+stop_qnnd() { kill -TERM "$qnnd_pid"; wait "$qnnd_pid" || true; }
+
+[ -s "$MODEL" ] || bash scripts/demo-daemon.sh >/dev/null # imports the model
+echo "== null backend vs redis-benchmark (Unix socket, 1 request outstanding per client)"
+redis-server --port 0 --unixsocket "$tmp/redis.sock" --save '' --appendonly no \
+	--logfile "$tmp/redis.log" &
+pids+=("$!")
+for _ in $(seq 100); do [ -S "$tmp/redis.sock" ] && break; sleep 0.1; done
+start_qnnd null "$MODEL"
+for n in 1 8 64; do
+	"$BENCH" --socket "$tmp/qnnd.sock" --clients "$n" --seconds "$SECS"
+	printf 'redis-benchmark clients %3d: ' "$n"
+	redis-benchmark -s "$tmp/redis.sock" -c "$n" -n $((30000 * SECS)) -t get -q | tr '\r' '\n' |
+		grep 'requests per second' || true
+done
+stop_qnnd
+
+echo "== sw backend (bit-exact engine), MNIST CNN"
+"$BENCH" --engine "$MODEL" --batch 256 --threads "$(nproc)" --seconds "$SECS"
+start_qnnd sw "$MODEL"
+"$BENCH" --socket "$tmp/qnnd.sock" --clients 64 --seconds "$SECS"
+"$BENCH" --socket "$tmp/qnnd.sock" --clients 4 --samples 64 --seconds "$SECS"
+stop_qnnd
