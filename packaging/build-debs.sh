@@ -11,7 +11,8 @@
 # The .deb files land in <out>/. Nothing is rebuilt while HEAD and
 # packaging/debian are unchanged since the last successful build (the
 # stamp), so `make check`'s packaging and systemd suites share one build.
-# Outside a git checkout the tree is copied as it is.
+# Outside a git checkout, or with QNN_DEB_SOURCE=worktree, the working
+# tree's source files (tracked and new, not ignored) are copied instead.
 #
 # Usage: build-debs.sh [--full] [out dir, default build/pkg]
 set -euo pipefail
@@ -23,7 +24,7 @@ ver=$(dpkg-parsechangelog -l packaging/debian/changelog -S Version)
 src=$out/qnn-$ver
 stamp=$out/.built
 in_git=0
-git rev-parse --verify -q HEAD >/dev/null 2>&1 && in_git=1
+[ "${QNN_DEB_SOURCE:-head}" = head ] && git rev-parse --verify -q HEAD >/dev/null 2>&1 && in_git=1
 
 # What the packages are built from: the commit, the debian/ files, the mode.
 if [ $in_git = 1 ]; then
@@ -40,6 +41,9 @@ rm -rf "$out"
 mkdir -p "$src"
 if [ $in_git = 1 ]; then
 	git archive --format=tar HEAD | tar -x -C "$src"
+elif git rev-parse --git-dir >/dev/null 2>&1; then
+	git ls-files -co --exclude-standard | while read -r f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
+		xargs -0 cp -a --parents -t "$src"
 else
 	tar -c --exclude=./build --exclude=./.git . | tar -x -C "$src"
 fi
