@@ -98,6 +98,7 @@ struct qnn_device {
 	struct cdev cdev;
 	struct platform_device *pdev;	/* NULL once unbound */
 	int index;
+	bool minor_released;		/* index given back at unbind */
 
 	/* Stream description from the device tree; constant after probe. */
 	u32 n_in;

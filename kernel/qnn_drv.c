@@ -127,7 +127,7 @@ static void qnn_dev_release(struct device *dev)
 {
 	struct qnn_device *qdev = to_qnn_device(dev);
 
-	if (qdev->index >= 0)
+	if (qdev->index >= 0 && !qdev->minor_released)
 		ida_free(&qnn_ida, qdev->index);
 	put_device(qdev->dma_dev);
 	mutex_destroy(&qdev->lock);
@@ -242,6 +242,12 @@ static int qnn_remove(struct platform_device *pdev)
 	cdev_device_del(&qdev->cdev, &qdev->dev);
 	qnn_job_device_gone(qdev);
 	qnn_dma_release(qdev);
+	/*
+	 * The minor is free again: the cdev is gone, so a rebind can be qnnN
+	 * again while stale files (or mmaps) still hold this structure.
+	 */
+	ida_free(&qnn_ida, qdev->index);
+	qdev->minor_released = true;
 
 	mutex_lock(&qdev->lock);
 	qdev->reset_gpio = NULL;	/* devm frees it after we return */

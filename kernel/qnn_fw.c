@@ -73,6 +73,11 @@ int qnn_model_load(struct qnn_device *qdev, struct device *dev)
 	if (device_property_read_string(dev, "firmware-name", &name))
 		return 0;
 	ret = request_firmware(&fw, name, dev);
+	if (ret == -ENOENT) {
+		/* Only the description is lost: the core has its weights. */
+		dev_warn(dev, "model %s not found: no model info\n", name);
+		return 0;
+	}
 	if (ret) {
 		dev_err(dev, "model %s: cannot load (%d)\n", name, ret);
 		return ret;

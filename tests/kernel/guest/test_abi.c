@@ -169,6 +169,9 @@ static void check_bad_jobs(struct qg_dev *d, struct qg_buf *in,
 	BAD(-EOVERFLOW, "offset + length overflows",
 	    j.in_offset = UINT64_MAX & ~(uint64_t)(QNN_IO_ALIGN - 1));
 	BAD(-EOVERFLOW, "output offset overflows",
+	    j.out_offset = UINT64_MAX & ~(uint64_t)(QNN_IO_ALIGN - 1);
+	    j.n_samples = 4);	/* 160 bytes: past 2^64 */
+	BAD(-EINVAL, "output offset at the top, no overflow",
 	    j.out_offset = UINT64_MAX & ~(uint64_t)(QNN_IO_ALIGN - 1));
 	BAD(-ENOENT, "unknown input handle", j.in_handle = 999);
 	BAD(-ENOENT, "unknown output handle", j.out_handle = 0);

@@ -29,7 +29,8 @@ static int child(int idx, int report_fd, int ready_fd, int go_fd)
 	uint64_t ids[DEPTH];
 	int submitted = 0, reaped = 0;
 	size_t bad = 0;
-	char name[32];
+	static char name[32];	/* qg_name points here until exit */
+	char go;
 
 	snprintf(name, sizeof(name), "multiproc[%d]", idx);
 	qg_begin(name);
@@ -40,7 +41,7 @@ static int child(int idx, int report_fd, int ready_fd, int go_fd)
 		    qg_buf_alloc(&d, BATCH * d.out_bytes, &out[i]))
 			qg_die("alloc");
 	/* Start together: fairness is about processes competing. */
-	if (write(ready_fd, "r", 1) != 1 || read(go_fd, name, 1) != 1)
+	if (write(ready_fd, "r", 1) != 1 || read(go_fd, &go, 1) != 1)
 		qg_die("start barrier");
 	while (reaped < JOBS) {
 		while (submitted < JOBS && submitted - reaped < DEPTH) {

@@ -298,6 +298,8 @@ static void check_events(void)
 	x = wait_event(ev, &e, QNN_EVENT_JOB_ERROR, j.id, 3000);
 	qg_check(x && x->status == -EIO, "job error event for job %llu",
 		 (unsigned long long)j.id);
+	qg_buf_free(&d, &in);
+	qg_buf_free(&d, &out);
 	qg_close(&d);
 
 	ret = qg_unbind();
