@@ -510,6 +510,14 @@ static int check_softmax(struct parse_ctx *c, uint32_t idx, const struct qnn_lay
 		return fail(e, QNN_EINVAL, "%s: argmax softmax has table_size %u (no tables)",
 			    c->where, r->table_size);
 	}
+	/* hls4ml 1.2+ only: optional (width 0 = hls4ml's default) */
+	rc = check_type(e, c->where, "inp_norm_t", &r->inp_norm_t, QNN_MAX_CODE_WIDTH,
+			r->softmax_rule == QNN_SMX_RULE_HLS4ML_12 && r->inp_norm_t.width);
+	if (!rc)
+		rc = check_type(e, c->where, "inv_inp_t", &r->inv_inp_t, QNN_MAX_CODE_WIDTH,
+				r->softmax_rule == QNN_SMX_RULE_HLS4ML_12 && r->inv_inp_t.width);
+	if (rc)
+		return rc;
 	rc = check_type(e, c->where, "exp_table_t", &r->exp_table_t, QNN_MAX_CODE_WIDTH, tables);
 	if (!rc)
 		rc = check_type(e, c->where, "inv_table_t", &r->inv_table_t, QNN_MAX_CODE_WIDTH,
@@ -533,7 +541,9 @@ static int no_softmax(struct parse_ctx *c, const struct qnn_layer_rec *r)
 {
 	if (r->softmax_impl || r->softmax_rule || r->table_size ||
 	    !all_zero(&r->exp_table_t, sizeof(r->exp_table_t)) ||
-	    !all_zero(&r->inv_table_t, sizeof(r->inv_table_t)) || r->exp_table.count ||
+	    !all_zero(&r->inv_table_t, sizeof(r->inv_table_t)) ||
+	    !all_zero(&r->inp_norm_t, sizeof(r->inp_norm_t)) ||
+	    !all_zero(&r->inv_inp_t, sizeof(r->inv_inp_t)) || r->exp_table.count ||
 	    r->exp_table.offset || r->inv_table.count || r->inv_table.offset)
 		return fail(&c->e, QNN_EINVAL, "%s: softmax fields set on a non-softmax layer",
 			    c->where);

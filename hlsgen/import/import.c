@@ -333,6 +333,28 @@ static int table_type(struct ictx *c, const struct imp_layer *l, const char *key
 	return check_code_width(c, l->name, key, t, QNN_MAX_CODE_WIDTH);
 }
 
+/* hls4ml >= 1.2 configs may type x_max - x and the exp sum; unset = default */
+static int softmax_12_types(struct ictx *c, const struct imp_layer *l, struct qnn_layer_rec *r)
+{
+	static const char *const keys[2] = {"inp_norm_t", "inv_inp_t"};
+	struct qnn_fixed_type *dst[2] = {&r->inp_norm_t, &r->inv_inp_t};
+
+	for (int i = 0; i < 2; i++) {
+		if (!imp_config_layer_key(c->cfg, l->name, keys[i]))
+			continue;
+		if (r->softmax_rule != QNN_SMX_RULE_HLS4ML_12) {
+			note(c, "layer '%s': %s exists only in hls4ml >= 1.2: ignored", l->name,
+			     keys[i]);
+			continue;
+		}
+		int rc = table_type(c, l, keys[i], dst[i]);
+
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 static int softmax(struct ictx *c, const struct imp_layer *l, const struct qnn_fixed_type *in_t,
 		   struct hlsgen_layer_desc *d)
 {
@@ -354,8 +376,9 @@ static int softmax(struct ictx *c, const struct imp_layer *l, const struct qnn_f
 	    c->o->hls4ml_major > 1 || (c->o->hls4ml_major == 1 && c->o->hls4ml_minor >= 2)
 		? QNN_SMX_RULE_HLS4ML_12
 		: QNN_SMX_RULE_HLS4ML_08;
-	if (r->softmax_impl == QNN_SOFTMAX_ARGMAX)
-		return 0;
+	rc = softmax_12_types(c, l, r);
+	if (rc || r->softmax_impl == QNN_SOFTMAX_ARGMAX)
+		return rc;
 	if (size < 2 || size > (long)QNN_MAX_TABLE || (size & (size - 1)))
 		return imp_err(c->err, c->errlen, EOPNOTSUPP,
 			       "layer '%s': table_size %ld unsupported (power of two 2..%u)",

@@ -224,6 +224,26 @@ Test(import_errors, config_applies_to_split_activation)
 	free(m);
 }
 
+Test(import_errors, softmax_12_types_from_config)
+{
+	const char *cfg = "HLSConfig:\n  Model:\n    Precision: ap_fixed<16,6>\n"
+			  "  LayerName:\n    softmax:\n      inp_norm_t: ap_ufixed<14,4>\n"
+			  "      inv_inp_t: ap_fixed<18,10>\n";
+	struct qnn_model *m = malloc(sizeof(*m));
+	const struct qnn_layer_rec *s;
+
+	cr_assert_eq(run(1, 3, cfg), 0, "%s", err);
+	cr_assert_eq(qnn_model_parse(buf, len, m, err, sizeof(err)), 0, "%s", err);
+	s = m->layers[m->n_layers - 1].rec;
+	cr_expect(s->inp_norm_t.width == 14 && s->inp_norm_t.int_bits == 4 &&
+		  !s->inp_norm_t.is_signed);
+	cr_expect(s->inv_inp_t.width == 18 && s->inv_inp_t.int_bits == 10);
+	cr_assert_eq(run(0, 8, cfg), 0, "%s", err); /* 0.8: ignored with a note */
+	cr_assert_eq(qnn_model_parse(buf, len, m, err, sizeof(err)), 0, "%s", err);
+	cr_expect_eq(m->layers[m->n_layers - 1].rec->inp_norm_t.width, 0);
+	free(m);
+}
+
 Test(import_errors, malformed_yaml)
 {
 	expect_error(run(0, 8, "HLSConfig:\n  Model: [unclosed\n"), EINVAL, "c.yml", "YAML error");

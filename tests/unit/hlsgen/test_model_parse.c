@@ -211,9 +211,9 @@ Test(model_parse, reserved_fields)
 	fx_hdr(buf)->flags = 4;
 	expect_reject(EINVAL, "unknown header flags");
 	fx_hdr(buf)->flags = 0;
-	fx_layer(buf, 3)->reserved[31] = 9;
+	fx_layer(buf, 3)->reserved[15] = 9;
 	expect_reject(EINVAL, "layer 3 'qa': reserved bytes");
-	fx_layer(buf, 3)->reserved[31] = 0;
+	fx_layer(buf, 3)->reserved[15] = 0;
 	fx_layer(buf, 3)->reserved0 = 1;
 	expect_reject(EINVAL, "reserved bytes");
 	fx_layer(buf, 3)->reserved0 = 0;
@@ -256,6 +256,21 @@ Test(model_parse, unknown_enums)
 	expect_reject(EINVAL, "unknown quantizer kind");
 	fx_layer(buf, 3)->result_q.kind = QNN_QK_QUANTIZED_RELU;
 	cr_expect_eq(reseal_parse(), 0, "%s", err);
+}
+
+Test(model_parse, softmax_hls4ml_12_types)
+{
+	struct qnn_layer_rec *s = fx_layer(buf, 8);
+
+	s->inp_norm_t = fx_type(16, 6, 0, 0, 0);
+	expect_reject(EINVAL, "layer 8 's': inp_norm_t is set but unused");
+	s->softmax_rule = QNN_SMX_RULE_HLS4ML_12;
+	cr_expect_eq(reseal_parse(), 0, "%s", err);
+	s->inv_inp_t = fx_type(40, 6, 1, 0, 0);
+	expect_reject(EINVAL, "inv_inp_t width 40");
+	s->inv_inp_t = fx_type(0, 0, 0, 0, 0);
+	fx_layer(buf, 1)->inv_inp_t = fx_type(8, 2, 1, 0, 0); /* not a softmax */
+	expect_reject(EINVAL, "layer 1 'c1_relu': softmax fields set");
 }
 
 Test(model_parse, type_widths)
