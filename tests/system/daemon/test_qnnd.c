@@ -712,3 +712,47 @@ Test(qnnd, socket_activation)
 		fclose(f);
 	cr_assert(seen, "qnnd used the socket systemd-socket-activate passed");
 }
+
+Test(qnnd, peer_credentials_checked_and_logged)
+{
+	const char *extra[] = {"--backend", "null", "--set", "allow_group=root", "--set",
+			       "socket_mode=0666", "-v", NULL};
+
+	if (geteuid() != 0)
+		cr_skip_test("needs root to connect as another user");
+	chmod(d.dir, 0755); /* let user nobody reach the socket */
+	t_start(&d, extra);
+	/* root (the test) is allowed */
+	qnn_client *c = must_connect();
+
+	qnn_close(c);
+	/* user nobody, not in group root: refused by the daemon, clearly */
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (setgid(65534) || setuid(65534))
+			_exit(3);
+		qnn_client *n = NULL;
+		int r = qnn_connect(d.sock, &n);
+
+		_exit(r == QNN_E_PERM ? 0 : 10 + (-r));
+	}
+	int st;
+
+	waitpid(pid, &st, 0);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "nobody got status %d, not QNN_E_PERM",
+		  WEXITSTATUS(st) >= 10 ? -(WEXITSTATUS(st) - 10) : WEXITSTATUS(st));
+	t_stop(&d, SIGTERM, 5000);
+	FILE *f = fopen(d.log, "r");
+	char line[1024];
+	bool logged = false, refused = false;
+
+	while (f && fgets(line, sizeof(line), f)) {
+		logged |= strstr(line, "client connect: pid") && strstr(line, "uid 0");
+		refused |= strstr(line, "uid 65534") && strstr(line, "refused");
+	}
+	if (f)
+		fclose(f);
+	cr_assert(logged, "connections logged with their credentials");
+	cr_assert(refused, "the refusal is logged");
+}
