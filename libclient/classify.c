@@ -19,9 +19,8 @@ static void setup_op(qnn_client *c, struct op *op)
 	op->sent = op->answered = 0;
 	op->status = 0;
 	op->flags = (c->info.flags & QNN_INFO_HAS_LOGITS) ? QNN_OUT_HAS_LOGITS : 0;
-	op->want = QNN_CF_WANT_PROBS | ((op->logits && (c->info.flags & QNN_INFO_HAS_LOGITS))
-						? QNN_CF_WANT_LOGITS
-						: 0);
+	op->want = QNN_CF_WANT_PROBS |
+		   ((op->logits && (c->info.flags & QNN_INFO_HAS_LOGITS)) ? QNN_CF_WANT_LOGITS : 0);
 }
 
 /* Under mu: register part k of op; the frame is built into hdr/body. */
@@ -38,9 +37,9 @@ static struct wreq *new_part(qnn_client *c, struct op *op, uint64_t gen, uint8_t
 	w->first = (size_t)op->sent * op->max_samples;
 	w->n = (uint32_t)(op->n - w->first < op->max_samples ? op->n - w->first : op->max_samples);
 	struct qnn_wire_classify wc = {
-		.n_samples = w->n,
-		.timeout_ms = op->timeout_ms > 0 ? (uint32_t)op->timeout_ms : 0,
-		.flags = op->want,
+	    .n_samples = w->n,
+	    .timeout_ms = op->timeout_ms > 0 ? (uint32_t)op->timeout_ms : 0,
+	    .flags = op->want,
 	};
 
 	qnn_proto_put_classify(body, &wc);
@@ -152,7 +151,8 @@ QNN_EXPORT int qnn_classify(qnn_client *c, const float *in, size_t n, struct qnn
 		setup_op(c, &op);
 		pthread_mutex_unlock(&c->mu);
 		r = run_attempt(c, &op, gen, deadline);
-		/* Classification has no side effects: a request lost with a dead connection is re-sent once. */
+		/* Classification has no side effects: a request lost with a dead connection is
+		 * re-sent once. */
 		if (r != QNN_E_DISCONNECTED || qnn_remaining_ms(deadline) == 0)
 			break;
 	}
@@ -246,11 +246,13 @@ QNN_EXPORT int qnn_submit(qnn_client *c, const float *in, size_t n, struct qnn_o
 	pthread_mutex_unlock(&c->mu);
 	for (uint32_t k = 0; k < parts; k++) {
 		struct qnn_wire_classify wc = {.n_samples = cnt[k],
-					       .timeout_ms = timeout_ms > 0 ? (uint32_t)timeout_ms : 0,
+					       .timeout_ms =
+						   timeout_ms > 0 ? (uint32_t)timeout_ms : 0,
 					       .flags = want};
 
 		qnn_proto_put_classify(body, &wc);
-		qnn_proto_put_hdr(hdr, QNN_MSG_CLASSIFY, ids[k], qnn_proto_classify_len(cnt[k], n_in));
+		qnn_proto_put_hdr(hdr, QNN_MSG_CLASSIFY, ids[k],
+				  qnn_proto_classify_len(cnt[k], n_in));
 		/* After this point op may already be completed (and reaped): use only copies. */
 		if (qnn_mux_send(c, gen, hdr, body, sizeof(body), in + first[k] * n_in,
 				 (size_t)cnt[k] * n_in, deadline))
@@ -287,10 +289,10 @@ QNN_EXPORT int qnn_reap(qnn_client *c, struct qnn_completion *done, int max, int
 		if (!c->done_head)
 			c->done_tail = NULL;
 		done[n++] = (struct qnn_completion){
-			.ticket = op->ticket,
-			.user = op->user,
-			.status = op->status,
-			.flags = op->status ? 0 : op->flags,
+		    .ticket = op->ticket,
+		    .user = op->user,
+		    .status = op->status,
+		    .flags = op->status ? 0 : op->flags,
 		};
 		free(op);
 	}

@@ -15,7 +15,7 @@
 
 #include "qnn_proto.h"
 
-#define QNN_EXPORT __attribute__((visibility("default")))
+#define QNN_EXPORT  __attribute__((visibility("default")))
 #define QNN_BUCKETS 256u
 
 enum op_kind { OP_CLASSIFY, OP_STATS };
@@ -24,20 +24,20 @@ enum op_kind { OP_CLASSIFY, OP_STATS };
 struct op {
 	enum op_kind kind;
 	bool async;
-	int status;          /* first error of any part */
-	uint32_t parts;      /* wire requests */
-	uint32_t sent;       /* parts sent so far */
-	uint32_t answered;   /* parts with a reply or an error */
+	int status;	   /* first error of any part */
+	uint32_t parts;	   /* wire requests */
+	uint32_t sent;	   /* parts sent so far */
+	uint32_t answered; /* parts with a reply or an error */
 	uint32_t n_in, n_out, max_samples;
-	uint32_t want;       /* QNN_CF_* */
-	uint32_t flags;      /* QNN_OUT_* result */
+	uint32_t want;	/* QNN_CF_* */
+	uint32_t flags; /* QNN_OUT_* result */
 	int32_t frac_bits;
-	size_t n;            /* samples */
-	const float *in;     /* sync only: the caller's input (for re-sending) */
+	size_t n;	 /* samples */
+	const float *in; /* sync only: the caller's input (for re-sending) */
 	int32_t *classes;
 	float *probs, *logits;
 	struct qnn_daemon_stats *stats;
-	int timeout_ms;      /* sent as the deadline */
+	int timeout_ms; /* sent as the deadline */
 	void *user;
 	uint64_t ticket;
 	struct op *next_done;
@@ -46,9 +46,9 @@ struct op {
 /* One frame on the wire, waiting for its reply. */
 struct wreq {
 	uint32_t id;
-	uint64_t gen;        /* connection generation it went out on */
+	uint64_t gen; /* connection generation it went out on */
 	struct op *op;
-	size_t first;        /* first sample of the op in this part */
+	size_t first; /* first sample of the op in this part */
 	uint32_t n;
 	struct wreq *next;
 };
@@ -61,9 +61,9 @@ struct qnn_client {
 	/* connection (under mu) */
 	int fd;
 	uint64_t gen;
-	bool broken;         /* fd is dead: reconnect before the next send */
+	bool broken; /* fd is dead: reconnect before the next send */
 	bool connecting;
-	unsigned fd_users;   /* senders using fd outside mu */
+	unsigned fd_users; /* senders using fd outside mu */
 	bool reader_active;
 	struct qnn_model_info info;
 
@@ -75,8 +75,8 @@ struct qnn_client {
 	/* asynchronous completions (under mu) */
 	struct op *done_head, *done_tail;
 	uint64_t next_ticket;
-	int efd;             /* eventfd: done queue non-empty */
-	int epfd;            /* the completion fd: efd + the socket */
+	int efd;  /* eventfd: done queue non-empty */
+	int epfd; /* the completion fd: efd + the socket */
 
 	/* sending (send_mu); reading (only the active reader) */
 	pthread_mutex_t send_mu;
@@ -86,8 +86,8 @@ struct qnn_client {
 
 /* time */
 int64_t qnn_now_ms(void);
-int64_t qnn_deadline(int timeout_ms);      /* -1 = never */
-int qnn_remaining_ms(int64_t deadline);     /* -1 = infinite, >= 0 otherwise */
+int64_t qnn_deadline(int timeout_ms);	/* -1 = never */
+int qnn_remaining_ms(int64_t deadline); /* -1 = infinite, >= 0 otherwise */
 
 /* connect.c */
 int qnn_conn_ensure(qnn_client *c, int64_t deadline, uint64_t *gen);
@@ -95,9 +95,9 @@ void qnn_conn_set_broken(qnn_client *c, uint64_t gen); /* under mu */
 void qnn_set_errno(int e);
 
 /* mux.c */
-uint32_t qnn_mux_new_id(qnn_client *c);                 /* under mu */
-void qnn_mux_add(qnn_client *c, struct wreq *w);        /* under mu */
-void qnn_mux_drop_op(qnn_client *c, struct op *op);     /* under mu */
+uint32_t qnn_mux_new_id(qnn_client *c);		    /* under mu */
+void qnn_mux_add(qnn_client *c, struct wreq *w);    /* under mu */
+void qnn_mux_drop_op(qnn_client *c, struct op *op); /* under mu */
 int qnn_mux_send(qnn_client *c, uint64_t gen, const uint8_t *hdr, const void *p1, size_t l1,
 		 const float *floats, size_t nfloats, int64_t deadline);
 /* Wait until pred(c, arg) under mu, reading as the leader when nobody is. */

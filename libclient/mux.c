@@ -85,7 +85,8 @@ void qnn_op_part_done(qnn_client *c, struct op *op, int status)
 		uint64_t one = 1;
 
 		if (write(c->efd, &one, sizeof(one)) < 0) {
-			/* eventfd saturation cannot happen with one increment per empty->non-empty */
+			/* eventfd saturation cannot happen with one increment per empty->non-empty
+			 */
 		}
 	}
 	pthread_cond_broadcast(&c->cv);
@@ -184,8 +185,8 @@ static int take_reply(struct wreq *w, const uint8_t *p, uint32_t len)
 	struct qnn_wire_reply r;
 	size_t no = op->n_out;
 
-	if (op->kind != OP_CLASSIFY || qnn_proto_get_reply_hdr(p, len, &r) ||
-	    r.n_samples != w->n || r.n_out != no)
+	if (op->kind != OP_CLASSIFY || qnn_proto_get_reply_hdr(p, len, &r) || r.n_samples != w->n ||
+	    r.n_out != no)
 		return QNN_E_PROTO;
 	if ((op->want & QNN_CF_WANT_PROBS) && !(r.flags & QNN_RF_PROBS))
 		return QNN_E_PROTO;
@@ -208,8 +209,8 @@ static int take_reply(struct wreq *w, const uint8_t *p, uint32_t len)
 		float *dst = op->logits + w->first * no;
 
 		for (size_t i = 0; i < w->n * no; i++)
-			dst[i] = (float)ldexp((double)(int32_t)qnn_get_u32(p + 4 * i),
-					      -op->frac_bits);
+			dst[i] =
+			    (float)ldexp((double)(int32_t)qnn_get_u32(p + 4 * i), -op->frac_bits);
 		op->flags |= QNN_OUT_HAS_LOGITS;
 	} else {
 		op->flags &= ~QNN_OUT_HAS_LOGITS;

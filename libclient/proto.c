@@ -20,8 +20,7 @@ void qnn_proto_put_hdr(uint8_t out[QNN_PROTO_HDR_SIZE], uint8_t type, uint32_t i
 	qnn_put_u32(out + 12, len);
 }
 
-int qnn_proto_parse_hdr(const uint8_t *buf, size_t avail, uint32_t max_len,
-			struct qnn_frame_hdr *h)
+int qnn_proto_parse_hdr(const uint8_t *buf, size_t avail, uint32_t max_len, struct qnn_frame_hdr *h)
 {
 	if (avail < QNN_PROTO_HDR_SIZE)
 		return QNN_PROTO_NEED_MORE;
@@ -178,9 +177,12 @@ static int get_str(char *dst, const uint8_t *src, size_t size)
 
 void qnn_proto_put_info(uint8_t out[QNN_WIRE_INFO_SIZE], const struct qnn_model_info *i)
 {
-	const uint32_t v[12] = {i->n_in,	i->in_h,      i->in_w,	     i->in_c,
-				i->n_out,	i->max_samples, i->max_batch, i->max_inflight,
-				i->flags,	(uint32_t)i->logits_frac_bits, i->model_crc, 0};
+	const uint32_t v[12] = {i->n_in,      i->in_h,
+				i->in_w,      i->in_c,
+				i->n_out,     i->max_samples,
+				i->max_batch, i->max_inflight,
+				i->flags,     (uint32_t)i->logits_frac_bits,
+				i->model_crc, 0};
 
 	memset(out, 0, QNN_WIRE_INFO_SIZE);
 	for (int k = 0; k < 12; k++)
@@ -205,7 +207,8 @@ int qnn_proto_get_info(const uint8_t *p, uint32_t len, struct qnn_model_info *i)
 	i->flags = qnn_get_u32(p + 32);
 	i->logits_frac_bits = (int32_t)qnn_get_u32(p + 36);
 	i->model_crc = qnn_get_u32(p + 40);
-	if (get_str(i->name, p + 48, sizeof(i->name)) || get_str(i->backend, p + 96, sizeof(i->backend)))
+	if (get_str(i->name, p + 48, sizeof(i->name)) ||
+	    get_str(i->backend, p + 96, sizeof(i->backend)))
 		return QNN_E_PROTO;
 	if (i->n_in == 0 || i->n_out == 0 || i->max_samples == 0 || i->max_inflight == 0 ||
 	    (uint64_t)i->in_h * i->in_w * i->in_c != i->n_in ||
@@ -250,24 +253,24 @@ int qnn_proto_get_error(const uint8_t *p, uint32_t len, int *status, char *msg, 
 static uint64_t *stat_slot(struct qnn_daemon_stats *s, unsigned k)
 {
 	uint64_t *v[QNN_STAT_COUNT] = {
-		[QNN_STAT_UPTIME_MS] = &s->uptime_ms,
-		[QNN_STAT_CLIENTS] = &s->clients,
-		[QNN_STAT_CONNECTIONS_TOTAL] = &s->connections_total,
-		[QNN_STAT_REQUESTS] = &s->requests,
-		[QNN_STAT_SAMPLES] = &s->samples,
-		[QNN_STAT_BATCHES] = &s->batches,
-		[QNN_STAT_BUSY] = &s->busy_rejects,
-		[QNN_STAT_TIMEOUTS] = &s->timeouts,
-		[QNN_STAT_ERRORS] = &s->errors,
-		[QNN_STAT_NONFINITE] = &s->nonfinite_rejects,
-		[QNN_STAT_QUEUE_DEPTH] = &s->queue_depth,
-		[QNN_STAT_INFLIGHT_BATCHES] = &s->inflight_batches,
-		[QNN_STAT_SAMPLES_PER_S_X1000] = &s->samples_per_s_x1000,
-		[QNN_STAT_BATCH_AVG_X1000] = &s->batch_avg_x1000,
-		[QNN_STAT_LATENCY_P50_US] = &s->latency_p50_us,
-		[QNN_STAT_LATENCY_P99_US] = &s->latency_p99_us,
-		[QNN_STAT_RELOADS] = &s->reloads,
-		[QNN_STAT_BACKEND_FAILURES] = &s->backend_failures,
+	    [QNN_STAT_UPTIME_MS] = &s->uptime_ms,
+	    [QNN_STAT_CLIENTS] = &s->clients,
+	    [QNN_STAT_CONNECTIONS_TOTAL] = &s->connections_total,
+	    [QNN_STAT_REQUESTS] = &s->requests,
+	    [QNN_STAT_SAMPLES] = &s->samples,
+	    [QNN_STAT_BATCHES] = &s->batches,
+	    [QNN_STAT_BUSY] = &s->busy_rejects,
+	    [QNN_STAT_TIMEOUTS] = &s->timeouts,
+	    [QNN_STAT_ERRORS] = &s->errors,
+	    [QNN_STAT_NONFINITE] = &s->nonfinite_rejects,
+	    [QNN_STAT_QUEUE_DEPTH] = &s->queue_depth,
+	    [QNN_STAT_INFLIGHT_BATCHES] = &s->inflight_batches,
+	    [QNN_STAT_SAMPLES_PER_S_X1000] = &s->samples_per_s_x1000,
+	    [QNN_STAT_BATCH_AVG_X1000] = &s->batch_avg_x1000,
+	    [QNN_STAT_LATENCY_P50_US] = &s->latency_p50_us,
+	    [QNN_STAT_LATENCY_P99_US] = &s->latency_p99_us,
+	    [QNN_STAT_RELOADS] = &s->reloads,
+	    [QNN_STAT_BACKEND_FAILURES] = &s->backend_failures,
 	};
 	return k < QNN_STAT_COUNT ? v[k] : NULL;
 }

@@ -71,8 +71,8 @@ void backend_test_pattern(float *in, uint32_t n, uint32_t n_in, uint32_t seed)
 	}
 }
 
-int backend_reference_run(const struct qnn_model *m, const float *in, uint32_t n,
-			  uint32_t *values, int32_t *logits, uint16_t *classes)
+int backend_reference_run(const struct qnn_model *m, const float *in, uint32_t n, uint32_t *values,
+			  int32_t *logits, uint16_t *classes)
 {
 	size_t ws_size = qnn_engine_workspace_size(m);
 	void *ws = aligned_alloc(64, (ws_size + 63) & ~(size_t)63);

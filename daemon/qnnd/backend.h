@@ -33,18 +33,18 @@ struct backend;
 
 struct qnnd_batch {
 	/* Set by the backend when it creates the slot. */
-	float *in;           /* capacity * n_in floats, (h, w, c) per sample */
-	uint32_t *values;    /* capacity * n_out float bits: the accelerator's outputs */
-	int32_t *logits;     /* capacity * n_out codes, or NULL: backend has none */
-	uint16_t *classes;   /* capacity, or NULL: the daemon takes the argmax of values */
-	uint32_t capacity;   /* samples */
+	float *in;	   /* capacity * n_in floats, (h, w, c) per sample */
+	uint32_t *values;  /* capacity * n_out float bits: the accelerator's outputs */
+	int32_t *logits;   /* capacity * n_out codes, or NULL: backend has none */
+	uint16_t *classes; /* capacity, or NULL: the daemon takes the argmax of values */
+	uint32_t capacity; /* samples */
 	/* Set by the daemon before submit. */
-	uint32_t n;          /* samples in this batch, 1..capacity */
+	uint32_t n; /* samples in this batch, 1..capacity */
 	/* Set by the backend on completion. */
-	int status;          /* 0 or a negative enum qnn_status (QNN_E_BACKEND...) */
-	uint32_t nonfinite;  /* NaN/Inf input elements the engine saw (must be 0) */
-	uint64_t run_ns;     /* submit -> completion */
-	char err[128];       /* when status != 0: what failed, for the journal */
+	int status;	    /* 0 or a negative enum qnn_status (QNN_E_BACKEND...) */
+	uint32_t nonfinite; /* NaN/Inf input elements the engine saw (must be 0) */
+	uint64_t run_ns;    /* submit -> completion */
+	char err[128];	    /* when status != 0: what failed, for the journal */
 	/* Daemon-owned bookkeeping (the requests in this batch). */
 	void *owner;
 	struct backend *be;
@@ -52,20 +52,21 @@ struct qnnd_batch {
 
 struct backend_conf {
 	const struct qnn_model *model; /* parsed; valid while the backend is open */
-	const void *model_buf;         /* the .qnn file (8-byte aligned) */
+	const void *model_buf;	       /* the .qnn file (8-byte aligned) */
 	size_t model_len;
 	const char *model_path;
-	const char *device;            /* dev: "/dev/qnn0"; NULL: first found */
-	uint32_t max_batch;            /* capacity of each slot */
-	uint32_t threads;              /* sw: worker threads (0: one per CPU) */
-	uint32_t inflight;             /* slots (0: the backend's default, >= 2) */
-	uint32_t timeout_ms;           /* dev: per-job timeout (0: driver default) */
+	const char *device;  /* dev: "/dev/qnn0"; NULL: first found */
+	uint32_t max_batch;  /* capacity of each slot */
+	uint32_t threads;    /* sw: worker threads (0: one per CPU) */
+	uint32_t inflight;   /* slots (0: the backend's default, >= 2) */
+	uint32_t timeout_ms; /* dev: per-job timeout (0: driver default) */
 };
 
 struct backend_ops {
 	const char *name;
 	/* Allocate and start; err gets a one-line reason on failure. */
-	int (*open)(struct backend **out, const struct backend_conf *conf, char *err, size_t errlen);
+	int (*open)(struct backend **out, const struct backend_conf *conf, char *err,
+		    size_t errlen);
 	/* Run known inputs and check the outputs; READY=1 waits for this. */
 	int (*self_test)(struct backend *be, char *err, size_t errlen);
 	struct qnnd_batch *(*get_batch)(struct backend *be);
@@ -84,11 +85,11 @@ struct backend {
 	const struct backend_ops *ops;
 	const struct qnn_model *model;
 	uint32_t n_in, n_out;
-	uint32_t capacity;          /* samples per batch */
-	uint32_t max_inflight;      /* slots */
+	uint32_t capacity;     /* samples per batch */
+	uint32_t max_inflight; /* slots */
 	bool has_logits;
-	int32_t logits_frac_bits;   /* logit = code * 2^-frac */
-	char desc[96];              /* e.g. "sw: 2 threads" or "dev: /dev/qnn0" */
+	int32_t logits_frac_bits; /* logit = code * 2^-frac */
+	char desc[96];		  /* e.g. "sw: 2 threads" or "dev: /dev/qnn0" */
 };
 
 extern const struct backend_ops backend_sw_ops;
@@ -112,8 +113,8 @@ void backend_test_pattern(float *in, uint32_t n, uint32_t n_in, uint32_t seed);
  * values/logits/classes may be NULL. For a device backend's self-test:
  * compare the device's outputs with these.
  */
-int backend_reference_run(const struct qnn_model *m, const float *in, uint32_t n,
-			  uint32_t *values, int32_t *logits, uint16_t *classes);
+int backend_reference_run(const struct qnn_model *m, const float *in, uint32_t n, uint32_t *values,
+			  int32_t *logits, uint16_t *classes);
 /* Fraction bits of the engine's logits for this model. */
 int32_t backend_logits_frac_bits(const struct qnn_model *m);
 

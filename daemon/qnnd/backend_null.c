@@ -24,7 +24,7 @@ struct null_backend {
 	int efd;
 	struct null_slot *slots;
 	unsigned nslots;
-	unsigned head;           /* next slot to report done (FIFO) */
+	unsigned head; /* next slot to report done (FIFO) */
 };
 
 static void null_close(struct backend *be)
@@ -168,13 +168,13 @@ static int null_self_test(struct backend *be, char *err, size_t errlen)
 }
 
 const struct backend_ops backend_null_ops = {
-	.name = "null",
-	.open = null_open,
-	.self_test = null_self_test,
-	.get_batch = null_get_batch,
-	.submit = null_submit,
-	.event_fd = null_event_fd,
-	.complete = null_complete,
-	.put_batch = null_put_batch,
-	.close = null_close,
+    .name = "null",
+    .open = null_open,
+    .self_test = null_self_test,
+    .get_batch = null_get_batch,
+    .submit = null_submit,
+    .event_fd = null_event_fd,
+    .complete = null_complete,
+    .put_batch = null_put_batch,
+    .close = null_close,
 };

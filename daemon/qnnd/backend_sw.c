@@ -42,7 +42,7 @@ struct sw_backend {
 
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	struct slice *queue;     /* ring of pending slices */
+	struct slice *queue; /* ring of pending slices */
 	unsigned qcap, qhead, qlen;
 	bool stop;
 	struct sw_slot *done_head, *done_tail;
@@ -71,9 +71,9 @@ static void run_slice(struct sw_backend *sb, struct qnn_engine *e, const struct 
 	struct qnnd_batch *b = &s->slot->b;
 	size_t no = sb->base.n_out;
 	struct qnn_engine_out out = {
-		.values = b->values + s->first * no,
-		.logits = b->logits + s->first * no,
-		.classes = b->classes + s->first,
+	    .values = b->values + s->first * no,
+	    .logits = b->logits + s->first * no,
+	    .classes = b->classes + s->first,
 	};
 	int r = qnn_engine_run(e, QNN_INPUT_F32, b->in + (size_t)s->first * sb->base.n_in, s->n,
 			       &out, NULL, NULL);
@@ -81,8 +81,8 @@ static void run_slice(struct sw_backend *sb, struct qnn_engine *e, const struct 
 	*status = r ? QNN_E_BACKEND : 0;
 	*nonfinite = out.nonfinite;
 	if (r)
-		snprintf(b->err, sizeof(b->err), "engine: error %d on samples %u..%u", r,
-			 s->first, s->first + s->n - 1);
+		snprintf(b->err, sizeof(b->err), "engine: error %d on samples %u..%u", r, s->first,
+			 s->first + s->n - 1);
 }
 
 static void *worker(void *arg)
@@ -221,7 +221,8 @@ static int sw_open(struct backend **out, const struct backend_conf *conf, char *
 		struct worker_arg *wa = malloc(sizeof(*wa));
 
 		sb->ws[i] = aligned_alloc(64, (sb->ws_size + 64) & ~(size_t)63);
-		if (!wa || !sb->ws[i] || qnn_engine_init(&probe, conf->model, sb->ws[i], sb->ws_size)) {
+		if (!wa || !sb->ws[i] ||
+		    qnn_engine_init(&probe, conf->model, sb->ws[i], sb->ws_size)) {
 			free(wa);
 			snprintf(err, errlen, "sw backend: engine init failed");
 			sw_close(&sb->base);
@@ -362,13 +363,13 @@ out:
 }
 
 const struct backend_ops backend_sw_ops = {
-	.name = "sw",
-	.open = sw_open,
-	.self_test = sw_self_test,
-	.get_batch = sw_get_batch,
-	.submit = sw_submit,
-	.event_fd = sw_event_fd,
-	.complete = sw_complete,
-	.put_batch = sw_put_batch,
-	.close = sw_close,
+    .name = "sw",
+    .open = sw_open,
+    .self_test = sw_self_test,
+    .get_batch = sw_get_batch,
+    .submit = sw_submit,
+    .event_fd = sw_event_fd,
+    .complete = sw_complete,
+    .put_batch = sw_put_batch,
+    .close = sw_close,
 };

@@ -240,7 +240,8 @@ struct bq_req *batcher_remove_conn(struct batcher *b, struct bq_conn *c)
 	return list;
 }
 
-struct bq_req *batcher_remove_if(struct batcher *b, bool (*pred)(struct bq_req *, void *), void *arg)
+struct bq_req *batcher_remove_if(struct batcher *b, bool (*pred)(struct bq_req *, void *),
+				 void *arg)
 {
 	struct bq_req *list;
 

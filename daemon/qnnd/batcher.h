@@ -24,27 +24,27 @@
 struct bq_conn;
 
 struct bq_req {
-	struct bq_req *next;      /* in its connection's FIFO */
+	struct bq_req *next; /* in its connection's FIFO */
 	struct bq_conn *conn;
 	uint64_t enq_us;
-	uint64_t deadline_us;     /* 0: none */
-	uint32_t n;               /* samples, 1..max_batch */
+	uint64_t deadline_us; /* 0: none */
+	uint32_t n;	      /* samples, 1..max_batch */
 };
 
 /* Embedded in each connection. Zero-initialise. */
 struct bq_conn {
 	struct bq_req *head, *tail;
 	struct bq_conn *ring_next, *ring_prev; /* ring of connections with queued requests */
-	uint32_t queued;          /* requests */
+	uint32_t queued;		       /* requests */
 };
 
 struct batcher {
-	uint32_t max_batch;       /* samples per batch */
-	uint32_t max_queue;       /* samples waiting */
-	uint64_t max_delay_us;    /* 0: dispatch whatever waits as soon as the backend is free */
+	uint32_t max_batch;    /* samples per batch */
+	uint32_t max_queue;    /* samples waiting */
+	uint64_t max_delay_us; /* 0: dispatch whatever waits as soon as the backend is free */
 	uint32_t queued_samples;
 	uint32_t queued_reqs;
-	struct bq_conn *cursor;   /* next connection to serve; NULL: queue empty */
+	struct bq_conn *cursor; /* next connection to serve; NULL: queue empty */
 };
 
 void batcher_init(struct batcher *b, uint32_t max_batch, uint32_t max_queue, uint64_t max_delay_us);
@@ -74,6 +74,7 @@ uint64_t batcher_next_deadline(const struct batcher *b);
 struct bq_req *batcher_remove_conn(struct batcher *b, struct bq_conn *c);
 
 /* Remove the requests matching pred (e.g. the wrong shape after a reload); list via ->next. */
-struct bq_req *batcher_remove_if(struct batcher *b, bool (*pred)(struct bq_req *, void *), void *arg);
+struct bq_req *batcher_remove_if(struct batcher *b, bool (*pred)(struct bq_req *, void *),
+				 void *arg);
 
 #endif

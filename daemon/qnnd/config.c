@@ -69,17 +69,17 @@ int config_set(struct qnnd_config *c, const char *key, const char *v, char *err,
 		uint32_t *u32;
 		uint64_t max;
 	} nums[] = {
-		{"threads", &c->threads, 256},
-		{"max_batch", &c->max_batch, 65536},
-		{"max_samples", &c->max_samples, 65536},
-		{"max_queue", &c->max_queue, 1u << 20},
-		{"max_inflight", &c->max_inflight, 65536},
-		{"backend_inflight", &c->backend_inflight, 64},
-		{"backend_timeout_ms", &c->backend_timeout_ms, 600000},
-		{"default_timeout_ms", &c->default_timeout_ms, 86400000},
-		{"frame_timeout_ms", &c->frame_timeout_ms, 86400000},
-		{"drain_timeout_ms", &c->drain_timeout_ms, 86400000},
-		{"stats_interval_s", &c->stats_interval_s, 86400},
+	    {"threads", &c->threads, 256},
+	    {"max_batch", &c->max_batch, 65536},
+	    {"max_samples", &c->max_samples, 65536},
+	    {"max_queue", &c->max_queue, 1u << 20},
+	    {"max_inflight", &c->max_inflight, 65536},
+	    {"backend_inflight", &c->backend_inflight, 64},
+	    {"backend_timeout_ms", &c->backend_timeout_ms, 600000},
+	    {"default_timeout_ms", &c->default_timeout_ms, 86400000},
+	    {"frame_timeout_ms", &c->frame_timeout_ms, 86400000},
+	    {"drain_timeout_ms", &c->drain_timeout_ms, 86400000},
+	    {"stats_interval_s", &c->stats_interval_s, 86400},
 	};
 	uint64_t x;
 	int bad = 0;
@@ -183,8 +183,8 @@ int config_load(struct qnnd_config *c, const char *path, char *err, size_t errle
 			break;
 		case YAML_MAPPING_START_EVENT:
 			if (depth++) {
-				snprintf(err, errlen, "%s:%zu: nested mappings are not allowed", path,
-					 line);
+				snprintf(err, errlen, "%s:%zu: nested mappings are not allowed",
+					 path, line);
 				yaml_event_delete(&ev);
 				goto out;
 			}

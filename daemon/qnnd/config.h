@@ -15,34 +15,33 @@
 
 struct qnnd_config {
 	char socket[108];
-	uint32_t socket_mode;          /* when qnnd creates the socket itself */
-	char socket_group[64];         /* "" = leave the group as created */
+	uint32_t socket_mode;  /* when qnnd creates the socket itself */
+	char socket_group[64]; /* "" = leave the group as created */
 	char model[4096];
-	char backend[16];              /* auto | sw | dev | null */
-	char device[64];               /* dev backend: "" = first /dev/qnn* */
-	uint32_t threads;              /* sw workers; 0 = one per CPU */
-	uint32_t max_batch;            /* samples per batch */
-	uint32_t max_samples;          /* samples per request; 0 = max_batch */
-	uint32_t max_queue;            /* samples waiting; beyond: BUSY */
-	uint64_t max_queue_delay_us;   /* 0 = no added delay */
-	uint32_t max_inflight;         /* requests pending per client */
-	uint32_t backend_inflight;     /* batches in flight; 0 = backend default */
-	uint32_t backend_timeout_ms;   /* dev job timeout; 0 = driver default */
-	uint32_t default_timeout_ms;   /* deadline for requests that give none; 0 = none */
-	uint32_t frame_timeout_ms;     /* a partial frame older than this closes the client */
-	uint32_t drain_timeout_ms;     /* SIGTERM: longest wait for in-flight work */
-	uint32_t stats_interval_s;     /* journal throughput record period */
-	char log[16];                  /* auto | journal | stderr */
-	char allow_group[64];          /* "" = socket permissions decide; else peers must
-					* be root, our uid, or members of this group */
+	char backend[16];	     /* auto | sw | dev | null */
+	char device[64];	     /* dev backend: "" = first /dev/qnn* */
+	uint32_t threads;	     /* sw workers; 0 = one per CPU */
+	uint32_t max_batch;	     /* samples per batch */
+	uint32_t max_samples;	     /* samples per request; 0 = max_batch */
+	uint32_t max_queue;	     /* samples waiting; beyond: BUSY */
+	uint64_t max_queue_delay_us; /* 0 = no added delay */
+	uint32_t max_inflight;	     /* requests pending per client */
+	uint32_t backend_inflight;   /* batches in flight; 0 = backend default */
+	uint32_t backend_timeout_ms; /* dev job timeout; 0 = driver default */
+	uint32_t default_timeout_ms; /* deadline for requests that give none; 0 = none */
+	uint32_t frame_timeout_ms;   /* a partial frame older than this closes the client */
+	uint32_t drain_timeout_ms;   /* SIGTERM: longest wait for in-flight work */
+	uint32_t stats_interval_s;   /* journal throughput record period */
+	char log[16];		     /* auto | journal | stderr */
+	char allow_group[64];	     /* "" = socket permissions decide; else peers must
+				      * be root, our uid, or members of this group */
 };
 
 void config_defaults(struct qnnd_config *c);
 /* Read a config file over c. 0, or -1 with a message in err. A missing file is -2. */
 int config_load(struct qnnd_config *c, const char *path, char *err, size_t errlen);
 /* Set one key from a string (file and flags share this). 0 or -1 with err. */
-int config_set(struct qnnd_config *c, const char *key, const char *value, char *err,
-	       size_t errlen);
+int config_set(struct qnnd_config *c, const char *key, const char *value, char *err, size_t errlen);
 /* Cross-field checks after everything is applied. */
 int config_check(struct qnnd_config *c, char *err, size_t errlen);
 

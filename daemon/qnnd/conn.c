@@ -87,7 +87,8 @@ void conn_accept(struct server *s)
 		struct conn *c = calloc(1, sizeof(*c));
 
 		if (!c || getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &crl) < 0) {
-			log_failure("accept", "no memory or no peer credentials; connection refused");
+			log_failure("accept",
+				    "no memory or no peer credentials; connection refused");
 			free(c);
 			close(fd);
 			continue;
@@ -206,8 +207,8 @@ uint8_t *conn_reserve(struct server *s, struct conn *c, size_t len)
 
 void conn_send_error(struct server *s, struct conn *c, uint32_t id, int status, const char *msg)
 {
-	uint8_t *p = conn_reserve(s, c, QNN_PROTO_HDR_SIZE + QNN_WIRE_ERROR_SIZE +
-					       QNN_PROTO_MAX_ERRMSG);
+	uint8_t *p =
+	    conn_reserve(s, c, QNN_PROTO_HDR_SIZE + QNN_WIRE_ERROR_SIZE + QNN_PROTO_MAX_ERRMSG);
 
 	if (!p)
 		return;

@@ -136,9 +136,10 @@ void dispatch_complete(struct server *s, struct service *svc)
 			s->last_progress_us = now;
 			if (b->status || b->nonfinite) {
 				s->st.backend_failures++;
-				log_failure("backend", "%s: batch of %u samples: %s", be->desc, b->n,
-					    b->status ? b->err : "engine saw NaN/Inf inputs");
-				fail_batch_reqs(s, o, QNN_E_BACKEND, "the accelerator failed the batch");
+				log_failure("backend", "%s: batch of %u samples: %s", be->desc,
+					    b->n, b->status ? b->err : "engine saw NaN/Inf inputs");
+				fail_batch_reqs(s, o, QNN_E_BACKEND,
+						"the accelerator failed the batch");
 			} else {
 				uint32_t first = 0;
 

@@ -16,7 +16,8 @@ void housekeeping_status(struct server *s, char *buf, size_t len)
 	struct stats_snapshot snap;
 
 	stats_window_close(&s->st.status, now_us(), s->bq.queued_samples, &snap);
-	snprintf(buf, len, "%s: %.0f samples/s, batch avg %.1f, p99 %llu us, queue %u, clients %llu",
+	snprintf(buf, len,
+		 "%s: %.0f samples/s, batch avg %.1f, p99 %llu us, queue %u, clients %llu",
 		 s->svc ? s->svc->be->desc : "no backend", snap.samples_per_s, snap.batch_avg,
 		 (unsigned long long)snap.p99_us, s->bq.queued_samples,
 		 (unsigned long long)s->st.clients);
@@ -32,7 +33,8 @@ static void stalled_frames(struct server *s, uint64_t now)
 	for (; c; c = next) {
 		next = c->next;
 		if (c->partial_since_us && now - c->partial_since_us > limit) {
-			log_failure("protocol", "connection %llu (pid %d): incomplete frame for %u ms",
+			log_failure("protocol",
+				    "connection %llu (pid %d): incomplete frame for %u ms",
 				    (unsigned long long)c->id, c->pid, s->cfg.frame_timeout_ms);
 			conn_close(s, c, "stalled mid-frame");
 		}

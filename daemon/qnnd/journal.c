@@ -102,10 +102,9 @@ void log_peer(const char *what, int pid, unsigned uid, unsigned gid, uint64_t co
 {
 	if (use_journal)
 		sd_journal_send("MESSAGE=client %s: pid %d uid %u gid %u (connection %llu)", what,
-				pid, uid, gid, (unsigned long long)conn_id, "PRIORITY=%d",
-				LOG_INFO, "SYSLOG_IDENTIFIER=qnnd", "QNN_EVENT=%s", what,
-				"QNN_PEER_PID=%d", pid, "QNN_PEER_UID=%u", uid, "QNN_PEER_GID=%u",
-				gid, NULL);
+				pid, uid, gid, (unsigned long long)conn_id, "PRIORITY=%d", LOG_INFO,
+				"SYSLOG_IDENTIFIER=qnnd", "QNN_EVENT=%s", what, "QNN_PEER_PID=%d",
+				pid, "QNN_PEER_UID=%u", uid, "QNN_PEER_GID=%u", gid, NULL);
 	else if (verbose)
 		fprintf(stderr, "qnnd: info: client %s: pid %d uid %u gid %u (connection %llu)\n",
 			what, pid, uid, gid, (unsigned long long)conn_id);

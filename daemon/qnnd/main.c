@@ -40,24 +40,23 @@ uint64_t now_us(void)
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: qnnd [OPTIONS]\n"
-		"  -c, --config FILE          settings (default " QNND_DEFAULT_CONFIG ")\n"
-		"  -s, --socket PATH          listen here unless systemd passes a socket\n"
-		"                             (default " QNN_DEFAULT_SOCKET ")\n"
-		"  -m, --model FILE           the .qnn model to serve\n"
-		"  -b, --backend NAME         auto | sw | dev | null\n"
-		"      --device PATH          dev backend: /dev/qnnN\n"
-		"      --threads N            sw backend worker threads (0: one per CPU)\n"
-		"      --max-batch N          samples per batch\n"
-		"      --max-samples N        samples per request\n"
-		"      --max-queue N          samples waiting before BUSY\n"
-		"      --max-queue-delay-us N wait up to N us to fill a batch\n"
-		"      --max-inflight N       requests pending per client\n"
-		"      --log auto|journal|stderr\n"
-		"      --set KEY=VALUE        any setting of the config file\n"
-		"      --check-config         load settings and model, self-test, exit\n"
-		"  -v, --verbose\n");
+	fprintf(f, "usage: qnnd [OPTIONS]\n"
+		   "  -c, --config FILE          settings (default " QNND_DEFAULT_CONFIG ")\n"
+		   "  -s, --socket PATH          listen here unless systemd passes a socket\n"
+		   "                             (default " QNN_DEFAULT_SOCKET ")\n"
+		   "  -m, --model FILE           the .qnn model to serve\n"
+		   "  -b, --backend NAME         auto | sw | dev | null\n"
+		   "      --device PATH          dev backend: /dev/qnnN\n"
+		   "      --threads N            sw backend worker threads (0: one per CPU)\n"
+		   "      --max-batch N          samples per batch\n"
+		   "      --max-samples N        samples per request\n"
+		   "      --max-queue N          samples waiting before BUSY\n"
+		   "      --max-queue-delay-us N wait up to N us to fill a batch\n"
+		   "      --max-inflight N       requests pending per client\n"
+		   "      --log auto|journal|stderr\n"
+		   "      --set KEY=VALUE        any setting of the config file\n"
+		   "      --check-config         load settings and model, self-test, exit\n"
+		   "  -v, --verbose\n");
 }
 
 static int add_flag(const char *key, const char *value)
@@ -94,32 +93,42 @@ int config_build(struct server *s, struct qnnd_config *cfg, char *err, size_t er
 
 static int parse_args(struct server *s, int argc, char **argv, bool *check_only, int *verbose)
 {
-	enum { O_DEVICE = 256, O_THREADS, O_MAXB, O_MAXS, O_MAXQ, O_DELAY, O_INFL, O_LOG, O_SET,
-	       O_CHECK };
+	enum {
+		O_DEVICE = 256,
+		O_THREADS,
+		O_MAXB,
+		O_MAXS,
+		O_MAXQ,
+		O_DELAY,
+		O_INFL,
+		O_LOG,
+		O_SET,
+		O_CHECK
+	};
 	static const struct option opts[] = {
-		{"config", required_argument, NULL, 'c'},
-		{"socket", required_argument, NULL, 's'},
-		{"model", required_argument, NULL, 'm'},
-		{"backend", required_argument, NULL, 'b'},
-		{"device", required_argument, NULL, O_DEVICE},
-		{"threads", required_argument, NULL, O_THREADS},
-		{"max-batch", required_argument, NULL, O_MAXB},
-		{"max-samples", required_argument, NULL, O_MAXS},
-		{"max-queue", required_argument, NULL, O_MAXQ},
-		{"max-queue-delay-us", required_argument, NULL, O_DELAY},
-		{"max-inflight", required_argument, NULL, O_INFL},
-		{"log", required_argument, NULL, O_LOG},
-		{"set", required_argument, NULL, O_SET},
-		{"check-config", no_argument, NULL, O_CHECK},
-		{"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},
-		{0},
+	    {"config", required_argument, NULL, 'c'},
+	    {"socket", required_argument, NULL, 's'},
+	    {"model", required_argument, NULL, 'm'},
+	    {"backend", required_argument, NULL, 'b'},
+	    {"device", required_argument, NULL, O_DEVICE},
+	    {"threads", required_argument, NULL, O_THREADS},
+	    {"max-batch", required_argument, NULL, O_MAXB},
+	    {"max-samples", required_argument, NULL, O_MAXS},
+	    {"max-queue", required_argument, NULL, O_MAXQ},
+	    {"max-queue-delay-us", required_argument, NULL, O_DELAY},
+	    {"max-inflight", required_argument, NULL, O_INFL},
+	    {"log", required_argument, NULL, O_LOG},
+	    {"set", required_argument, NULL, O_SET},
+	    {"check-config", no_argument, NULL, O_CHECK},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
 	};
 	static const char *const keys[] = {
-		[O_DEVICE - O_DEVICE] = "device",	 [O_THREADS - O_DEVICE] = "threads",
-		[O_MAXB - O_DEVICE] = "max_batch",	 [O_MAXS - O_DEVICE] = "max_samples",
-		[O_MAXQ - O_DEVICE] = "max_queue",	 [O_DELAY - O_DEVICE] = "max_queue_delay_us",
-		[O_INFL - O_DEVICE] = "max_inflight", [O_LOG - O_DEVICE] = "log",
+	    [O_DEVICE - O_DEVICE] = "device",	  [O_THREADS - O_DEVICE] = "threads",
+	    [O_MAXB - O_DEVICE] = "max_batch",	  [O_MAXS - O_DEVICE] = "max_samples",
+	    [O_MAXQ - O_DEVICE] = "max_queue",	  [O_DELAY - O_DEVICE] = "max_queue_delay_us",
+	    [O_INFL - O_DEVICE] = "max_inflight", [O_LOG - O_DEVICE] = "log",
 	};
 	int o, r = 0;
 

@@ -33,11 +33,11 @@ struct ev_src {
 struct conn;
 
 struct request {
-	struct bq_req q;        /* first: the batcher's node */
+	struct bq_req q; /* first: the batcher's node */
 	struct conn *conn;
 	uint32_t id, n, want;
 	uint64_t recv_us, dispatch_us;
-	float *in;              /* n * n_in floats until dispatch */
+	float *in; /* n * n_in floats until dispatch */
 };
 
 struct conn {
@@ -52,12 +52,12 @@ struct conn {
 	size_t rlen, rcap;
 	uint8_t *wbuf;
 	size_t wlen, woff, wcap;
-	uint32_t inflight;       /* requests queued or in a batch */
+	uint32_t inflight; /* requests queued or in a batch */
 	uint64_t partial_since_us;
-	uint64_t model_gen;      /* the model generation INFO told it about */
-	uint32_t events;         /* registered epoll events */
-	bool dead;               /* closed; freed when inflight reaches 0 */
-	bool closing;            /* protocol error: flush the ERROR, then close */
+	uint64_t model_gen; /* the model generation INFO told it about */
+	uint32_t events;    /* registered epoll events */
+	bool dead;	    /* closed; freed when inflight reaches 0 */
+	bool closing;	    /* protocol error: flush the ERROR, then close */
 	bool dirty;
 	struct conn *next, *prev, *dirty_next;
 };
@@ -70,9 +70,9 @@ struct service {
 	struct qnn_model model;
 	uint32_t model_crc;
 	struct backend *be;
-	uint32_t inflight;       /* batches */
+	uint32_t inflight; /* batches */
 	uint64_t gen;
-	bool retiring;           /* replaced by a reload: freed when inflight reaches 0 */
+	bool retiring; /* replaced by a reload: freed when inflight reaches 0 */
 	struct qnn_model_info info;
 };
 
@@ -86,7 +86,7 @@ struct batch_owner {
 struct server {
 	struct qnnd_config cfg;
 	int argc;
-	char **argv;             /* flags are applied again after a reload */
+	char **argv; /* flags are applied again after a reload */
 	const char *config_path;
 
 	int epfd, lfd, sigfd, tickfd, wakefd;
@@ -94,8 +94,8 @@ struct server {
 	struct ev_src lsrc, sigsrc, ticksrc, wakesrc;
 	uint64_t wake_armed_us;
 
-	struct service *svc;     /* current */
-	struct service *old;     /* retiring after a reload, or NULL */
+	struct service *svc; /* current */
+	struct service *old; /* retiring after a reload, or NULL */
 	uint64_t next_gen;
 	struct batcher bq;
 	uint64_t next_deadline_us;
@@ -106,7 +106,7 @@ struct server {
 	bool allow_gid_set;
 
 	struct stats st;
-	struct stats_snapshot last;   /* last journal window, for STATS replies */
+	struct stats_snapshot last; /* last journal window, for STATS replies */
 	uint64_t last_status_us, last_journal_us, last_wd_us, last_progress_us;
 	uint64_t wd_usec;
 

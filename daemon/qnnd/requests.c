@@ -47,11 +47,11 @@ void req_reply(struct server *s, struct request *r, const struct qnnd_batch *b, 
 	if (!p)
 		return; /* the client left: its answer is dropped */
 	struct qnn_wire_reply wr = {
-		.n_samples = r->n,
-		.n_out = no,
-		.flags = flags,
-		.queue_us = (uint32_t)(r->dispatch_us - r->recv_us),
-		.run_us = (uint32_t)(now - r->dispatch_us),
+	    .n_samples = r->n,
+	    .n_out = no,
+	    .flags = flags,
+	    .queue_us = (uint32_t)(r->dispatch_us - r->recv_us),
+	    .run_us = (uint32_t)(now - r->dispatch_us),
 	};
 
 	qnn_proto_put_hdr(p, QNN_MSG_CLASSIFY_REPLY, r->id, len);
@@ -96,24 +96,24 @@ static void send_info(struct server *s, struct conn *c, uint32_t id)
 static void send_stats(struct server *s, struct conn *c, uint32_t id)
 {
 	struct qnn_daemon_stats st = {
-		.uptime_ms = (now_us() - s->st.start_us) / 1000,
-		.clients = s->st.clients,
-		.connections_total = s->st.connections_total,
-		.requests = s->st.requests,
-		.samples = s->st.samples,
-		.batches = s->st.batches,
-		.busy_rejects = s->st.busy,
-		.timeouts = s->st.timeouts,
-		.errors = s->st.errors,
-		.nonfinite_rejects = s->st.nonfinite,
-		.queue_depth = s->bq.queued_samples,
-		.inflight_batches = (s->svc ? s->svc->inflight : 0) + (s->old ? s->old->inflight : 0),
-		.samples_per_s_x1000 = (uint64_t)(s->last.samples_per_s * 1000),
-		.batch_avg_x1000 = (uint64_t)(s->last.batch_avg * 1000),
-		.latency_p50_us = s->last.p50_us,
-		.latency_p99_us = s->last.p99_us,
-		.reloads = s->st.reloads,
-		.backend_failures = s->st.backend_failures,
+	    .uptime_ms = (now_us() - s->st.start_us) / 1000,
+	    .clients = s->st.clients,
+	    .connections_total = s->st.connections_total,
+	    .requests = s->st.requests,
+	    .samples = s->st.samples,
+	    .batches = s->st.batches,
+	    .busy_rejects = s->st.busy,
+	    .timeouts = s->st.timeouts,
+	    .errors = s->st.errors,
+	    .nonfinite_rejects = s->st.nonfinite,
+	    .queue_depth = s->bq.queued_samples,
+	    .inflight_batches = (s->svc ? s->svc->inflight : 0) + (s->old ? s->old->inflight : 0),
+	    .samples_per_s_x1000 = (uint64_t)(s->last.samples_per_s * 1000),
+	    .batch_avg_x1000 = (uint64_t)(s->last.batch_avg * 1000),
+	    .latency_p50_us = s->last.p50_us,
+	    .latency_p99_us = s->last.p99_us,
+	    .reloads = s->st.reloads,
+	    .backend_failures = s->st.backend_failures,
 	};
 	uint8_t *p = conn_reserve(s, c, QNN_PROTO_HDR_SIZE + QNN_WIRE_STATS_SIZE);
 
@@ -145,7 +145,8 @@ static void classify(struct server *s, struct conn *c, const struct qnn_frame_hd
 		r = QNN_E_MODEL_CHANGED; /* it sized the request for the previous model */
 	if (r) {
 		s->st.errors++;
-		snprintf(msg, sizeof(msg), "classify request refused (model: %u inputs, max %u samples)",
+		snprintf(msg, sizeof(msg),
+			 "classify request refused (model: %u inputs, max %u samples)",
 			 svc->info.n_in, svc->info.max_samples);
 		conn_send_error(s, c, h->id, r, msg);
 		return;

@@ -96,15 +96,15 @@ struct service *service_open(struct server *s, const struct qnnd_config *cfg, ch
 	}
 	svc->model_crc = svc->model.hdr->crc32;
 	struct backend_conf bc = {
-		.model = &svc->model,
-		.model_buf = svc->model_buf,
-		.model_len = svc->model_len,
-		.model_path = cfg->model,
-		.device = cfg->device[0] ? cfg->device : NULL,
-		.max_batch = cfg->max_batch,
-		.threads = cfg->threads,
-		.inflight = cfg->backend_inflight,
-		.timeout_ms = cfg->backend_timeout_ms,
+	    .model = &svc->model,
+	    .model_buf = svc->model_buf,
+	    .model_len = svc->model_len,
+	    .model_path = cfg->model,
+	    .device = cfg->device[0] ? cfg->device : NULL,
+	    .max_batch = cfg->max_batch,
+	    .threads = cfg->threads,
+	    .inflight = cfg->backend_inflight,
+	    .timeout_ms = cfg->backend_timeout_ms,
 	};
 
 	if (ops->open(&svc->be, &bc, why, sizeof(why))) {
@@ -139,7 +139,8 @@ struct service *service_open(struct server *s, const struct qnnd_config *cfg, ch
 	snprintf(i->name, sizeof(i->name), "%.*s", (int)sizeof(i->name) - 1, h->name);
 	snprintf(i->backend, sizeof(i->backend), "%s", ops->name);
 	if (qnn_proto_classify_len(i->max_samples, i->n_in) == 0) {
-		snprintf(err, errlen, "max_samples %u x %u inputs exceeds the protocol's frame limit",
+		snprintf(err, errlen,
+			 "max_samples %u x %u inputs exceeds the protocol's frame limit",
 			 i->max_samples, i->n_in);
 		epoll_ctl(s->epfd, EPOLL_CTL_DEL, ops->event_fd(svc->be), NULL);
 		goto fail;

@@ -24,8 +24,8 @@ struct stats {
 	uint64_t connections_total, clients;
 	uint64_t requests, samples, batches;
 	uint64_t busy, timeouts, errors, nonfinite, reloads, backend_failures;
-	struct stats_window journal;  /* reset at every journal record */
-	struct stats_window status;   /* reset at every STATUS= update */
+	struct stats_window journal; /* reset at every journal record */
+	struct stats_window status;  /* reset at every STATUS= update */
 };
 
 struct stats_snapshot {

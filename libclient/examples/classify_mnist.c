@@ -28,7 +28,7 @@ struct job {
 	uint32_t n_in;
 	size_t n, samples;
 	int timeout_ms;
-	size_t next;             /* shared work index (under lock) */
+	size_t next; /* shared work index (under lock) */
 	pthread_mutex_t lock;
 	size_t correct, done;
 	int error;
@@ -106,8 +106,8 @@ static void *worker(void *arg)
 	int r = qnn_connect(j->socket, &c);
 
 	if (r || !classes) {
-		fprintf(stderr, "classify_mnist: connect %s: %s\n", j->socket ? j->socket : "(default)",
-			qnn_strerror(r));
+		fprintf(stderr, "classify_mnist: connect %s: %s\n",
+			j->socket ? j->socket : "(default)", qnn_strerror(r));
 		pthread_mutex_lock(&j->lock);
 		j->error = r ? r : QNN_E_NOMEM;
 		pthread_mutex_unlock(&j->lock);
@@ -133,8 +133,8 @@ static void *worker(void *arg)
 			ok += classes[i] == j->labels[first + i];
 		pthread_mutex_lock(&j->lock);
 		if (r) {
-			fprintf(stderr, "classify_mnist: samples %zu..%zu: %s\n", first, first + n - 1,
-				qnn_strerror(r));
+			fprintf(stderr, "classify_mnist: samples %zu..%zu: %s\n", first,
+				first + n - 1, qnn_strerror(r));
 			j->error = r;
 		}
 		j->correct += ok;
@@ -181,8 +181,9 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--timeout") && v)
 			j.timeout_ms = atoi(argv[++i]);
 		else {
-			fprintf(stderr, "usage: %s [--socket PATH] [--data DIR] [--limit N] "
-					"[--threads T] [--samples S] [--timeout MS]\n",
+			fprintf(stderr,
+				"usage: %s [--socket PATH] [--data DIR] [--limit N] "
+				"[--threads T] [--samples S] [--timeout MS]\n",
 				argv[0]);
 			return 2;
 		}
@@ -215,8 +216,9 @@ int main(int argc, char **argv)
 			info.name, info.n_in, pixels);
 		return 1;
 	}
-	printf("model %s (backend %s, max batch %u), %zu client threads x %zu sample(s) per request\n",
-	       info.name, info.backend, info.max_batch, threads, j.samples);
+	printf(
+	    "model %s (backend %s, max batch %u), %zu client threads x %zu sample(s) per request\n",
+	    info.name, info.backend, info.max_batch, threads, j.samples);
 
 	pthread_t tid[threads];
 	double t0 = now_s();

@@ -51,32 +51,32 @@ extern "C" {
 
 /* Where the daemon listens unless QNN_SOCKET or an argument says otherwise. */
 #define QNN_DEFAULT_SOCKET "/run/qnn/qnnd.sock"
-#define QNN_SOCKET_ENV "QNN_SOCKET"
+#define QNN_SOCKET_ENV	   "QNN_SOCKET"
 
 /* timeout_ms arguments: milliseconds, or this for "wait as long as it takes". */
 #define QNN_TIMEOUT_INFINITE (-1)
 
 enum qnn_status {
 	QNN_OK = 0,
-	QNN_E_INVAL = -1,         /* bad argument (NULL, n == 0, ...) */
-	QNN_E_NOMEM = -2,         /* out of memory */
-	QNN_E_CONNECT = -3,       /* cannot connect to the daemon's socket */
-	QNN_E_TIMEOUT = -4,       /* the call's timeout or the request's deadline passed */
-	QNN_E_BUSY = -5,          /* the daemon's queue is full: retry later */
-	QNN_E_NONFINITE = -6,     /* an input element is NaN or +-Inf */
-	QNN_E_PROTO = -7,         /* malformed frame (a bug, or not a qnnd socket) */
-	QNN_E_VERSION = -8,       /* protocol version not supported by the peer */
-	QNN_E_SHAPE = -9,         /* request size does not match the model */
-	QNN_E_TOO_BIG = -10,      /* frame or sample count beyond the limits */
-	QNN_E_DISCONNECTED = -11, /* connection lost while the request was pending */
-	QNN_E_BACKEND = -12,      /* the accelerator (or engine) failed the batch */
-	QNN_E_SHUTDOWN = -13,     /* the daemon is stopping */
-	QNN_E_LIMIT = -14,        /* too many requests in flight on this connection */
+	QNN_E_INVAL = -1,	   /* bad argument (NULL, n == 0, ...) */
+	QNN_E_NOMEM = -2,	   /* out of memory */
+	QNN_E_CONNECT = -3,	   /* cannot connect to the daemon's socket */
+	QNN_E_TIMEOUT = -4,	   /* the call's timeout or the request's deadline passed */
+	QNN_E_BUSY = -5,	   /* the daemon's queue is full: retry later */
+	QNN_E_NONFINITE = -6,	   /* an input element is NaN or +-Inf */
+	QNN_E_PROTO = -7,	   /* malformed frame (a bug, or not a qnnd socket) */
+	QNN_E_VERSION = -8,	   /* protocol version not supported by the peer */
+	QNN_E_SHAPE = -9,	   /* request size does not match the model */
+	QNN_E_TOO_BIG = -10,	   /* frame or sample count beyond the limits */
+	QNN_E_DISCONNECTED = -11,  /* connection lost while the request was pending */
+	QNN_E_BACKEND = -12,	   /* the accelerator (or engine) failed the batch */
+	QNN_E_SHUTDOWN = -13,	   /* the daemon is stopping */
+	QNN_E_LIMIT = -14,	   /* too many requests in flight on this connection */
 	QNN_E_MODEL_CHANGED = -15, /* the daemon now serves a model of another shape */
-	QNN_E_IO = -16,           /* socket error (errno in qnn_last_errno()) */
-	QNN_E_PERM = -17,         /* the daemon refused this user */
-	QNN_E_NOMODEL = -18,      /* the daemon has no model loaded */
-	QNN_E_INTERNAL = -19,     /* a bug: please report */
+	QNN_E_IO = -16,		   /* socket error (errno in qnn_last_errno()) */
+	QNN_E_PERM = -17,	   /* the daemon refused this user */
+	QNN_E_NOMODEL = -18,	   /* the daemon has no model loaded */
+	QNN_E_INTERNAL = -19,	   /* a bug: please report */
 };
 #define QNN_STATUS_MIN QNN_E_INTERNAL
 
@@ -101,17 +101,17 @@ const char *qnn_default_socket(void);
 #define QNN_INFO_HAS_LOGITS 0x1u /* the backend reports logits */
 
 struct qnn_model_info {
-	uint32_t n_in;           /* floats per input sample = in_h * in_w * in_c */
+	uint32_t n_in;		   /* floats per input sample = in_h * in_w * in_c */
 	uint32_t in_h, in_w, in_c; /* (h, w, c) order, channels last */
-	uint32_t n_out;          /* outputs (classes) per sample */
-	uint32_t max_samples;    /* samples per wire request (calls split larger ones) */
-	uint32_t max_batch;      /* the daemon's batch size */
-	uint32_t max_inflight;   /* requests one connection may have pending */
-	uint32_t flags;          /* QNN_INFO_* */
-	int32_t logits_frac_bits; /* logit = code * 2^-logits_frac_bits */
-	uint32_t model_crc;      /* crc32 of the .qnn file the daemon serves */
-	char name[48];           /* model name, NUL-terminated */
-	char backend[16];        /* "sw", "dev", "null" */
+	uint32_t n_out;		   /* outputs (classes) per sample */
+	uint32_t max_samples;	   /* samples per wire request (calls split larger ones) */
+	uint32_t max_batch;	   /* the daemon's batch size */
+	uint32_t max_inflight;	   /* requests one connection may have pending */
+	uint32_t flags;		   /* QNN_INFO_* */
+	int32_t logits_frac_bits;  /* logit = code * 2^-logits_frac_bits */
+	uint32_t model_crc;	   /* crc32 of the .qnn file the daemon serves */
+	char name[48];		   /* model name, NUL-terminated */
+	char backend[16];	   /* "sw", "dev", "null" */
 };
 
 /* The model the daemon serves (cached from the connection's handshake). */
@@ -122,9 +122,9 @@ int qnn_get_model_info(qnn_client *c, struct qnn_model_info *info);
 /* Where a classification writes its results. Any pointer may be NULL. */
 struct qnn_outputs {
 	int32_t *classes; /* [n]: argmax, lowest index wins */
-	float *probs;     /* [n * n_out]: the accelerator's (softmax) outputs */
-	float *logits;    /* [n * n_out]: when the backend has them, else untouched */
-	uint32_t flags;   /* out: QNN_OUT_* */
+	float *probs;	  /* [n * n_out]: the accelerator's (softmax) outputs */
+	float *logits;	  /* [n * n_out]: when the backend has them, else untouched */
+	uint32_t flags;	  /* out: QNN_OUT_* */
 };
 
 /*
@@ -134,8 +134,7 @@ struct qnn_outputs {
  * before anything is sent. timeout_ms bounds the whole call (and is sent
  * as the requests' deadline); QNN_TIMEOUT_INFINITE waits for ever.
  */
-int qnn_classify(qnn_client *c, const float *in, size_t n, struct qnn_outputs *out,
-		 int timeout_ms);
+int qnn_classify(qnn_client *c, const float *in, size_t n, struct qnn_outputs *out, int timeout_ms);
 
 /* One sample: returns its class (>= 0) or a negative status. probs may be NULL. */
 int qnn_classify_one(qnn_client *c, const float *in, float *probs, int timeout_ms);
@@ -152,9 +151,9 @@ int qnn_classify_one(qnn_client *c, const float *in, float *probs, int timeout_m
  */
 struct qnn_completion {
 	uint64_t ticket; /* as returned by qnn_submit() */
-	void *user;      /* as passed to qnn_submit() */
-	int status;      /* QNN_OK or a negative status */
-	uint32_t flags;  /* QNN_OUT_* */
+	void *user;	 /* as passed to qnn_submit() */
+	int status;	 /* QNN_OK or a negative status */
+	uint32_t flags;	 /* QNN_OUT_* */
 };
 
 int qnn_submit(qnn_client *c, const float *in, size_t n, struct qnn_outputs *out, int timeout_ms,
@@ -166,16 +165,16 @@ int qnn_reap(qnn_client *c, struct qnn_completion *done, int max, int timeout_ms
 /* Daemon counters (what `qnnctl status` shows). */
 struct qnn_daemon_stats {
 	uint64_t uptime_ms;
-	uint64_t clients;            /* connected now */
+	uint64_t clients; /* connected now */
 	uint64_t connections_total;
-	uint64_t requests;           /* answered classify requests */
+	uint64_t requests; /* answered classify requests */
 	uint64_t samples;
 	uint64_t batches;
 	uint64_t busy_rejects;
 	uint64_t timeouts;
-	uint64_t errors;             /* failed requests other than busy/timeout */
+	uint64_t errors; /* failed requests other than busy/timeout */
 	uint64_t nonfinite_rejects;
-	uint64_t queue_depth;        /* samples waiting now */
+	uint64_t queue_depth; /* samples waiting now */
 	uint64_t inflight_batches;
 	uint64_t samples_per_s_x1000; /* over the last statistics interval */
 	uint64_t batch_avg_x1000;

@@ -42,12 +42,12 @@
 
 #include "qnn.h"
 
-#define QNN_PROTO_MAGIC 0x504e4e51u /* "QNNP" as a little-endian u32 */
-#define QNN_PROTO_VERSION 1
-#define QNN_PROTO_HDR_SIZE 16u
-#define QNN_PROTO_MAX_LEN (64u << 20)  /* absolute cap on one payload */
-#define QNN_PROTO_MAX_SAMPLES 65536u   /* absolute cap on samples per request */
-#define QNN_PROTO_MAX_ERRMSG 240u      /* message bytes in an ERROR frame */
+#define QNN_PROTO_MAGIC	      0x504e4e51u /* "QNNP" as a little-endian u32 */
+#define QNN_PROTO_VERSION     1
+#define QNN_PROTO_HDR_SIZE    16u
+#define QNN_PROTO_MAX_LEN     (64u << 20) /* absolute cap on one payload */
+#define QNN_PROTO_MAX_SAMPLES 65536u	  /* absolute cap on samples per request */
+#define QNN_PROTO_MAX_ERRMSG  240u	  /* message bytes in an ERROR frame */
 
 enum qnn_msg_type {
 	QNN_MSG_INFO = 1,
@@ -88,9 +88,9 @@ struct qnn_frame_hdr {
  *   u32 reserved     0
  */
 #define QNN_WIRE_CLASSIFY_SIZE 16u
-#define QNN_CF_WANT_PROBS 0x1u
-#define QNN_CF_WANT_LOGITS 0x2u
-#define QNN_CF_KNOWN (QNN_CF_WANT_PROBS | QNN_CF_WANT_LOGITS)
+#define QNN_CF_WANT_PROBS      0x1u
+#define QNN_CF_WANT_LOGITS     0x2u
+#define QNN_CF_KNOWN	       (QNN_CF_WANT_PROBS | QNN_CF_WANT_LOGITS)
 
 struct qnn_wire_classify {
 	uint32_t n_samples;
@@ -109,8 +109,8 @@ struct qnn_wire_classify {
  *   u32 reserved (0)
  */
 #define QNN_WIRE_REPLY_SIZE 24u
-#define QNN_RF_PROBS 0x1u
-#define QNN_RF_LOGITS 0x2u
+#define QNN_RF_PROBS	    0x1u
+#define QNN_RF_LOGITS	    0x2u
 
 struct qnn_wire_reply {
 	uint32_t n_samples;
@@ -155,7 +155,7 @@ enum qnn_stat_index {
 
 /* Results of qnn_proto_parse_hdr() besides a negative enum qnn_status. */
 #define QNN_PROTO_NEED_MORE 0 /* fewer than QNN_PROTO_HDR_SIZE bytes */
-#define QNN_PROTO_HDR_OK 1
+#define QNN_PROTO_HDR_OK    1
 
 void qnn_proto_put_hdr(uint8_t out[QNN_PROTO_HDR_SIZE], uint8_t type, uint32_t id, uint32_t len);
 
@@ -195,7 +195,8 @@ int qnn_proto_get_reply_hdr(const uint8_t *p, uint32_t len, struct qnn_wire_repl
 void qnn_proto_put_info(uint8_t out[QNN_WIRE_INFO_SIZE], const struct qnn_model_info *i);
 int qnn_proto_get_info(const uint8_t *p, uint32_t len, struct qnn_model_info *i);
 
-/* Writes the ERROR payload into out (>= QNN_WIRE_ERROR_SIZE + QNN_PROTO_MAX_ERRMSG); returns its length. */
+/* Writes the ERROR payload into out (>= QNN_WIRE_ERROR_SIZE + QNN_PROTO_MAX_ERRMSG); returns its
+ * length. */
 uint32_t qnn_proto_put_error(uint8_t *out, int status, const char *msg);
 /* Decodes an ERROR payload; msg gets a NUL-terminated copy (may be NULL). */
 int qnn_proto_get_error(const uint8_t *p, uint32_t len, int *status, char *msg, size_t msglen);

@@ -12,10 +12,10 @@
 
 #include "qnn_proto.h"
 
-#define N_IN 72
-#define N_OUT 5
+#define N_IN	    72
+#define N_OUT	    5
 #define MAX_SAMPLES 16
-#define MAX_LEN (QNN_WIRE_CLASSIFY_SIZE + MAX_SAMPLES * N_IN * 4)
+#define MAX_LEN	    (QNN_WIRE_CLASSIFY_SIZE + MAX_SAMPLES * N_IN * 4)
 
 static void check_classify(const uint8_t *p, uint32_t len)
 {
@@ -63,7 +63,8 @@ static void check_error(const uint8_t *p, uint32_t len)
 
 	if (qnn_proto_get_error(p, len, &st, msg, sizeof(msg)))
 		return;
-	if (st >= 0 || st < QNN_STATUS_MIN || strlen(msg) > QNN_PROTO_MAX_ERRMSG || !qnn_strerror(st))
+	if (st >= 0 || st < QNN_STATUS_MIN || strlen(msg) > QNN_PROTO_MAX_ERRMSG ||
+	    !qnn_strerror(st))
 		abort();
 }
 

@@ -99,8 +99,8 @@ static int bench_daemon(const char *sock, int nclients, double seconds, unsigned
 					struct qnn_outputs o = {.classes = c->cls};
 
 					c->t0 = t;
-					if (qnn_submit(c->c, in, samples, &o, QNN_TIMEOUT_INFINITE, NULL,
-						       NULL)) {
+					if (qnn_submit(c->c, in, samples, &o, QNN_TIMEOUT_INFINITE,
+						       NULL, NULL)) {
 						errors++;
 						outstanding--;
 					}
@@ -116,8 +116,7 @@ static int bench_daemon(const char *sock, int nclients, double seconds, unsigned
 	printf("qnnd %-5s clients %3d samples/req %3u: %9.0f requests/s %9.0f samples/s  "
 	       "p50 %7.1f us  p99 %7.1f us  errors %ld\n",
 	       info.backend, nclients, samples, (double)nlat / el, (double)nlat * samples / el,
-	       nlat ? lat[nlat / 2] * 1e6 : 0, nlat ? lat[(size_t)(nlat * 0.99)] * 1e6 : 0,
-	       errors);
+	       nlat ? lat[nlat / 2] * 1e6 : 0, nlat ? lat[(size_t)(nlat * 0.99)] * 1e6 : 0, errors);
 	for (int i = 0; i < nclients; i++)
 		qnn_close(cl[i].c);
 	free(cl);
@@ -169,7 +168,8 @@ static int bench_engine(const char *path, double seconds, uint32_t batch, int th
 	fseek(f, 0, SEEK_SET);
 	void *buf = aligned_alloc(64, ((size_t)len + 63) & ~(size_t)63);
 
-	if (fread(buf, 1, (size_t)len, f) != (size_t)len || qnn_model_parse(buf, (size_t)len, &m, err, sizeof(err))) {
+	if (fread(buf, 1, (size_t)len, f) != (size_t)len ||
+	    qnn_model_parse(buf, (size_t)len, &m, err, sizeof(err))) {
 		fprintf(stderr, "bench: %s: %s\n", path, err);
 		return 1;
 	}
@@ -222,10 +222,15 @@ int main(int argc, char **argv)
 			threads = atoi(argv[i + 1]);
 	}
 	if (model)
-		return bench_engine(model, seconds, batch, threads < 1 ? 1 : threads > 64 ? 64 : threads);
+		return bench_engine(model, seconds, batch,
+				    threads < 1	   ? 1
+				    : threads > 64 ? 64
+						   : threads);
 	if (!sock || clients < 1 || clients > 4096) {
-		fprintf(stderr, "usage: bench_qnnd --socket PATH --clients N [--seconds S] [--samples K]\n"
-				"       bench_qnnd --engine MODEL [--seconds S] [--batch B] [--threads T]\n");
+		fprintf(
+		    stderr,
+		    "usage: bench_qnnd --socket PATH --clients N [--seconds S] [--samples K]\n"
+		    "       bench_qnnd --engine MODEL [--seconds S] [--batch B] [--threads T]\n");
 		return 2;
 	}
 	return bench_daemon(sock, clients, seconds, samples);

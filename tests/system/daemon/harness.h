@@ -299,7 +299,8 @@ static inline int t_raw_recv(int fd, struct qnn_frame_hdr *h, uint8_t *payload, 
 			got += (size_t)r;
 		}
 		if (phase == 0) {
-			cr_assert_eq(qnn_proto_parse_hdr(hb, sizeof(hb), 65536, h), QNN_PROTO_HDR_OK);
+			cr_assert_eq(qnn_proto_parse_hdr(hb, sizeof(hb), 65536, h),
+				     QNN_PROTO_HDR_OK);
 			dst = payload;
 			got = 0;
 			need = h->len;
@@ -312,13 +313,14 @@ static inline int t_raw_recv(int fd, struct qnn_frame_hdr *h, uint8_t *payload, 
 static inline size_t t_raw_classify(uint8_t *out, uint32_t id, const float *in, uint32_t n,
 				    uint32_t n_in, uint32_t timeout_ms)
 {
-	struct qnn_wire_classify c = {.n_samples = n, .timeout_ms = timeout_ms,
-				      .flags = QNN_CF_WANT_PROBS};
+	struct qnn_wire_classify c = {
+	    .n_samples = n, .timeout_ms = timeout_ms, .flags = QNN_CF_WANT_PROBS};
 	uint32_t len = qnn_proto_classify_len(n, n_in);
 
 	qnn_proto_put_hdr(out, QNN_MSG_CLASSIFY, id, len);
 	qnn_proto_put_classify(out + QNN_PROTO_HDR_SIZE, &c);
-	qnn_proto_put_floats(out + QNN_PROTO_HDR_SIZE + QNN_WIRE_CLASSIFY_SIZE, in, (size_t)n * n_in);
+	qnn_proto_put_floats(out + QNN_PROTO_HDR_SIZE + QNN_WIRE_CLASSIFY_SIZE, in,
+			     (size_t)n * n_in);
 	return QNN_PROTO_HDR_SIZE + len;
 }
 

@@ -62,8 +62,8 @@ static void check_bitexact(qnn_client *c, uint32_t n, uint32_t seed)
 			memcpy(&bits, &probs[s * no + k], 4);
 			cr_assert_eq(bits, want_v[s * no + k], "sample %u output %u", s, k);
 			cr_assert_eq(logits[s * no + k],
-				     (float)ldexp(want_l[s * no + k], -ref.frac), "sample %u logit %u",
-				     s, k);
+				     (float)ldexp(want_l[s * no + k], -ref.frac),
+				     "sample %u logit %u", s, k);
 		}
 	}
 	free(in);
@@ -363,8 +363,17 @@ Test(qnnd, client_vanishes_mid_request)
 Test(qnnd, full_queue_is_busy_not_a_hang)
 {
 	/* A queue of 8 samples and a long batching delay: requests pile up. */
-	const char *extra[] = {"--backend", "null", "--max-batch", "4", "--max-queue", "8",
-			       "--max-queue-delay-us", "300000", "--max-inflight", "64", NULL};
+	const char *extra[] = {"--backend",
+			       "null",
+			       "--max-batch",
+			       "4",
+			       "--max-queue",
+			       "8",
+			       "--max-queue-delay-us",
+			       "300000",
+			       "--max-inflight",
+			       "64",
+			       NULL};
 	uint8_t *frames = malloc(64 * 512), p[65536];
 	struct qnn_frame_hdr h;
 	float in[72];
@@ -390,7 +399,8 @@ Test(qnnd, full_queue_is_busy_not_a_hang)
 		else
 			other++;
 	}
-	cr_assert_eq(busy, 24, "beyond max_queue: BUSY (ok %d, busy %d, other %d)", ok, busy, other);
+	cr_assert_eq(busy, 24, "beyond max_queue: BUSY (ok %d, busy %d, other %d)", ok, busy,
+		     other);
 	cr_assert_eq(ok, 8);
 	cr_assert_lt(t_now_ms() - t0, 3000);
 	close(fd);
@@ -399,8 +409,9 @@ Test(qnnd, full_queue_is_busy_not_a_hang)
 
 Test(qnnd, deadline_and_inflight_limit)
 {
-	const char *extra[] = {"--backend", "null", "--max-batch", "64", "--max-queue-delay-us",
-			       "2000000", "--max-inflight", "3", NULL};
+	const char *extra[] = {
+	    "--backend", "null",	   "--max-batch", "64", "--max-queue-delay-us",
+	    "2000000",	 "--max-inflight", "3",		  NULL};
 	uint8_t frames[8 * 512], p[65536];
 	struct qnn_frame_hdr h;
 	float in[72];
@@ -451,7 +462,8 @@ Test(qnnd, async_submit_and_completion_fd)
 		outs[i] = (struct qnn_outputs){.classes = &cls[i], .probs = &probs[i * 5]};
 		uint64_t ticket;
 
-		cr_assert_eq(qnn_submit(c, in, 1, &outs[i], 10000, (void *)(intptr_t)i, &ticket), 0);
+		cr_assert_eq(qnn_submit(c, in, 1, &outs[i], 10000, (void *)(intptr_t)i, &ticket),
+			     0);
 	}
 	int done = 0;
 	struct pollfd pfd = {.fd = qnn_completion_fd(c), .events = POLLIN};
@@ -715,8 +727,8 @@ Test(qnnd, socket_activation)
 
 Test(qnnd, peer_credentials_checked_and_logged)
 {
-	const char *extra[] = {"--backend", "null", "--set", "allow_group=root", "--set",
-			       "socket_mode=0666", "-v", NULL};
+	const char *extra[] = {"--backend",	   "null", "--set", "allow_group=root", "--set",
+			       "socket_mode=0666", "-v",   NULL};
 
 	if (geteuid() != 0)
 		cr_skip_test("needs root to connect as another user");

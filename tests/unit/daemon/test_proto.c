@@ -27,7 +27,8 @@ Test(proto_hdr, needs_sixteen_bytes)
 {
 	qnn_proto_put_hdr(hdr, QNN_MSG_INFO, 1, 0);
 	for (size_t n = 0; n < QNN_PROTO_HDR_SIZE; n++)
-		cr_assert_eq(qnn_proto_parse_hdr(hdr, n, 4096, &h), QNN_PROTO_NEED_MORE, "n=%zu", n);
+		cr_assert_eq(qnn_proto_parse_hdr(hdr, n, 4096, &h), QNN_PROTO_NEED_MORE, "n=%zu",
+			     n);
 }
 
 Test(proto_hdr, rejects_bad_fields)
@@ -136,8 +137,12 @@ Test(proto_floats, nonfinite_detected)
 
 Test(proto_reply, header_checks)
 {
-	struct qnn_wire_reply r = {.n_samples = 3, .n_out = 10, .flags = QNN_RF_PROBS,
-				   .queue_us = 7, .run_us = 9}, back;
+	struct qnn_wire_reply r = {.n_samples = 3,
+				   .n_out = 10,
+				   .flags = QNN_RF_PROBS,
+				   .queue_us = 7,
+				   .run_us = 9},
+			      back;
 	uint8_t p[QNN_WIRE_REPLY_SIZE];
 	uint32_t len = qnn_proto_reply_len(3, 10, QNN_RF_PROBS);
 
@@ -155,9 +160,16 @@ Test(proto_reply, header_checks)
 
 Test(proto_info, roundtrip_and_checks)
 {
-	struct qnn_model_info i = {.n_in = 784, .in_h = 28, .in_w = 28, .in_c = 1, .n_out = 10,
-				   .max_samples = 64, .max_batch = 64, .max_inflight = 32,
-				   .flags = QNN_INFO_HAS_LOGITS, .logits_frac_bits = -3,
+	struct qnn_model_info i = {.n_in = 784,
+				   .in_h = 28,
+				   .in_w = 28,
+				   .in_c = 1,
+				   .n_out = 10,
+				   .max_samples = 64,
+				   .max_batch = 64,
+				   .max_inflight = 32,
+				   .flags = QNN_INFO_HAS_LOGITS,
+				   .logits_frac_bits = -3,
 				   .model_crc = 0x12345678},
 			      back;
 	uint8_t p[QNN_WIRE_INFO_SIZE];
@@ -202,7 +214,9 @@ Test(proto_error, roundtrip_and_checks)
 
 Test(proto_stats, roundtrip_and_forward_compat)
 {
-	struct qnn_daemon_stats s = {.uptime_ms = 1, .requests = 1ull << 40, .latency_p99_us = 99,
+	struct qnn_daemon_stats s = {.uptime_ms = 1,
+				     .requests = 1ull << 40,
+				     .latency_p99_us = 99,
 				     .backend_failures = 3},
 				back;
 	uint8_t p[QNN_WIRE_STATS_SIZE + 16];
