@@ -1,0 +1,141 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0 OR MIT
+#
+# Inside the booted Debian guest (tests/system/systemd/run.sh), as root,
+# with the packages qnnd, libqnn1 and qnn-tools installed by dpkg, the lab's
+# model at the shipped config's path, users alice (group qnn) and bob.
+# Every check prints "QNN-SYSTEMD PASS|FAIL <what>"; the last line is
+# "QNN-SYSTEMD N passed, M failed".
+set -u
+export QNN_DATA=/srv/qnn/data
+passed=0 failed=0
+ok() { passed=$((passed + 1)); echo "QNN-SYSTEMD PASS $*"; }
+bad() { failed=$((failed + 1)); echo "QNN-SYSTEMD FAIL $*"; }
+check() { # description, condition (a shell expression, evaluated here)
+	if eval "$2"; then ok "$1"; else bad "$1"; fi
+}
+prop() { systemctl show -p "$1" --value "${2:-qnnd.service}"; }
+wait_for() { # seconds, command...: poll until the command succeeds
+	local end=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ $SECONDS -ge $end ] && return 1
+		sleep 0.5
+	done
+}
+active() { [ "$(systemctl is-active "$1")" = active ]; }
+as_alice() { runuser -u alice -- env QNN_DATA="$QNN_DATA" "$@"; }
+echo "QNN-SYSTEMD start: $(uname -r), systemd $(systemctl --version | head -1 | cut -d' ' -f2)"
+
+# ---- 1. units up at boot, socket as packaged ----
+if wait_for 120 active qnnd.service; then
+	ok "qnnd.service active after boot (Type=notify: READY=1 after the self-test)"
+else
+	bad "qnnd.service not active: $(systemctl status qnnd.service --no-pager 2>&1 | head -20)"
+fi
+check "qnnd.socket active" \
+	'active qnnd.socket'
+perm=$(stat -c '%a %U %G' /run/qnn/qnnd.sock 2>&1)
+check "socket /run/qnn/qnnd.sock is 660 root:qnn (got '$perm')" \
+	'[ "$perm" = "660 root qnn" ]'
+status=$(prop StatusText)
+check "STATUS= reaches systemd: '$status'" \
+	'[ -n "$status" ]'
+
+# ---- 2. who qnnd runs as, and what it may do ----
+pid=$(prop MainPID)
+st=/proc/$pid/status
+uid=$(awk '/^Uid:/ { print $2 }' "$st")
+qnn_gid=$(getent group qnn | cut -d: -f3)
+check "DynamicUser: qnnd runs as uid $uid ($(prop User)), not root" \
+	'[ -n "$uid" ] && [ "$uid" != 0 ]'
+check "supplementary group qnn ($qnn_gid) for /dev/qnn*: Groups '$(awk '/^Groups:/ { $1 = ""; print }' "$st")'" \
+	'grep -qE "^Groups:.*\b$qnn_gid\b" "$st"'
+check "no capabilities (CapEff $(awk '/^CapEff:/ { print $2 }' "$st"))" \
+	'grep -qE "^CapEff:\s+0+\$" "$st"'
+check "NoNewPrivileges" \
+	'grep -qE "^NoNewPrivs:\s+1\$" "$st"'
+check "seccomp filter (SystemCallFilter)" \
+	'grep -qE "^Seccomp:\s+2\$" "$st"'
+rootfs=$(awk '$5 == "/" { print $6 }' "/proc/$pid/mountinfo" | head -1)
+check "ProtectSystem=strict: / is read-only for qnnd ($rootfs)" \
+	'grep -q "^ro" <<<"$rootfs"'
+home=$(awk '$5 == "/home" { print $6 }' "/proc/$pid/mountinfo" | head -1)
+check "ProtectHome: /home hidden from qnnd ($home)" \
+	'[ -n "$home" ]'
+sec=$(systemd-analyze security qnnd.service 2>&1 | sed -n 's/.*Overall exposure level for qnnd.service: \([0-9.]*\).*/\1/p')
+check "systemd-analyze security (live): exposure $sec <= 2.0" \
+	'awk -v s="${sec:-99}" "BEGIN { exit !(s <= 2.0) }"'
+
+# ---- 3. clients: group qnn may, others may not ----
+if as_alice qnnctl classify --probs /srv/qnn/digits.npy >/tmp/got.txt 2>&1 &&
+	sed -E 's/^[^ ]*\[([0-9]+)\]:/\1:/' /tmp/got.txt | cmp -s - /srv/qnn/expected.txt; then
+	ok "alice (group qnn): qnnctl classify of 20 digits bit-identical to hlsgen run on the host"
+else
+	bad "alice classify: $(head -5 /tmp/got.txt)"
+fi
+out=$(runuser -u bob -- qnnctl status --daemon-only 2>&1) && rc=0 || rc=$?
+check "bob (not in qnn) is refused: exit $rc, '$out'" \
+	'[ $rc -ne 0 ] && grep -q "Permission denied" <<<"$out"'
+alice_uid=$(id -u alice)
+peer() { journalctl -u qnnd.service -o export QNN_EVENT=connect "QNN_PEER_UID=$alice_uid" | grep -q '^QNN_PEER_PID='; }
+check "journal: connect record with alice's SO_PEERCRED (QNN_PEER_UID=$alice_uid)" \
+	'wait_for 10 peer'
+stats_rec() { journalctl -u qnnd.service -o export QNN_EVENT=stats | grep -q '^QNN_SAMPLES_PER_S='; }
+check "journal: periodic throughput record (QNN_SAMPLES_PER_S, QNN_BACKEND=$(journalctl -u qnnd.service -o export QNN_EVENT=stats 2>/dev/null | sed -n 's/^QNN_BACKEND=//p' | tail -1))" \
+	'wait_for 30 stats_rec'
+
+# ---- 4. reload under load: no client sees an error ----
+pid0=$(prop MainPID)
+as_alice qnnctl bench -d mnist -n 6000 -c 4 -b 4 --kv >/tmp/bench.txt 2>&1 &
+bench=$!
+sleep 1
+systemctl reload qnnd.service
+wait $bench && brc=0 || brc=$?
+kv=$(grep '^bench ' /tmp/bench.txt)
+check "reload (SIGHUP) during a 4-client bench: bench exit $brc, $(grep -o 'samples=[0-9]* .*errors=[0-9]*' <<<"$kv" | cut -d' ' -f1,11,12)" \
+	'[ $brc -eq 0 ] && grep -q " errors=0 " <<<"$kv" && grep -q "samples=6000 " <<<"$kv"'
+reloads=$(as_alice qnnctl status --daemon-only | awk '$1 == "reloads" { print $2 }')
+check "same process after reload (MainPID $pid0 -> $(prop MainPID)), reloads counter $reloads" \
+	'[ "$(prop MainPID)" = "$pid0" ] && [ "${reloads:-0}" -ge 1 ]'
+check "bench through the daemon: $(grep '^Classified' /tmp/bench.txt)" \
+	'grep -q "^Classified 6000 samples" /tmp/bench.txt'
+
+# ---- 5. socket activation: a client starts the stopped service ----
+systemctl stop qnnd.service
+check "stop: SIGTERM drain, clean exit (Result=$(prop Result), status $(prop ExecMainStatus))" \
+	'[ "$(prop Result)" = success ] && [ "$(prop ExecMainStatus)" = 0 ]'
+check "socket stays active while the service is stopped" \
+	'active qnnd.socket'
+out=$(as_alice qnnctl status --daemon-only 2>&1) && rc=0 || rc=$?
+check "a client's connect starts qnnd.service again (qnnctl exit $rc)" \
+	'[ $rc -eq 0 ] && active qnnd.service'
+pid1=$(prop MainPID)
+check "new process after activation ($pid0 -> $pid1)" \
+	'[ "$pid1" != "$pid0" ] && [ "$pid1" != 0 ]'
+
+# ---- 6. watchdog: a hung qnnd is killed and restarted ----
+n0=$(prop NRestarts)
+check "no watchdog restarts while healthy (NRestarts $n0)" \
+	'[ "$n0" = 0 ]'
+kill -STOP "$pid1"
+restarted() { active qnnd.service && [ "$(prop MainPID)" != "$pid1" ] && [ "$(prop MainPID)" != 0 ]; }
+if wait_for 60 restarted; then
+	ok "SIGSTOPped qnnd: watchdog fired, restarted (NRestarts $(prop NRestarts), MainPID $(prop MainPID))"
+else
+	bad "watchdog: still $(prop MainPID), $(systemctl is-active qnnd.service)"
+fi
+check "journal names the watchdog timeout" \
+	'journalctl -u qnnd.service | grep -qi "watchdog timeout"'
+out=$(as_alice qnnctl classify /srv/qnn/digits.npy 2>&1 | head -1) && rc=0 || rc=$?
+check "serving again after the watchdog restart: '$out'" \
+	'grep -q "class" <<<"$out"'
+
+# ---- 7. final stop ----
+systemctl stop qnnd.socket qnnd.service
+check "final stop clean (Result=$(prop Result))" \
+	'[ "$(prop Result)" = success ]'
+
+echo "QNN-SYSTEMD journal of qnnd.service follows"
+journalctl -u qnnd.service -u qnnd.socket --no-pager -o short-monotonic | tail -60 | sed 's/^/QNN-JOURNAL /'
+echo "QNN-SYSTEMD $passed passed, $failed failed"

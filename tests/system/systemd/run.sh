@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0 OR MIT
+#
+# check-systemd: qnnd.service + qnnd.socket as packaged, under a real
+# systemd. This machine's PID 1 is not systemd (and a container would not
+# give the units' sandboxing a real kernel to act on), so the test boots a
+# whole Debian system in QEMU:
+#   1. the Debian packages of this tree (packaging/build-debs.sh, shared
+#      with check-packaging)
+#   2. a fresh bookworm root file system made by mmdebstrap, into which apt
+#      installs our qnnd, libqnn1 and qnn-tools .debs with their
+#      dependencies (maintainer scripts run: group qnn, units enabled),
+#      plus the lab's model at the shipped config's path, test data, users
+#      alice (in group qnn) and bob, and the test unit
+#   3. Debian's amd64 kernel (downloaded, unpacked privately; never
+#      installed), the root file system as its initramfs, systemd as PID 1,
+#      booted by qemu-system-x86_64 (TCG: no dependency on KVM)
+#   4. tests/system/systemd/guest-test.sh runs as a unit after boot and
+#      prints QNN-SYSTEMD lines; the host judges the console log.
+# The expected classifications come from the packaged hlsgen on the host.
+#
+# Environment: QNN_SHARED, QNN_DATA, QNN_BUILD; QNN_SYSTEMD_TIMEOUT
+# (seconds for the guest, default 420); QNN_DEBIAN_MIRROR (mmdebstrap's
+# mirror, default: its own default).
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+: "${QNN_SHARED:?}" "${QNN_DATA:?}"
+BUILD=${QNN_BUILD:-build}
+W=$BUILD/systemd
+PKG=$BUILD/pkg
+T0=$(date +%s)
+step() { echo "check-systemd: [$(($(date +%s) - T0))s] $*"; }
+mkdir -p "$W"
+work=$(mktemp -d "$W/run.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+step "Debian packages"
+bash packaging/build-debs.sh "$PKG"
+ver=$(dpkg-parsechangelog -l packaging/debian/changelog -S Version)
+arch=$(dpkg --print-architecture)
+debs=()
+for p in qnnd libqnn1 qnn-tools; do debs+=("$(realpath "$PKG/${p}_${ver}_${arch}.deb")"); done
+
+step "model, test data and expected outputs (packaged hlsgen)"
+mkdir -p "$work/pkgroot"
+dpkg-deb -x "$PKG/qnn-tools_${ver}_${arch}.deb" "$work/pkgroot"
+H=$work/pkgroot/usr/bin/hlsgen
+m=$QNN_SHARED/models
+st=$work/stage
+mkdir -p "$st/usr/share/qnn/models" "$st/srv/qnn/data/mnist" "$st/usr/local/sbin" \
+	"$st/etc/systemd/system"
+"$H" import "$m/qkeras_mnist_cnn.json" "$m/qkeras_mnist_cnn_weights.h5" \
+	--config "$m/qkeras_mnist_cnn_config.yml" -o "$st/usr/share/qnn/models/default.qnn" >/dev/null
+cp "$QNN_DATA"/mnist/test-* "$st/srv/qnn/data/mnist/"
+/usr/bin/python3 - "$QNN_DATA/mnist/test-images-idx3-ubyte" "$st/srv/qnn/digits.npy" <<'PYEOF'
+import sys, numpy as np
+raw = np.fromfile(sys.argv[1], dtype=np.uint8)[16:].reshape(-1, 28, 28, 1)[100:120]
+np.save(sys.argv[2], (raw / np.float32(255)).astype(np.float32))
+PYEOF
+"$H" run "$st/usr/share/qnn/models/default.qnn" --input "$st/srv/qnn/digits.npy" \
+	--output "$work/ref.npy" --quiet
+/usr/bin/python3 - "$work/ref.npy" "$st/srv/qnn/expected.txt" <<'PYEOF'
+import sys, numpy as np
+y = np.load(sys.argv[1]).astype(np.float32)
+with open(sys.argv[2], "w") as f:
+    for i, row in enumerate(y):
+        c = int(np.argmax(row))
+        f.write(f"{i}: class {c}  output {float(row[c]):.9g}\n")
+        f.write("  outputs: " + " ".join(f"{float(v):.9g}" for v in row) + "\n")
+PYEOF
+cp tests/system/systemd/guest-test.sh "$st/usr/local/sbin/qnn-systest"
+chmod 755 "$st/usr/local/sbin/qnn-systest"
+cp tests/system/systemd/qnn-systest.service "$st/etc/systemd/system/"
+
+step "Debian amd64 kernel"
+kabi=
+if [ -f "$BUILD/kernel/env.sh" ]; then # the kernel tests' ABI, when they ran
+	kabi=$(sed -n 's/^KREL=\(.*\)-arm64$/\1/p' "$BUILD/kernel/env.sh")
+fi
+if [ -z "$kabi" ]; then
+	kabi=$(apt-cache depends linux-image-amd64 | sed -n 's/.*Depends: linux-image-\(.*\)-amd64$/\1/p' | head -1)
+fi
+[ -n "$kabi" ] || { echo "check-systemd: cannot resolve Debian's amd64 kernel" >&2; exit 1; }
+vmlinuz=$W/vmlinuz-$kabi-amd64
+if [ ! -s "$vmlinuz" ]; then
+	(cd "$work" && apt-get download -q "linux-image-$kabi-amd64" >/dev/null)
+	dpkg-deb --fsys-tarfile "$work"/linux-image-"$kabi"-amd64_*.deb |
+		tar -x -C "$work" "./boot/vmlinuz-$kabi-amd64"
+	mv "$work/boot/vmlinuz-$kabi-amd64" "$vmlinuz"
+	rm -f "$work"/linux-image-*.deb
+fi
+
+step "root file system (mmdebstrap, installs our packages with apt)"
+inc=(--include=systemd,systemd-sysv,udev,kmod,procps)
+for d in "${debs[@]}"; do inc+=(--include="$d"); done
+mirror=()
+[ -n "${QNN_DEBIAN_MIRROR:-}" ] && mirror=("$QNN_DEBIAN_MIRROR")
+root=$work/root
+if ! mmdebstrap --variant=minbase "${inc[@]}" \
+	--hook-dir=/usr/share/mmdebstrap/hooks/file-mirror-automount \
+	--customize-hook="sync-in $st /" \
+	--customize-hook='chroot "$1" useradd -m -G qnn alice' \
+	--customize-hook='chroot "$1" useradd -m bob' \
+	--customize-hook='chroot "$1" systemctl enable qnn-systest.service' \
+	bookworm "$root" "${mirror[@]}" >"$work/mmdebstrap.log" 2>&1; then
+	tail -30 "$work/mmdebstrap.log" >&2
+	echo "check-systemd: mmdebstrap failed" >&2
+	exit 1
+fi
+initrd=$work/rootfs.cpio
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) >"$initrd"
+rm -rf "$root"
+step "booting systemd in QEMU ($(du -h "$initrd" | cut -f1) initramfs, kernel $kabi-amd64)"
+log=$W/guest.log
+limit=${QNN_SYSTEMD_TIMEOUT:-420}
+rc=0
+timeout "$limit" qemu-system-x86_64 -m 2048 -smp 2 -nographic -no-reboot \
+	-kernel "$vmlinuz" -initrd "$initrd" \
+	-append "console=ttyS0 rdinit=/lib/systemd/systemd panic=-1 quiet systemd.show_status=0" \
+	</dev/null >"$log" 2>&1 || rc=$?
+step "guest finished (qemu exit $rc), log: $log"
+grep -a '^QNN-SYSTEMD\|QNN-JOURNAL' "$log" | tr -d '\r'
+if grep -aqE 'Kernel panic|BUG:|Oops|Call Trace' "$log"; then
+	echo "check-systemd: kernel problem in the guest log:"
+	grep -aE -A5 'Kernel panic|BUG:|Oops|Call Trace' "$log" | head -30
+	exit 1
+fi
+[ $rc -eq 124 ] && { echo "check-systemd: the guest did not finish within ${limit}s"; tail -30 "$log"; exit 1; }
+summary=$(grep -a '^QNN-SYSTEMD [0-9]* passed, [0-9]* failed' "$log" | tr -d '\r' | tail -1)
+[ -n "$summary" ] || { echo "check-systemd: no result line from the guest"; tail -40 "$log"; exit 1; }
+echo "check-systemd: ${summary#QNN-SYSTEMD }"
+grep -q ' 0 failed$' <<<"$summary"
