@@ -24,6 +24,7 @@ struct job {
 	uint64_t n;
 	struct hlsgen_engine_results *res;
 	struct hlsgen_progress *progress;
+	uint32_t engine_flags;
 	uint64_t next;	    /* atomic */
 	uint64_t nonfinite; /* atomic */
 	int error;	    /* atomic: first failure */
@@ -49,7 +50,7 @@ static void *worker(void *arg)
 	struct job *j = arg;
 	size_t ws_size = qnn_engine_workspace_size(j->m);
 	void *ws = malloc(ws_size + 1);
-	struct qnn_engine e;
+	struct qnn_engine e = {.flags = j->engine_flags};
 	int ret = ws ? qnn_engine_init(&e, j->m, ws, ws_size) : -ENOMEM;
 
 	while (!ret) {
@@ -77,7 +78,12 @@ int hlsgen_engine_batch(const struct qnn_model *m, const float *in, uint64_t n, 
 			struct hlsgen_engine_results *res, struct hlsgen_progress *progress,
 			char *err, size_t errlen)
 {
-	struct job j = {.m = m, .in = in, .n = n, .res = res, .progress = progress};
+	struct job j = {.m = m,
+			.in = in,
+			.n = n,
+			.res = res,
+			.progress = progress,
+			.engine_flags = res->engine_flags};
 	pthread_t tid[MAX_THREADS];
 	unsigned started = 0;
 

@@ -31,11 +31,15 @@ int hlsgen_input_to_f32(const struct hlsgen_array *a, const char *name, uint32_t
 	float *out;
 
 	if (!shape_fits(a, h, w, c)) {
+		char hw[48] = "";
+
+		if (c == 1)
+			snprintf(hw, sizeof(hw), ", (N, %u, %u)", h, w);
 		hlsgen_shape_str(a->shape, a->ndim, got, sizeof(got));
 		snprintf(err, errlen,
 			 "%s: input shape %s does not fit the model: expected (N, %u, %u, %u)%s or "
 			 "(N, %u)",
-			 name, got, h, w, c, c == 1 ? ", (N, h, w)" : "", h * w * c);
+			 name, got, h, w, c, hw, h * w * c);
 		return -EINVAL;
 	}
 	if (a->dtype == HLSGEN_DT_BOOL) {

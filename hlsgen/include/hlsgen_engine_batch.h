@@ -13,9 +13,10 @@
 #include "qnn_model.h"
 
 struct hlsgen_engine_results {
-	float *values;	    /* [n * n_out] as the AXI output carries them, or NULL */
-	uint16_t *classes;  /* [n] argmax, lowest index wins ties, or NULL */
-	uint64_t nonfinite; /* out: NaN/Inf input elements the engine saw */
+	float *values;	       /* [n * n_out] as the AXI output carries them, or NULL */
+	uint16_t *classes;     /* [n] argmax, lowest index wins ties, or NULL */
+	uint32_t engine_flags; /* in: QNN_ENGINE_* (e.g. the scalar reference kernels) */
+	uint64_t nonfinite;    /* out: NaN/Inf input elements the engine saw */
 };
 
 /*

@@ -33,12 +33,14 @@ static const char usage[] =
     "  --allow-nonfinite  feed NaN/Inf inputs to the engine instead of refusing\n"
     "                     them; the engine's rule: NaN becomes 0, +-inf saturates\n"
     "                     under AP_SAT and becomes 0 under AP_WRAP (qnn_fixed.h)\n"
+    "  --reference        compute with the engine's scalar reference kernels instead\n"
+    "                     of its SIMD lane paths (bit-identical by design; slower)\n"
     "  --quiet            no progress indicator\n";
 
 struct run_opts {
 	const char *model, *input, *output, *trace_dir;
 	unsigned threads;
-	int allow_nonfinite, quiet;
+	int allow_nonfinite, quiet, reference;
 };
 
 static int parse_args(int argc, char **argv, struct run_opts *o)
@@ -50,6 +52,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 	    {"threads", required_argument, NULL, 'j'},
 	    {"allow-nonfinite", no_argument, NULL, 'n'},
 	    {"quiet", no_argument, NULL, 'q'},
+	    {"reference", no_argument, NULL, 'R'},
 	    {NULL, 0, NULL, 0},
 	};
 	int c;
@@ -75,6 +78,9 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 			break;
 		case 'q':
 			o->quiet = 1;
+			break;
+		case 'R':
+			o->reference = 1;
 			break;
 		default:
 			return -1;
@@ -166,12 +172,12 @@ static int trace_write(const struct trace_buf *t, const char *dir, uint64_t n, c
 
 /* Single-threaded with the trace hook; the outputs are the same as the batch path's. */
 static int run_traced(const struct qnn_model *m, const float *x, uint64_t n, float *values,
-		      const char *dir, char *err, size_t errlen)
+		      uint32_t flags, const char *dir, char *err, size_t errlen)
 {
 	size_t ws_size = qnn_engine_workspace_size(m);
 	void *ws = malloc(ws_size + 1);
 	struct trace_buf t;
-	struct qnn_engine e;
+	struct qnn_engine e = {.flags = flags};
 	int ret = trace_init(&t, m, n);
 
 	if (ret || !ws) {
@@ -236,7 +242,8 @@ static int write_output(const char *path, const float *v, uint64_t n, uint32_t n
 static int run_model(const struct run_opts *o, const struct qnn_model *m, char *err, size_t errlen)
 {
 	const struct qnn_file_header *h = m->hdr;
-	struct hlsgen_engine_results res = {0};
+	struct hlsgen_engine_results res = {.engine_flags =
+						o->reference ? QNN_ENGINE_REFERENCE : 0};
 	struct hlsgen_progress prog;
 	float *x = NULL;
 	uint64_t n;
@@ -258,7 +265,7 @@ static int run_model(const struct run_opts *o, const struct qnn_model *m, char *
 		goto out;
 	t0 = hlsgen_now();
 	if (o->trace_dir) {
-		ret = run_traced(m, x, n, res.values, o->trace_dir, err, errlen);
+		ret = run_traced(m, x, n, res.values, res.engine_flags, o->trace_dir, err, errlen);
 	} else {
 		hlsgen_progress_begin(&prog, NULL, "run", n, !o->quiet && n >= 1000);
 		ret = hlsgen_engine_batch(m, x, n, o->threads, &res, &prog, err, errlen);

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # check-hlsgen-run: `hlsgen run` on inputs saved the way the lab saves them
 # (numpy's np.save: float64 and float32, (N, 28, 28, 1), (N, 28, 28) and
-# (N, 784)) and as raw .f32, all giving identical outputs; thread count and
-# --trace do not change them; the trace's last layer is the output; bad
+# (N, 784)) and as raw .f32, all giving identical outputs; thread count,
+# --trace and the engine's scalar reference kernels do not change them; the trace's last layer is the output; bad
 # inputs (NaN, wrong shape, Fortran order) are refused with a clear error.
 set -euo pipefail
 : "${QNN_SHARED:?}" "${QNN_BIN:?}" "${QNN_DATA:?}"
@@ -37,6 +37,7 @@ for f in x64.npy x32_hw.npy x32_flat.npy x.f32; do
 done
 "$H" run "$tmp/cnn.qnn" --input "$tmp/x64.npy" --output "$tmp/y.f32" --threads 1 --quiet
 "$H" run "$tmp/cnn.qnn" --input "$tmp/x64.npy" --output "$tmp/y_trace.npy" --trace "$tmp/trace" --quiet
+"$H" run "$tmp/cnn.qnn" --input "$tmp/x64.npy" --output "$tmp/y_reference.npy" --reference --quiet
 
 "$PY" - "$tmp" "$QNN_DATA/mnist/test-labels-idx1-ubyte" <<'PYEOF'
 import glob, sys, numpy as np
@@ -47,6 +48,7 @@ for f in ("x32_hw.npy", "x32_flat.npy", "x.f32"):
     assert np.array_equal(np.load(f"{d}/y_{f}.npy"), ref), f
 assert np.array_equal(np.fromfile(f"{d}/y.f32", dtype="<f4").reshape(300, 10), ref), "1 thread, .f32"
 assert np.array_equal(np.load(f"{d}/y_trace.npy"), ref), "--trace changed the output"
+assert np.array_equal(np.load(f"{d}/y_reference.npy"), ref), "SIMD and scalar reference kernels differ"
 layers = sorted(glob.glob(f"{d}/trace/*.npy"))
 assert len(layers) >= 8, layers
 last = np.load(layers[-1])
@@ -58,7 +60,7 @@ labels = np.fromfile(sys.argv[2], dtype=np.uint8)[8:][:300]
 acc = float((ref.argmax(axis=1) == labels).mean())
 assert (ref >= 0).all() and acc > 0.9, acc
 print(f"run: outputs identical across 4 input layouts, .f32 output, 1 vs all threads and "
-      f"--trace ({len(layers)} trace files); accuracy on 300 digits {acc:.3f}")
+      f"--trace ({len(layers)} trace files), SIMD = scalar reference kernels; accuracy on 300 digits {acc:.3f}")
 PYEOF
 
 expect_error() { # file, pattern
