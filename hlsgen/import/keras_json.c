@@ -457,7 +457,8 @@ static int walk_layers(struct kctx *k, struct json_object *layers)
 				prev = k->name;
 				continue;
 			}
-			snprintf(k->m->input_name, sizeof(k->m->input_name), "input_1");
+			/* hls4ml names the implicit input of a Sequential "input1" */
+			snprintf(k->m->input_name, sizeof(k->m->input_name), "input1");
 		}
 		if (!strcmp(cls, "InputLayer"))
 			return imp_err(k->err, k->errlen, EOPNOTSUPP,
