@@ -118,6 +118,7 @@ Test(qnnd, bitexact_single_and_split_requests)
 struct worker {
 	pthread_t t;
 	int index, requests, ok, mismatches, errors;
+	qnn_client *shared; /* when set: all workers multiplex one client */
 };
 
 static void *classify_worker(void *arg)
@@ -128,7 +129,9 @@ static void *classify_worker(void *arg)
 	float in[4 * 72], probs[4 * 5];
 	int32_t cls[4];
 
-	if (qnn_connect(d.sock, &c)) {
+	if (w->shared) {
+		c = w->shared;
+	} else if (qnn_connect(d.sock, &c)) {
 		w->errors = w->requests;
 		return NULL;
 	}
@@ -164,7 +167,8 @@ static void *classify_worker(void *arg)
 		else
 			w->mismatches++;
 	}
-	qnn_close(c);
+	if (!w->shared)
+		qnn_close(c);
 	return NULL;
 }
 
@@ -767,4 +771,29 @@ Test(qnnd, peer_credentials_checked_and_logged)
 		fclose(f);
 	cr_assert(logged, "connections logged with their credentials");
 	cr_assert(refused, "the refusal is logged");
+}
+
+Test(qnnd, threads_sharing_one_client)
+{
+	const char *extra[] = {"--backend", "sw", "--max-batch", "16", NULL};
+	struct worker w[12];
+
+	t_start(&d, extra);
+	qnn_client *c = must_connect();
+
+	for (int i = 0; i < 12; i++) {
+		w[i] = (struct worker){.index = 100 + i, .requests = 200, .shared = c};
+		pthread_create(&w[i].t, NULL, classify_worker, &w[i]);
+	}
+	for (int i = 0; i < 12; i++) {
+		pthread_join(w[i].t, NULL);
+		cr_expect_eq(w[i].mismatches, 0, "thread %d: wrong answers", i);
+		cr_expect_eq(w[i].errors, 0, "thread %d: errors", i);
+		cr_expect_eq(w[i].ok, 200, "thread %d", i);
+	}
+	struct qnn_daemon_stats st;
+
+	cr_assert_eq(qnn_get_stats(c, &st, 5000), 0);
+	cr_assert_eq(st.connections_total, 1, "one connection carried every thread's requests");
+	qnn_close(c);
 }
