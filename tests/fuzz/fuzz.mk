@@ -24,11 +24,11 @@ FUZZ_model_parse_SEEDS := $(FUZZ_DIR)/seeds/model_parse/.done
 $(FUZZ_DIR)/seeds/model_parse/.done: $(BIN)/hlsgen
 	@mkdir -p $(dir $@)
 	@set -e; m=$(SHARED)/models; d=$(dir $@); \
-	$(BIN)/hlsgen import $$m/qkeras_mnist_cnn.json $$m/qkeras_mnist_cnn_weights.h5 \
+	$(BIN)/hlsgen import -q $$m/qkeras_mnist_cnn.json $$m/qkeras_mnist_cnn_weights.h5 \
 		--config $$m/qkeras_mnist_cnn_config.yml -o $$d/cnn_cfg.qnn; \
-	$(BIN)/hlsgen import $$m/qkeras_mnist_cnn.json $$m/qkeras_mnist_cnn_weights.h5 \
+	$(BIN)/hlsgen import -q $$m/qkeras_mnist_cnn.json $$m/qkeras_mnist_cnn_weights.h5 \
 		--hls4ml-version 1.3 -o $$d/cnn_auto.qnn; \
-	$(BIN)/hlsgen import $$m/qkeras_mnist_dense.json $$m/qkeras_mnist_dense_weights.h5 \
+	$(BIN)/hlsgen import -q $$m/qkeras_mnist_dense.json $$m/qkeras_mnist_dense_weights.h5 \
 		--config $$m/qkeras_mnist_dense_config.yml -o $$d/dense_cfg.qnn
 	@touch $@
 
