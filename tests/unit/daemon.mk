@@ -2,9 +2,10 @@
 #   test_proto    frame codec, bounds, NaN/Inf detection, status names
 #   test_batcher  the batching policy with a fake clock
 #   test_config   the YAML config file
+#   test_stats    counters and latency percentiles
 UNIT_DAEMON_SRCS := $(wildcard tests/unit/daemon/test_*.c)
 UNIT_DAEMON_BINS := $(UNIT_DAEMON_SRCS:tests/unit/daemon/%.c=$(BUILD)/tests/daemon/%)
-UNIT_DAEMON_DEPS := libclient/proto.c libclient/strerror.c daemon/qnnd/batcher.c \
+UNIT_DAEMON_DEPS := libclient/proto.c libclient/strerror.c daemon/qnnd/batcher.c daemon/qnnd/stats.c \
 		    daemon/qnnd/config.c
 UNIT_DAEMON_CFLAGS := -D_GNU_SOURCE -Ilibclient/include -Idaemon/qnnd $(CFLAGS_COMMON) \
 		      $(SAN_FLAGS) -O1
