@@ -99,14 +99,19 @@ static int labels(const struct hlsgen_array *a, const char *name, struct hlsgen_
 	return hlsgen_labels_from_array(a, name, d->n, d->y, &d->n_classes, err, errlen);
 }
 
-/* uint8 idx images (N, rows, cols) -> x = u / 255 as np.float32(X / 255.). */
+/*
+ * uint8 idx images (N, rows, cols) -> x = u / 255 as np.float32(X / 255.),
+ * for a model input of (rows, cols, 1) or flat (1, 1, rows * cols).
+ */
 static int idx_images(const struct hlsgen_array *img, const char *path, uint32_t h, uint32_t w,
 		      uint32_t c, float **x, char *err, size_t errlen)
 {
 	char shape[160];
+	int fits = img->dtype == HLSGEN_DT_U8 && img->ndim == 3 &&
+		   ((img->shape[1] == h && img->shape[2] == w && c == 1) ||
+		    (h == 1 && w == 1 && img->shape[1] * img->shape[2] == c));
 
-	if (img->dtype != HLSGEN_DT_U8 || img->ndim != 3 || img->shape[1] != h ||
-	    img->shape[2] != w || c != 1) {
+	if (!fits) {
 		snprintf(err, errlen, "%s: images %s %s do not fit the model input (%u, %u, %u)",
 			 path, hlsgen_dtype_name(img->dtype),
 			 hlsgen_shape_str(img->shape, img->ndim, shape, sizeof(shape)), h, w, c);

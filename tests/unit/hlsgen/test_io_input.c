@@ -169,6 +169,18 @@ Test(dataset, prepared_mnist_split)
 		     err);
 	cr_assert_eq(d.n, 10000);
 	hlsgen_dataset_free(&d);
+	/* a flat model input takes the same pixels in the same order */
+	{
+		struct hlsgen_dataset f;
+
+		cr_assert_eq(hlsgen_dataset_load("mnist", NULL, 28, 28, 1, &d, err, sizeof(err)),
+			     0);
+		cr_assert_eq(hlsgen_dataset_load("mnist", NULL, 1, 1, 784, &f, err, sizeof(err)), 0,
+			     "%s", err);
+		cr_expect_eq(memcmp(d.x, f.x, d.n * 784 * sizeof(float)), 0);
+		hlsgen_dataset_free(&d);
+		hlsgen_dataset_free(&f);
+	}
 	/* wrong model shape and unknown split are refused */
 	cr_assert_lt(hlsgen_dataset_load("mnist", NULL, 32, 32, 3, &d, err, sizeof(err)), 0);
 	cr_assert(strstr(err, "do not fit"), "%s", err);

@@ -5,9 +5,11 @@
  */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hlsgen_import.h"
 #include "hlsgen_model_write.h"
 #include "hlsgen_ref.h"
 
@@ -233,4 +235,59 @@ Test(ref, softmax_and_threads_agree)
 	free(x);
 	free(o1);
 	free(o2);
+}
+
+/*
+ * On the two real QKeras models: every weight and bias QKeras' quantizer
+ * gives from the float copy (QKERAS mode) equals the importer's integer
+ * code * 2^-F, i.e. the float path and the engine start from the same
+ * numbers (quantized_bits for the CNN, quantized_po2 for the dense model).
+ */
+static void check_model(const char *shared, const char *name, int n_quantized)
+{
+	char json[512], h5[512], cfg[512];
+	struct hlsgen_import_opts o = {json, h5, cfg, 0, 8, NULL};
+	struct qnn_model m;
+	struct hlsgen_ref r;
+	void *buf;
+	size_t len;
+	int checked = 0;
+
+	snprintf(json, sizeof(json), "%s/models/%s.json", shared, name);
+	snprintf(h5, sizeof(h5), "%s/models/%s_weights.h5", shared, name);
+	snprintf(cfg, sizeof(cfg), "%s/models/%s_config.yml", shared, name);
+	cr_assert_eq(hlsgen_import_build(&o, &buf, &len, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(qnn_model_parse(buf, len, &m, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(hlsgen_ref_init(&r, &m, HLSGEN_REF_QKERAS, err, sizeof(err)), 0, "%s", err);
+	for (uint32_t i = 0; i < m.n_layers; i++) {
+		const struct qnn_layer *l = &m.layers[i];
+		const struct qnn_layer_rec *rec = l->rec;
+
+		if (!r.w[i] || rec->weight_q.kind == QNN_QK_NONE || !l->float_weights)
+			continue;
+		for (uint32_t k = 0; k < rec->weights.count; k++)
+			cr_assert_eq(r.w[i][k],
+				     (float)ldexp(l->weights[k],
+						  rec->weight_t.int_bits - rec->weight_t.width),
+				     "%s %s weight %u", name, rec->name, k);
+		for (uint32_t k = 0; l->float_bias && k < rec->bias.count; k++)
+			cr_assert_eq(
+			    r.b[i][k],
+			    (float)ldexp(l->bias[k], rec->bias_t.int_bits - rec->bias_t.width),
+			    "%s %s bias %u", name, rec->name, k);
+		checked++;
+	}
+	cr_expect_eq(checked, n_quantized, "%s: layers with quantized weights", name);
+	hlsgen_ref_free(&r);
+	free(buf);
+}
+
+Test(ref, real_models_quantized_weights_equal_codes)
+{
+	const char *shared = getenv("QNN_SHARED");
+
+	if (!shared)
+		cr_skip_test("QNN_SHARED not set");
+	check_model(shared, "qkeras_mnist_cnn", 3);
+	check_model(shared, "qkeras_mnist_dense", 2);
 }
