@@ -7,10 +7,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# A line is "package [command]": with a command, the package is only
+# wanted when that command is not already on PATH (e.g. a machine whose
+# Node.js comes from elsewhere bundles npm, and Debian's npm conflicts).
 want=()
 for f in scripts/deps/*.txt; do
-	while read -r pkg _; do
+	while read -r pkg cmd _; do
 		[[ -z "$pkg" || "$pkg" == \#* ]] && continue
+		[[ -n "${cmd:-}" && "$cmd" != \#* ]] && command -v "$cmd" >/dev/null 2>&1 && continue
 		want+=("$pkg")
 	done <"$f"
 done
