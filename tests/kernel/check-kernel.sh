@@ -4,7 +4,8 @@
 # `make check-kernel` / `make bench-kernel`: proves qnn.ko and qnn_sim.ko in
 # Debian's real arm64 kernel under qemu-system-aarch64.
 #   1. fetch Debian's arm64 kernel, headers, busybox, libnl (cached)
-#   2. cross-build the modules (arm64) and compile-check them (amd64)
+#   2. cross-build the modules (arm64) and compile-check them (amd64),
+#      checkpatch --strict on kernel/ (warnings and checks fail the run)
 #   3. cross-build the guest programs (static arm64)
 #   4. guest data: the MNIST model (.qnn), 1000 test digits and the host
 #      engine's expected outputs for them
@@ -33,6 +34,9 @@ step "building modules for arm64 and amd64 ($KREL)"
 mapfile -t kos < <(bash tests/kernel/build-modules.sh arm64 "$KB")
 bash tests/kernel/build-modules.sh amd64 "$KB" >/dev/null
 [ ${#kos[@]} -gt 0 ] && printf "  %s\n" "${kos[@]}"
+
+step "checkpatch --strict on kernel/"
+bash tests/kernel/checkpatch.sh "$KB"
 
 step "building guest programs"
 mapfile -t progs < <(bash tests/kernel/build-guest.sh "$KB/guest" "$KB")

@@ -31,5 +31,11 @@ else
 	files=("$@")
 fi
 # --no-tree: an out-of-tree module; the typedefs and uapi rules still apply.
-perl "$cp_dir/scripts/checkpatch.pl" --no-tree --strict --terse --show-types \
-	--ignore FILE_PATH_CHANGES -f "${files[@]}"
+# Any error, warning or check fails: the output of a clean run is empty.
+report=$(perl "$cp_dir/scripts/checkpatch.pl" --no-tree --strict --terse --show-types \
+	--ignore FILE_PATH_CHANGES -f "${files[@]}" 2>&1) || true
+if [ -n "$report" ]; then
+	echo "$report"
+	exit 1
+fi
+echo "checkpatch: ${#files[@]} files clean"

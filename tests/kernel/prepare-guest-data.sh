@@ -36,17 +36,28 @@ if [ ! -x "$hlsgen" ]; then
 	exit 0
 fi
 if ! fresh "$model" "$hlsgen" "$m.json" "$m"_weights.h5 "$m"_config.yml; then
-	"$hlsgen" import --json "$m.json" --weights "${m}_weights.h5" \
-		--config "${m}_config.yml" -o "$model" >"$out/import.log" 2>&1 ||
+	"$hlsgen" import "$m.json" "${m}_weights.h5" --config "${m}_config.yml" \
+		-q -o "$model" >"$out/import.log" 2>&1 ||
 		{ echo "prepare-guest-data: hlsgen import failed:" >&2; cat "$out/import.log" >&2; rm -f "$model"; }
 fi
-if [ -s "$data/mnist_test_1000.f32" ]; then
-	cp "$data/mnist_test_1000.f32" "$digits"
-else
-	echo "prepare-guest-data: $data/mnist_test_1000.f32 missing" >&2
+# The first 1000 test digits as float32 x = u8 / 255 (rounded from double,
+# as hlsgen's data set loader does), raw little-endian, 784 per digit.
+idx=$data/mnist/test-images-idx3-ubyte
+if [ ! -s "$idx" ]; then
+	echo "prepare-guest-data: $idx missing (scripts/prepare-data.sh)" >&2
+elif ! fresh "$digits" "$idx"; then
+	perl -e 'open(my $f, "<", $ARGV[0]) or die "$ARGV[0]: $!\n"; binmode $f;
+		read($f, my $h, 16) == 16 or die "short idx header\n";
+		my ($magic, $n, $r, $c) = unpack("N4", $h);
+		$magic == 0x803 && $n >= 1000 && $r * $c == 784 or die "not 28x28 idx3 images\n";
+		read($f, my $d, 1000 * 784) == 1000 * 784 or die "short idx data\n";
+		binmode STDOUT; print pack("f<*", map { $_ / 255 } unpack("C*", $d));' \
+		"$idx" >"$digits.tmp" && mv "$digits.tmp" "$digits" ||
+		{ echo "prepare-guest-data: cannot convert $idx" >&2; rm -f "$digits.tmp"; }
 fi
 if [ -s "$model" ] && [ -s "$digits" ] && ! fresh "$expected" "$model" "$digits"; then
-	"$hlsgen" run -m "$model" -i "$digits" -o "$expected" >"$out/run.log" 2>&1 ||
+	"$hlsgen" run "$model" --input "$digits" --output "$expected" --quiet \
+		>"$out/run.log" 2>&1 ||
 		{ echo "prepare-guest-data: hlsgen run failed:" >&2; cat "$out/run.log" >&2; rm -f "$expected"; }
 fi
 ls -l "$out"/firmware/qnn "$out"/data | sed 's/^/  /'
