@@ -27,101 +27,130 @@ int qnn_type_within(const struct qnn_fixed_type *inner, const struct qnn_fixed_t
 }
 
 void qnn_cast_plan(struct qnn_cast *c, const struct qnn_fixed_type *src,
-		   const struct qnn_fixed_type *dst)
+		   const struct qnn_fixed_type *dst, int reference)
 {
 	int64_t s = (int64_t)qnn_fixed_frac(src) - qnn_fixed_frac(dst);
+	int64_t lo = qnn_fixed_min(src), hi = qnn_fixed_max(src);
 
 	c->fs = qnn_fixed_frac(src);
 	c->dst = *dst;
-	c->identity = (uint8_t)qnn_type_within(src, dst);
-	/* the fast loops hold intermediates in int64 and need |s| < 32 */
-	c->fast = !c->identity && s > -32 && s < 32 && src->width <= 32 && dst->width <= 32;
 	c->shift = (int32_t)s;
+	c->identity = (uint8_t)(!reference && qnn_type_within(src, dst));
+	/* int32 loops: |x| < 2^30 before rounding, a left shift staying below 2^30 */
+	c->fast = !reference && !c->identity && dst->width <= 32 && s < 31 && s > -31 && lo > -((int64_t)1 << 30) &&
+		  hi < ((int64_t)1 << 30) &&
+		  (s > 0 || ((hi << -s) < ((int64_t)1 << 30) && (-lo << -s) <= ((int64_t)1 << 30)));
+	c->overflow_possible = 1;
+	if (c->fast) {
+		int64_t rl = s > 0 ? qnn_fixed_round_shift(lo, (uint32_t)s, dst->rounding) : lo << -s;
+		int64_t rh = s > 0 ? qnn_fixed_round_shift(hi, (uint32_t)s, dst->rounding) : hi << -s;
+		int64_t tlo = qnn_fixed_min(dst), thi = qnn_fixed_max(dst);
+
+		if (dst->overflow == QNN_OVF_SAT_SYM && dst->is_signed)
+			tlo = -thi;
+		c->overflow_possible = !(rl >= tlo && rh <= thi);
+	}
 }
 
-/* floor-or-round of x * 2^-s, s in 1..31, every rounding mode, branch-free */
-static inline int64_t round_small(int64_t x, int32_t s, unsigned q)
+/*
+ * The fast loops: int32 lanes, one mode per loop so that each loop is a
+ * plain vectorizable expression. Rounding x * 2^-s (1 <= s <= 30, |x| <
+ * 2^30 so nothing overflows) adds a per-mode bias before the arithmetic
+ * shift (fl = floor, rem = x - fl * 2^s, half = 2^(s-1)):
+ *   TRN      x >> s
+ *   RND      (x + half) >> s                  fl + (rem >= half)
+ *   MIN_INF  (x + half - 1) >> s              fl + (rem > half)
+ *   CONV     (x + half - 1 + (fl & 1)) >> s   ties go to the even neighbour
+ *   INF      RND for x >= 0, MIN_INF for x < 0
+ *   ZERO     MIN_INF for x >= 0, RND for x < 0
+ *   TRN_ZERO (x + (x < 0 ? 2^s - 1 : 0)) >> s toward zero
+ */
+QNN_SIMD_CLONES
+static void round_loop(int32_t *d, const int32_t *x, uint32_t n, int32_t s, unsigned q)
 {
-	int64_t fl = x >> s;
-	int64_t rem = x & (((int64_t)1 << s) - 1);
-	int64_t half = (int64_t)1 << (s - 1);
-	int64_t gt = rem > half, eq = rem == half, neg = x < 0;
+	int32_t half = (int32_t)1 << (s - 1), mask = (int32_t)(((uint32_t)1 << s) - 1);
+	uint32_t i;
 
 	switch (q) {
 	case QNN_RND_RND:
-		return fl + (gt | eq);
-	case QNN_RND_CONV:
-		return fl + (gt | (eq & (fl & 1)));
-	case QNN_RND_ZERO:
-		return fl + (gt | (eq & neg));
-	case QNN_RND_INF:
-		return fl + (gt | (eq & !neg));
+		for (i = 0; i < n; i++)
+			d[i] = (x[i] + half) >> s;
+		break;
 	case QNN_RND_MIN_INF:
-		return fl + gt;
+		for (i = 0; i < n; i++)
+			d[i] = (x[i] + half - 1) >> s;
+		break;
+	case QNN_RND_CONV:
+		for (i = 0; i < n; i++)
+			d[i] = (x[i] + half - 1 + ((x[i] >> s) & 1)) >> s;
+		break;
+	case QNN_RND_INF:
+		for (i = 0; i < n; i++)
+			d[i] = (x[i] + half + (x[i] >> 31)) >> s;
+		break;
+	case QNN_RND_ZERO:
+		for (i = 0; i < n; i++)
+			d[i] = (x[i] + half - 1 - (x[i] >> 31)) >> s;
+		break;
 	case QNN_RND_TRN_ZERO:
-		return fl + (neg & (rem != 0));
+		for (i = 0; i < n; i++)
+			d[i] = (x[i] + ((x[i] >> 31) & mask)) >> s;
+		break;
 	default:
-		return fl;
+		for (i = 0; i < n; i++)
+			d[i] = x[i] >> s;
+		break;
 	}
 }
 
-static inline int64_t overflow_small(int64_t v, const struct qnn_fixed_type *t, int64_t lo,
-				     int64_t hi)
+/* exact left shift by k (the plan checked it stays within 31 bits) */
+QNN_SIMD_CLONES
+static void shl_loop(int32_t *d, const int32_t *x, uint32_t n, int32_t k)
 {
-	uint32_t sh = 64u - t->width;
+	uint32_t i;
 
-	switch (t->overflow) {
-	case QNN_OVF_SAT:
-	case QNN_OVF_SAT_SYM:
-		return v < lo ? lo : (v > hi ? hi : v);
-	case QNN_OVF_SAT_ZERO:
-		return (v < lo || v > hi) ? 0 : v;
-	default:
-		if (t->is_signed)
-			return (int64_t)((uint64_t)v << sh) >> sh;
-		return (int64_t)(((uint64_t)v << sh) >> sh);
-	}
+	for (i = 0; i < n; i++)
+		d[i] = (int32_t)((uint32_t)x[i] << k);
 }
 
 QNN_SIMD_CLONES
-static void cast_fast(int32_t *dst, const int32_t *src, uint32_t n, const struct qnn_cast *c)
+static void overflow_loop(int32_t *d, uint32_t n, const struct qnn_fixed_type *t)
 {
-	const struct qnn_fixed_type *t = &c->dst;
-	int64_t lo = qnn_fixed_min(t), hi = qnn_fixed_max(t);
-	int32_t s = c->shift;
-	unsigned q = t->rounding;
-	uint32_t i;
+	int32_t lo = (int32_t)qnn_fixed_min(t), hi = (int32_t)qnn_fixed_max(t);
+	uint32_t i, sh = 32u - t->width;
+	uint32_t mask = t->width >= 32 ? ~0u : ((uint32_t)1 << t->width) - 1;
 
 	if (t->overflow == QNN_OVF_SAT_SYM && t->is_signed)
 		lo = -hi;
-	/* one loop per rounding mode keeps the loop body switch-free */
-	if (s <= 0) {
+	switch (t->overflow) {
+	case QNN_OVF_SAT:
+	case QNN_OVF_SAT_SYM:
 		for (i = 0; i < n; i++)
-			dst[i] = (int32_t)overflow_small((int64_t)src[i] * ((int64_t)1 << -s), t,
-							 lo, hi);
-		return;
-	}
-#define CAST_LOOP(MODE)                                                                            \
-	for (i = 0; i < n; i++)                                                                    \
-		dst[i] = (int32_t)overflow_small(round_small(src[i], s, MODE), t, lo, hi);         \
-	return
-	switch (q) {
-	case QNN_RND_RND:
-		CAST_LOOP(QNN_RND_RND);
-	case QNN_RND_CONV:
-		CAST_LOOP(QNN_RND_CONV);
-	case QNN_RND_ZERO:
-		CAST_LOOP(QNN_RND_ZERO);
-	case QNN_RND_INF:
-		CAST_LOOP(QNN_RND_INF);
-	case QNN_RND_MIN_INF:
-		CAST_LOOP(QNN_RND_MIN_INF);
-	case QNN_RND_TRN_ZERO:
-		CAST_LOOP(QNN_RND_TRN_ZERO);
+			d[i] = d[i] < lo ? lo : (d[i] > hi ? hi : d[i]);
+		break;
+	case QNN_OVF_SAT_ZERO:
+		for (i = 0; i < n; i++)
+			d[i] = (d[i] < lo || d[i] > hi) ? 0 : d[i];
+		break;
 	default:
-		CAST_LOOP(QNN_RND_TRN);
+		if (t->is_signed)
+			for (i = 0; i < n; i++)
+				d[i] = (int32_t)((uint32_t)d[i] << sh) >> sh;
+		else
+			for (i = 0; i < n; i++)
+				d[i] = (int32_t)((uint32_t)d[i] & mask);
+		break;
 	}
-#undef CAST_LOOP
+}
+
+static void cast_fast(int32_t *dst, const int32_t *src, uint32_t n, const struct qnn_cast *c)
+{
+	if (c->shift > 0)
+		round_loop(dst, src, n, c->shift, c->dst.rounding);
+	else
+		shl_loop(dst, src, n, -c->shift);
+	if (c->overflow_possible)
+		overflow_loop(dst, n, &c->dst);
 }
 
 void qnn_cast_array(int32_t *dst, const int32_t *src, uint32_t n, const struct qnn_cast *c)

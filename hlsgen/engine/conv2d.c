@@ -44,24 +44,34 @@ static void conv_generic(const struct qnn_engine *e, const struct qnn_layer *l,
 		}
 }
 
-/* scratch of the lane path: padded input copy, one row of lane sums, one of codes */
+/* Lane path scratch: the zero-padded input in the lane type, lane sums, codes. */
 struct conv_scratch {
 	char *xpad;
-	int32_t *acc;
-	int32_t *tmp;
+	int32_t *acc, *tmp;
 };
 
-static void conv_scratch(const struct qnn_engine *e, const struct qnn_layer_rec *r,
-			 const struct qnn_layer_plan *p, struct conv_scratch *cs)
+static size_t a64(size_t v)
 {
-	size_t pw = (size_t)r->in_w + r->pad_left + r->pad_right;
-	size_t ph = (size_t)r->in_h + r->pad_top + r->pad_bottom;
-	size_t xbytes = (ph * pw * r->in_c * 4 + 63) / 64 * 64;
-	size_t abytes = ((size_t)r->out_w * p->cpad * 4 + 63) / 64 * 64;
+	return (v + 63) / 64 * 64;
+}
 
+static size_t xpad_bytes(const struct qnn_layer_rec *r)
+{
+	return a64(((size_t)r->in_h + r->pad_top + r->pad_bottom) *
+		   ((size_t)r->in_w + r->pad_left + r->pad_right) * r->in_c * 4);
+}
+
+static size_t row_bytes(const struct qnn_layer_rec *r)
+{
+	return a64((size_t)r->out_w * r->out_c * 4);
+}
+
+static void conv_scratch(const struct qnn_engine *e, const struct qnn_layer_rec *r,
+			 struct conv_scratch *cs)
+{
 	cs->xpad = qnn_ws_at(e, qnn_ws_hdr(e)->scratch);
-	cs->acc = (int32_t *)(cs->xpad + xbytes);
-	cs->tmp = (int32_t *)(cs->xpad + xbytes + abytes);
+	cs->acc = (int32_t *)(cs->xpad + xpad_bytes(r));
+	cs->tmp = (int32_t *)((char *)cs->acc + row_bytes(r));
 }
 
 static void conv_lanes(const struct qnn_engine *e, const struct qnn_layer *l,
@@ -76,7 +86,7 @@ static void conv_lanes(const struct qnn_engine *e, const struct qnn_layer *l,
 	uint32_t ih, oh;
 	size_t i;
 
-	conv_scratch(e, r, p, &cs);
+	conv_scratch(e, r, &cs);
 	/* zero padding is code 0, which every lane op maps to 0 */
 	if (r->pad_top || r->pad_bottom || r->pad_left || r->pad_right)
 		for (i = 0; i < (size_t)ph * pw * C * esz; i++)
@@ -92,16 +102,19 @@ static void conv_lanes(const struct qnn_engine *e, const struct qnn_layer *l,
 	j.w = qnn_ws_at(e, p->w_off);
 	j.bias = qnn_ws_at(e, p->b_off);
 	j.cpad = p->cpad;
+	j.cout = p->cout;
 	j.lop = p->lop;
 	j.shift = p->p_shift;
 	j.round_c = p->round_c;
-	j.acc = cs.acc;
-	j.acc_px_stride = p->cpad;
 	for (oh = 0; oh < r->out_h; oh++) {
+		int32_t *o = out + (size_t)oh * r->out_w * r->out_c;
+
 		j.x = cs.xpad + (size_t)oh * r->stride_h * pw * C * esz;
+		/* lane sums are final codes when the plan says so: write them in place */
+		j.acc = p->direct ? o : cs.acc;
 		qnn_mac_lanes(&j, p->path);
-		qnn_mac_finish(l, p, cs.acc, r->out_w, p->cpad, cs.tmp,
-			       out + (size_t)oh * r->out_w * r->out_c);
+		if (!p->direct)
+			qnn_mac_finish(l, p, cs.acc, r->out_w, cs.tmp, o);
 	}
 }
 
@@ -117,11 +130,7 @@ void qnn_layer_conv2d(const struct qnn_engine *e, const struct qnn_layer *l,
 /* Scratch bytes a conv layer needs (either path). */
 size_t qnn_conv2d_scratch_size(const struct qnn_layer_rec *r)
 {
-	size_t pw = (size_t)r->in_w + r->pad_left + r->pad_right;
-	size_t ph = (size_t)r->in_h + r->pad_top + r->pad_bottom;
-	size_t cpad = ((size_t)r->out_c + 15) / 16 * 16;
-	size_t lanes = (ph * pw * r->in_c * 4 + 63) / 64 * 64 +
-		       ((size_t)r->out_w * cpad * 4 + 63) / 64 * 64 + (size_t)r->out_w * r->out_c * 4;
+	size_t lanes = xpad_bytes(r) + 2 * row_bytes(r);
 	size_t generic = (size_t)r->kernel_h * r->kernel_w * r->in_c * 4;
 
 	return lanes > generic ? lanes : generic;

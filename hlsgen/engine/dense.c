@@ -11,8 +11,8 @@ static void dense_lanes(const struct qnn_engine *e, const struct qnn_layer *l,
 {
 	char *x = qnn_ws_at(e, qnn_ws_hdr(e)->scratch);
 	size_t xbytes = ((size_t)p->n_taps * 4 + 63) / 64 * 64;
-	int32_t *acc = (int32_t *)(x + xbytes);
-	int32_t *tmp = acc + p->cpad;
+	int32_t *acc = p->direct ? out : (int32_t *)(x + xbytes);
+	int32_t *tmp = (int32_t *)(x + xbytes) + p->cout;
 	struct qnn_lane_job j = {
 		.x = x,
 		.n_rows = 1,
@@ -21,16 +21,17 @@ static void dense_lanes(const struct qnn_engine *e, const struct qnn_layer *l,
 		.w = qnn_ws_at(e, p->w_off),
 		.bias = qnn_ws_at(e, p->b_off),
 		.cpad = p->cpad,
+		.cout = p->cout,
 		.lop = p->lop,
 		.shift = p->p_shift,
 		.round_c = p->round_c,
 		.acc = acc,
-		.acc_px_stride = p->cpad,
 	};
 
 	qnn_mac_load_x(p, x, 0, in, p->n_taps);
 	qnn_mac_lanes(&j, p->path);
-	qnn_mac_finish(l, p, acc, 1, p->cpad, tmp, out);
+	if (!p->direct)
+		qnn_mac_finish(l, p, acc, 1, tmp, out);
 }
 
 void qnn_layer_dense(const struct qnn_engine *e, const struct qnn_layer *l,
@@ -48,5 +49,6 @@ size_t qnn_dense_scratch_size(const struct qnn_layer_rec *r)
 	size_t n_in = (size_t)r->in_h * r->in_w * r->in_c;
 	size_t cpad = ((size_t)r->out_c + 15) / 16 * 16;
 
-	return (n_in * 4 + 63) / 64 * 64 + cpad * 4 + (size_t)r->out_c * 4;
+	(void)cpad;
+	return (n_in * 4 + 63) / 64 * 64 + 2 * (size_t)r->out_c * 4;
 }

@@ -130,7 +130,7 @@ static int mac_ok(const struct qnn_layer *l, const struct qnn_fixed_type *in_t)
 }
 
 static int check_layer(const struct qnn_layer *l, const struct qnn_fixed_type *in_t,
-		       struct qnn_layer_plan *p)
+		       struct qnn_layer_plan *p, int reference)
 {
 	const struct qnn_layer_rec *r = l->rec;
 	int produces = 1;
@@ -186,7 +186,7 @@ static int check_layer(const struct qnn_layer *l, const struct qnn_fixed_type *i
 	if (qnn_fixed_type_check(&r->result_t, 32))
 		return -QNN_EINVAL;
 	p->out_t = r->result_t;
-	qnn_cast_plan(&p->out_cast, in_t, &r->result_t);
+	qnn_cast_plan(&p->out_cast, in_t, &r->result_t, reference);
 	return 0;
 }
 
@@ -196,6 +196,7 @@ int qnn_engine_init(struct qnn_engine *e, const struct qnn_model *m, void *ws, s
 	struct qnn_ws_header *h;
 	const struct qnn_layer_rec *prev = NULL;
 	const struct qnn_fixed_type *in_t;
+	int64_t lo, hi;
 	size_t base;
 	uint32_t i;
 
@@ -217,6 +218,8 @@ int qnn_engine_init(struct qnn_engine *e, const struct qnn_model *m, void *ws, s
 	h->scratch = L.scratch;
 	h->scratch_size = L.scratch_size;
 	in_t = &m->hdr->input_t;
+	lo = qnn_fixed_min(in_t);
+	hi = qnn_fixed_max(in_t);
 	for (i = 0; i < m->n_layers; i++) {
 		const struct qnn_layer *l = &m->layers[i];
 		struct qnn_layer_plan *p = &h->plan[i];
@@ -225,8 +228,13 @@ int qnn_engine_init(struct qnn_engine *e, const struct qnn_model *m, void *ws, s
 		if (prev ? !same_in(r, prev->out_h, prev->out_w, prev->out_c)
 			 : !same_in(r, m->hdr->in_h, m->hdr->in_w, m->hdr->in_c))
 			return -QNN_EINVAL;
-		if (check_layer(l, in_t, p))
+		p->in_lo = lo;
+		p->in_hi = hi;
+		if (check_layer(l, in_t, p, e->flags & QNN_ENGINE_REFERENCE))
 			return -QNN_EINVAL;
+		qnn_range_layer(r, p);
+		lo = p->out_lo;
+		hi = p->out_hi;
 		if ((r->kind == QNN_LAYER_CONV2D || r->kind == QNN_LAYER_DENSE) &&
 		    qnn_mac_plan(p, l, e->ws, L.packed[i], e->flags & QNN_ENGINE_REFERENCE))
 			return -QNN_EINVAL;

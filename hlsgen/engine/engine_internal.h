@@ -52,13 +52,16 @@ struct qnn_cast {
 	int32_t fs;	  /* source fraction bits */
 	int32_t shift;	  /* right shift of the source code (may be <= 0) */
 	uint8_t identity; /* every source code maps to itself */
-	uint8_t fast;	  /* |shift| < 32 and both types <= 32 bits */
+	uint8_t fast;	  /* the int32 loops apply (see qnn_cast_plan) */
+	uint8_t overflow_possible; /* some rounded source code leaves dst */
 };
 
 struct qnn_layer_plan {
 	struct qnn_fixed_type in_t;  /* codes entering the layer */
 	struct qnn_fixed_type out_t; /* codes leaving it */
 	uint32_t in_n, out_n;	     /* elements per sample */
+	int64_t in_lo, in_hi;	     /* every code entering lies in [in_lo, in_hi] */
+	int64_t out_lo, out_hi;	     /* ... and every code leaving (range.c) */
 	struct qnn_cast out_cast;    /* relu/linear/pool: in_t -> out_t;
 				      * conv/dense: accum_t -> result_t */
 	/* conv/dense */
@@ -69,6 +72,7 @@ struct qnn_layer_plan {
 	uint8_t lop;	  /* enum qnn_lane_op */
 	uint8_t x_shift;  /* a: x' = x << a (MULHI) */
 	uint8_t acc_wrap; /* lane sums are reduced modulo 2^W_acc at the end */
+	uint8_t direct;	  /* lane sums are already the result codes */
 	int32_t p_shift;  /* s = F_x + F_w - F_acc */
 	int32_t round_c;  /* rc for QNN_LOP_SHR */
 	size_t w_off;	  /* packed weights in the workspace */
@@ -102,9 +106,13 @@ static inline const struct qnn_ws_header *qnn_ws_hdr(const struct qnn_engine *e)
 void qnn_input_from_f32(int32_t *dst, const uint32_t *src, uint32_t n,
 			const struct qnn_fixed_type *t, uint32_t *nonfinite);
 
+/* range.c: what codes a layer can produce, from what it can receive */
+void qnn_range_layer(const struct qnn_layer_rec *r, struct qnn_layer_plan *p);
+
 /* ---- casts (activation.c) ---- */
+/* reference: always the general qnn_fixed_convert() (tests compare the two) */
 void qnn_cast_plan(struct qnn_cast *c, const struct qnn_fixed_type *src,
-		   const struct qnn_fixed_type *dst);
+		   const struct qnn_fixed_type *dst, int reference);
 void qnn_cast_array(int32_t *dst, const int32_t *src, uint32_t n, const struct qnn_cast *c);
 int qnn_type_within(const struct qnn_fixed_type *inner, const struct qnn_fixed_type *outer);
 
@@ -145,17 +153,16 @@ struct qnn_lane_job {
 	const void *w;		/* packed [n_rows * run][cpad] */
 	const int32_t *bias;	/* [cpad] accum codes */
 	uint32_t cpad;
+	uint32_t cout;		/* lanes stored per pixel */
 	uint8_t lop;
 	int32_t shift, round_c; /* QNN_LOP_SHR */
-	int32_t *acc;		/* out: lane values, sign-extended */
-	uint32_t acc_px_stride;
+	int32_t *acc;		/* out: [n_px][cout] lane values, sign-extended */
 };
 void qnn_mac_lanes(const struct qnn_lane_job *j, uint8_t path);
 
 /* mac_finish.c: lane sums -> accum codes -> result codes */
 void qnn_mac_finish(const struct qnn_layer *l, const struct qnn_layer_plan *p,
-		    const int32_t *acc, uint32_t n_px, uint32_t acc_px_stride, int32_t *tmp,
-		    int32_t *out);
+		    const int32_t *acc, uint32_t n_px, int32_t *tmp, int32_t *out);
 /* copy codes into lane type (int16 or int32), pre-shifted by x_shift */
 void qnn_mac_load_x(const struct qnn_layer_plan *p, void *dst, size_t di, const int32_t *src,
 		    uint32_t n);

@@ -27,27 +27,35 @@ void qnn_mac_load_x(const struct qnn_layer_plan *p, void *dst, size_t di, const 
 	}
 }
 
+/* lane sums of one pixel -> accumulator codes (modulo 2^W when the plan wraps) */
+QNN_SIMD_CLONES
+static void reduce_row(int32_t *d, const int32_t *a, uint32_t n, int wrap, int is_signed,
+		       uint32_t sh)
+{
+	uint32_t i;
+
+	if (!wrap) {
+		for (i = 0; i < n; i++)
+			d[i] = a[i];
+	} else if (is_signed) {
+		for (i = 0; i < n; i++)
+			d[i] = (int32_t)((uint32_t)a[i] << sh) >> sh;
+	} else {
+		for (i = 0; i < n; i++)
+			d[i] = (int32_t)(((uint32_t)a[i] << sh) >> sh);
+	}
+}
+
 void qnn_mac_finish(const struct qnn_layer *l, const struct qnn_layer_plan *p,
-		    const int32_t *acc, uint32_t n_px, uint32_t acc_px_stride, int32_t *tmp,
-		    int32_t *out)
+		    const int32_t *acc, uint32_t n_px, int32_t *tmp, int32_t *out)
 {
 	const struct qnn_fixed_type *t = &l->rec->accum_t;
-	uint32_t sh = 32u - t->width, px, co;
+	uint32_t n = n_px * p->cout;
 
-	for (px = 0; px < n_px; px++) {
-		const int32_t *a = acc + (size_t)px * acc_px_stride;
-		int32_t *d = tmp + (size_t)px * p->cout;
-
-		if (!p->acc_wrap) {
-			for (co = 0; co < p->cout; co++)
-				d[co] = a[co];
-		} else if (t->is_signed) {
-			for (co = 0; co < p->cout; co++)
-				d[co] = (int32_t)((uint32_t)a[co] << sh) >> sh;
-		} else {
-			for (co = 0; co < p->cout; co++)
-				d[co] = (int32_t)(((uint32_t)a[co] << sh) >> sh);
-		}
+	if (p->out_cast.identity) {
+		reduce_row(out, acc, n, p->acc_wrap, t->is_signed, 32u - t->width);
+		return;
 	}
-	qnn_cast_array(out, tmp, n_px * p->cout, &p->out_cast);
+	reduce_row(tmp, acc, n, p->acc_wrap, t->is_signed, 32u - t->width);
+	qnn_cast_array(out, tmp, n, &p->out_cast);
 }

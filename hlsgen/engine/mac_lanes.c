@@ -52,8 +52,8 @@ static void lanes16_c(const struct qnn_lane_job *j)
 									       j->lop));
 			}
 			for (p = 0; p < np; p++)
-				for (i = 0; i < LANES; i++)
-					j->acc[(size_t)(px + p) * j->acc_px_stride + cb + i] = a[p][i];
+				for (i = 0; i < LANES && cb + i < j->cout; i++)
+					j->acc[(size_t)(px + p) * j->cout + cb + i] = a[p][i];
 		}
 }
 
@@ -91,8 +91,8 @@ static void lanes32_c(const struct qnn_lane_job *j)
 								wr[(size_t)t * j->cpad + i], j);
 			}
 			for (p = 0; p < np; p++)
-				for (i = 0; i < LANES; i++)
-					j->acc[(size_t)(px + p) * j->acc_px_stride + cb + i] = (int32_t)a[p][i];
+				for (i = 0; i < LANES && cb + i < j->cout; i++)
+					j->acc[(size_t)(px + p) * j->cout + cb + i] = (int32_t)a[p][i];
 		}
 }
 
@@ -155,16 +155,30 @@ AVX2 static inline void block16(const struct qnn_lane_job *j, uint32_t cb, uint3
 			}
 		}
 	}
-	for (i = 0; i < LANES; i++) {
-		int32_t *o = j->acc + (size_t)px * j->acc_px_stride + cb + i;
+	{
+		int32_t *o = j->acc + (size_t)px * j->cout + cb;
+		v16hu *a[4] = {&a0, &a1, &a2, &a3};
+		uint32_t p;
 
-		o[0] = (int16_t)a0[i];
-		if (np > 1)
-			o[j->acc_px_stride] = (int16_t)a1[i];
-		if (np > 2)
-			o[2 * (size_t)j->acc_px_stride] = (int16_t)a2[i];
-		if (np > 3)
-			o[3 * (size_t)j->acc_px_stride] = (int16_t)a3[i];
+		for (p = 0; p < np; p++, o += j->cout) {
+			/* sign-extend the 16 lanes to int32 */
+			v8si l8 = __builtin_convertvector(
+				__builtin_shufflevector((v16hi)*a[p], (v16hi)*a[p], 0, 1, 2, 3, 4, 5, 6,
+							7),
+				v8si);
+			v8si h8 = __builtin_convertvector(
+				__builtin_shufflevector((v16hi)*a[p], (v16hi)*a[p], 8, 9, 10, 11, 12,
+							13, 14, 15),
+				v8si);
+
+			if (j->cout - cb >= LANES) {
+				*(v8si_u *)o = l8;
+				*(v8si_u *)(o + 8) = h8;
+			} else {
+				for (i = 0; cb + i < j->cout; i++)
+					o[i] = (int16_t)(*a[p])[i];
+			}
+		}
 	}
 }
 
@@ -184,46 +198,72 @@ AVX2 static void lanes16_avx2(const struct qnn_lane_job *j)
 		}
 }
 
-AVX2 static inline v8si op32v(v8si x, v8si w, const struct qnn_lane_job *j)
+/* 32-bit lanes, up to 4 pixels x 16 channels in registers; shr selects the op */
+AVX2 static inline void block32(const struct qnn_lane_job *j, uint32_t cb, uint32_t px,
+				uint32_t np, int shr)
 {
-	if (j->lop == QNN_LOP_SHR)
-		return (x * w + j->round_c) >> j->shift;
-	return (v8si)((v8su)x * (v8su)w); /* modulo 2^32, no signed overflow */
+	v8su a[4][2], b0 = (v8su) * (const v8si_u *)(j->bias + cb),
+		      b1 = (v8su) * (const v8si_u *)(j->bias + cb + 8);
+	v8si rc = (v8si){} + j->round_c;
+	uint32_t r, t, p, i, sh = (uint32_t)j->shift;
+	size_t s = j->x_px_stride;
+
+	for (p = 0; p < 4; p++) {
+		a[p][0] = b0;
+		a[p][1] = b1;
+	}
+	for (r = 0; r < j->n_rows; r++) {
+		const int32_t *xr = (const int32_t *)j->x + (size_t)r * j->x_row_stride + (size_t)px * s;
+		const int32_t *wr = (const int32_t *)j->w + (size_t)r * j->run * j->cpad + cb;
+
+		for (t = 0; t < j->run; t++) {
+			v8si w0 = *(const v8si_u *)(wr + (size_t)t * j->cpad);
+			v8si w1 = *(const v8si_u *)(wr + (size_t)t * j->cpad + 8);
+
+			/* np is 4 except at the end of a row: the compiler unrolls p */
+			for (p = 0; p < 4; p++) {
+				v8si x;
+
+				if (p >= np)
+					break;
+				x = (v8si){} + xr[p * s + t];
+				if (shr) {
+					/* exact: the plan bounds |x * w| + rc below 2^31 */
+					a[p][0] += (v8su)((x * w0 + rc) >> sh);
+					a[p][1] += (v8su)((x * w1 + rc) >> sh);
+				} else {
+					a[p][0] += (v8su)x * (v8su)w0;
+					a[p][1] += (v8su)x * (v8su)w1;
+				}
+			}
+		}
+	}
+	for (p = 0; p < np; p++) {
+		int32_t *o = j->acc + (size_t)(px + p) * j->cout + cb;
+
+		if (j->cout - cb >= LANES) {
+			*(v8si_u *)o = (v8si)a[p][0];
+			*(v8si_u *)(o + 8) = (v8si)a[p][1];
+		} else {
+			for (i = 0; cb + i < j->cout; i++)
+				o[i] = (int32_t)a[p][i / 8][i % 8];
+		}
+	}
 }
 
 AVX2 static void lanes32_avx2(const struct qnn_lane_job *j)
 {
-	uint32_t cb, px, p, r, t, i;
+	uint32_t cb, px;
+	int shr = j->lop == QNN_LOP_SHR;
 
 	for (cb = 0; cb < j->cpad; cb += LANES)
 		for (px = 0; px < j->n_px; px += PX_BLOCK) {
 			uint32_t np = j->n_px - px < PX_BLOCK ? j->n_px - px : PX_BLOCK;
-			v8su a[PX_BLOCK][2];
 
-			for (p = 0; p < PX_BLOCK; p++)
-				for (i = 0; i < 2; i++)
-					a[p][i] = (v8su)*(const v8si_u *)(j->bias + cb + 8 * i);
-			for (r = 0; r < j->n_rows; r++) {
-				const int32_t *xr = (const int32_t *)j->x + (size_t)r * j->x_row_stride +
-						    (size_t)px * j->x_px_stride;
-				const int32_t *wr = (const int32_t *)j->w + (size_t)r * j->run * j->cpad + cb;
-
-				for (t = 0; t < j->run; t++) {
-					v8si w0 = *(const v8si_u *)(wr + (size_t)t * j->cpad);
-					v8si w1 = *(const v8si_u *)(wr + (size_t)t * j->cpad + 8);
-
-					for (p = 0; p < np; p++) {
-						v8si x = (v8si){} + xr[(size_t)p * j->x_px_stride + t];
-
-						a[p][0] += (v8su)op32v(x, w0, j);
-						a[p][1] += (v8su)op32v(x, w1, j);
-					}
-				}
-			}
-			for (p = 0; p < np; p++)
-				for (i = 0; i < LANES; i++)
-					j->acc[(size_t)(px + p) * j->acc_px_stride + cb + i] =
-						(int32_t)a[p][i / 8][i % 8];
+			if (shr)
+				block32(j, cb, px, np, 1);
+			else
+				block32(j, cb, px, np, 0);
 		}
 }
 #endif /* QNN_X86_SIMD */

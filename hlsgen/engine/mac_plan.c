@@ -81,8 +81,9 @@ static void gather_facts(const struct qnn_layer *l, const struct qnn_layer_plan 
 	unsigned q = r->accum_t.rounding;
 	uint32_t co, k;
 
-	f->xmin = qnn_fixed_min(&p->in_t);
-	f->xmax = qnn_fixed_max(&p->in_t);
+	/* what the previous layers can produce (range.c), not just the type */
+	f->xmin = p->in_lo;
+	f->xmax = p->in_hi;
 	f->s = qnn_fixed_frac(&p->in_t) + qnn_fixed_frac(&r->weight_t) -
 	       qnn_fixed_frac(&r->accum_t);
 	f->wraps = r->accum_t.overflow == QNN_OVF_WRAP;
@@ -151,7 +152,7 @@ static int find_mulhi_split(const struct mac_facts *f, uint8_t *a_out)
 static int plan_i16(struct qnn_layer_plan *p, const struct qnn_layer_rec *r,
 		    const struct mac_facts *f)
 {
-	if (p->in_t.width > 16 || f->max_w > 32767)
+	if (f->max_w > 32767)
 		return 0;
 	if (!sums_exact(r, f, 16, &p->acc_wrap))
 		return 0;
@@ -234,8 +235,9 @@ int qnn_mac_plan(struct qnn_layer_plan *p, const struct qnn_layer *l, void *ws, 
 	p->w_off = off;
 	p->b_off = off + (size_t)p->n_taps * p->cpad * 4; /* see qnn_mac_packed_size() */
 	p->path = QNN_MAC_GENERIC;
+	p->direct = 0;
 	p->round_c = 0;
-	qnn_cast_plan(&p->out_cast, &r->accum_t, &r->result_t);
+	qnn_cast_plan(&p->out_cast, &r->accum_t, &r->result_t, reference);
 	gather_facts(l, p, &f);
 	p->p_shift = f.s;
 	if (reference)
@@ -246,5 +248,9 @@ int qnn_mac_plan(struct qnn_layer_plan *p, const struct qnn_layer *l, void *ws, 
 		p->path = QNN_MAC_I32;
 	if (p->path != QNN_MAC_GENERIC)
 		pack(p, l, ws);
+	/* a signed accumulator as wide as the lane needs no reduction, the lane is it */
+	p->direct = p->path != QNN_MAC_GENERIC && p->out_cast.identity &&
+		    (!p->acc_wrap || (r->accum_t.is_signed &&
+				      r->accum_t.width == (p->path == QNN_MAC_I16 ? 16 : 32)));
 	return 0;
 }
