@@ -146,6 +146,9 @@ int hg_net_train(struct hg_net *net, const struct hg_train_config *cfg, const st
 int hg_net_evaluate(struct hg_net *net, const struct hg_data *d, int quantized, double *loss,
 		    double *acc, uint16_t *pred);
 
+/* Softmax outputs for n samples (probs: n * classes), inference mode. */
+int hg_net_predict(struct hg_net *net, const float *x, size_t n, int quantized, float *probs);
+
 /*
  * One forward + backward pass in training mode (dropout active, keyed by
  * step) over n samples; leaves the batch-mean gradients readable through

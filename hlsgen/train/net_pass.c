@@ -261,6 +261,7 @@ struct eval_ctx {
 	const struct hg_data *d;
 	int quantized;
 	uint16_t *pred;
+	float *probs;
 };
 
 static void eval_fn(void *vctx, int tid, int nt)
@@ -282,6 +283,8 @@ static void eval_fn(void *vctx, int tid, int nt)
 		gather(net, ws, c->d->x, c->d->y, NULL, s, s + m);
 		net_forward(net, ws, ws->x, m, 0, c->quantized, 0, 0, s);
 		ws->loss += softmax_xent(p, c->d->y ? ws->y : NULL, m, nc, &ws->correct);
+		if (c->probs)
+			memcpy(c->probs + s * nc, p, m * nc * sizeof(float));
 		for (size_t i = 0; c->pred && i < m; i++) {
 			int arg = 0;
 
@@ -296,7 +299,7 @@ static void eval_fn(void *vctx, int tid, int nt)
 int hg_net_evaluate(struct hg_net *net, const struct hg_data *d, int quantized, double *loss,
 		    double *acc, uint16_t *pred)
 {
-	struct eval_ctx c = {net, d, quantized, pred};
+	struct eval_ctx c = {net, d, quantized, pred, NULL};
 	double l = 0.0;
 	long correct = 0;
 
@@ -312,6 +315,18 @@ int hg_net_evaluate(struct hg_net *net, const struct hg_data *d, int quantized, 
 		*loss = d->n ? l / (double)d->n : 0.0;
 	if (acc)
 		*acc = d->n ? (double)correct / (double)d->n : 0.0;
+	return 0;
+}
+
+int hg_net_predict(struct hg_net *net, const float *x, size_t n, int quantized, float *probs)
+{
+	struct hg_data d = {.n = n, .x = (float *)x};
+	struct eval_ctx c = {net, &d, quantized, NULL, probs};
+
+	if (net_ensure_ws(net, net->ws_cap ? net->ws_cap : 64))
+		return -1;
+	net_prepare_weights(net, quantized);
+	hg_pool_run(net->pool, eval_fn, &c);
 	return 0;
 }
 

@@ -73,6 +73,14 @@ static int check_config(const struct hg_train_config *c, const struct hg_data *d
 	if (d->n_classes > net->L[last].out_c)
 		return fail(err, errlen, "data has %d classes, the model outputs %d", d->n_classes,
 			    net->L[last].out_c);
+	for (size_t i = 0; i < d->n * net->in_n; i++)
+		if (!isfinite(d->x[i]))
+			return fail(err, errlen, "sample %zu has a non-finite input value",
+				    i / net->in_n);
+	for (size_t i = 0; i < d->n; i++)
+		if (d->y[i] >= net->L[last].out_c)
+			return fail(err, errlen, "sample %zu: label %d, the model has %d outputs", i,
+				    d->y[i], net->L[last].out_c);
 	if (p->kind != HG_PRUNE_NONE) {
 		if (!(p->target_sparsity >= 0.0f && p->target_sparsity < 1.0f) ||
 		    !(p->initial_sparsity >= 0.0f && p->initial_sparsity < 1.0f))
