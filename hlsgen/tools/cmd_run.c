@@ -46,14 +46,10 @@ struct run_opts {
 static int parse_args(int argc, char **argv, struct run_opts *o)
 {
 	static const struct option opts[] = {
-	    {"input", required_argument, NULL, 'i'},
-	    {"output", required_argument, NULL, 'o'},
-	    {"trace", required_argument, NULL, 't'},
-	    {"threads", required_argument, NULL, 'j'},
-	    {"allow-nonfinite", no_argument, NULL, 'n'},
-	    {"quiet", no_argument, NULL, 'q'},
-	    {"reference", no_argument, NULL, 'R'},
-	    {NULL, 0, NULL, 0},
+	    {"input", required_argument, NULL, 'i'},	 {"output", required_argument, NULL, 'o'},
+	    {"trace", required_argument, NULL, 't'},	 {"threads", required_argument, NULL, 'j'},
+	    {"allow-nonfinite", no_argument, NULL, 'n'}, {"quiet", no_argument, NULL, 'q'},
+	    {"reference", no_argument, NULL, 'R'},	 {NULL, 0, NULL, 0},
 	};
 	int c;
 
