@@ -119,14 +119,16 @@ timeout "$limit" qemu-system-x86_64 -m 2048 -smp 2 -nographic -no-reboot \
 	-append "console=ttyS0 rdinit=/lib/systemd/systemd panic=-1 quiet systemd.show_status=0" \
 	</dev/null >"$log" 2>&1 || rc=$?
 step "guest finished (qemu exit $rc), log: $log"
-grep -a '^QNN-SYSTEMD\|QNN-JOURNAL' "$log" | tr -d '\r'
+# Console lines carry the kernel's and journald's prefixes: keep ours.
+results=$(grep -ao 'QNN-\(SYSTEMD\|JOURNAL\) .*' "$log" | tr -d '\r')
+echo "$results"
 if grep -aqE 'Kernel panic|BUG:|Oops|Call Trace' "$log"; then
 	echo "check-systemd: kernel problem in the guest log:"
 	grep -aE -A5 'Kernel panic|BUG:|Oops|Call Trace' "$log" | head -30
 	exit 1
 fi
 [ $rc -eq 124 ] && { echo "check-systemd: the guest did not finish within ${limit}s"; tail -30 "$log"; exit 1; }
-summary=$(grep -a '^QNN-SYSTEMD [0-9]* passed, [0-9]* failed' "$log" | tr -d '\r' | tail -1)
+summary=$(grep -a '^QNN-SYSTEMD [0-9]* passed, [0-9]* failed$' <<<"$results" | tail -1)
 [ -n "$summary" ] || { echo "check-systemd: no result line from the guest"; tail -40 "$log"; exit 1; }
 echo "check-systemd: ${summary#QNN-SYSTEMD }"
 grep -q ' 0 failed$' <<<"$summary"
