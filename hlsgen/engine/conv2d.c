@@ -75,12 +75,13 @@ static void conv_scratch(const struct qnn_engine *e, const struct qnn_layer_rec 
 }
 
 static void conv_lanes(const struct qnn_engine *e, const struct qnn_layer *l,
-		       const struct qnn_layer_plan *p, const int32_t *in, int32_t *out)
+		       const struct qnn_layer_plan *p, const struct qnn_lane_plan *lp,
+		       const int32_t *in, int32_t *out)
 {
 	const struct qnn_layer_rec *r = l->rec;
 	uint32_t C = r->in_c, pw = r->in_w + r->pad_left + r->pad_right;
 	uint32_t ph = r->in_h + r->pad_top + r->pad_bottom;
-	size_t esz = p->path == QNN_MAC_I16 ? 2 : 4;
+	size_t esz = lp->path == QNN_MAC_I16 ? 2 : 4;
 	struct conv_scratch cs;
 	struct qnn_lane_job j;
 	uint32_t ih, oh;
@@ -92,39 +93,43 @@ static void conv_lanes(const struct qnn_engine *e, const struct qnn_layer *l,
 		for (i = 0; i < (size_t)ph * pw * C * esz; i++)
 			cs.xpad[i] = 0;
 	for (ih = 0; ih < r->in_h; ih++)
-		qnn_mac_load_x(p, cs.xpad, ((size_t)(ih + r->pad_top) * pw + r->pad_left) * C,
+		qnn_mac_load_x(lp, cs.xpad, ((size_t)(ih + r->pad_top) * pw + r->pad_left) * C,
 			       in + (size_t)ih * r->in_w * C, r->in_w * C);
 	j.x_row_stride = pw * C;
 	j.x_px_stride = r->stride_w * C;
 	j.n_rows = r->kernel_h;
 	j.run = r->kernel_w * C;
 	j.n_px = r->out_w;
-	j.w = qnn_ws_at(e, p->w_off);
-	j.bias = qnn_ws_at(e, p->b_off);
+	j.w = qnn_ws_at(e, lp->w_off);
+	j.tap_off = p->tap_off ? qnn_ws_at(e, p->tap_off) : NULL;
+	j.n_taps = p->n_taps;
+	j.bias = qnn_ws_at(e, lp->b_off);
 	j.cpad = p->cpad;
 	j.cout = p->cout;
-	j.lop = p->lop;
+	j.lop = lp->lop;
 	j.shift = p->p_shift;
-	j.round_c = p->round_c;
+	j.round_c = lp->round_c;
 	for (oh = 0; oh < r->out_h; oh++) {
 		int32_t *o = out + (size_t)oh * r->out_w * r->out_c;
 
 		j.x = cs.xpad + (size_t)oh * r->stride_h * pw * C * esz;
 		/* lane sums are final codes when the plan says so: write them in place */
-		j.acc = p->direct ? o : cs.acc;
-		qnn_mac_lanes(&j, p->path);
-		if (!p->direct)
-			qnn_mac_finish(l, p, cs.acc, r->out_w, cs.tmp, o);
+		j.acc = lp->direct ? o : cs.acc;
+		qnn_mac_lanes(&j, lp->path);
+		if (!lp->direct)
+			qnn_mac_finish(l, p, lp, cs.acc, r->out_w, cs.tmp, o);
 	}
 }
 
 void qnn_layer_conv2d(const struct qnn_engine *e, const struct qnn_layer *l,
 		      const struct qnn_layer_plan *p, const int32_t *in, int32_t *out)
 {
-	if (p->path == QNN_MAC_GENERIC)
+	const struct qnn_lane_plan *lp = qnn_mac_choose(p, in);
+
+	if (lp->path == QNN_MAC_GENERIC)
 		conv_generic(e, l, p, in, out);
 	else
-		conv_lanes(e, l, p, in, out);
+		conv_lanes(e, l, p, lp, in, out);
 }
 
 /* Scratch bytes a conv layer needs (either path). */

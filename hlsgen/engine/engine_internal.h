@@ -56,6 +56,18 @@ struct qnn_cast {
 	uint8_t overflow_possible; /* some rounded source code leaves dst */
 };
 
+/* One way to run a conv/dense multiply-accumulate in SIMD lanes. */
+struct qnn_lane_plan {
+	uint8_t path;	  /* enum qnn_mac_path */
+	uint8_t lop;	  /* enum qnn_lane_op */
+	uint8_t x_shift;  /* a: x' = x << a (MULHI) */
+	uint8_t acc_wrap; /* lane sums are reduced modulo 2^W_acc at the end */
+	uint8_t direct;	  /* lane sums are already the result codes */
+	int32_t round_c;  /* rc for QNN_LOP_SHR */
+	size_t w_off;	  /* packed weights in the workspace */
+	size_t b_off;	  /* packed bias (accum codes, int32) */
+};
+
 struct qnn_layer_plan {
 	struct qnn_fixed_type in_t;  /* codes entering the layer */
 	struct qnn_fixed_type out_t; /* codes leaving it */
@@ -65,18 +77,19 @@ struct qnn_layer_plan {
 	struct qnn_cast out_cast;    /* relu/linear/pool: in_t -> out_t;
 				      * conv/dense: accum_t -> result_t */
 	/* conv/dense */
-	uint32_t n_taps;  /* kh * kw * cin, or n_in */
-	uint32_t cout;	  /* output channels */
-	uint32_t cpad;	  /* cout rounded up to 16 lanes */
-	uint8_t path;	  /* enum qnn_mac_path */
-	uint8_t lop;	  /* enum qnn_lane_op */
-	uint8_t x_shift;  /* a: x' = x << a (MULHI) */
-	uint8_t acc_wrap; /* lane sums are reduced modulo 2^W_acc at the end */
-	uint8_t direct;	  /* lane sums are already the result codes */
-	int32_t p_shift;  /* s = F_x + F_w - F_acc */
-	int32_t round_c;  /* rc for QNN_LOP_SHR */
-	size_t w_off;	  /* packed weights in the workspace */
-	size_t b_off;	  /* packed bias (accum codes, int32) */
+	uint32_t n_taps; /* kh * kw * cin, or n_in */
+	uint32_t cout;	 /* output channels */
+	uint32_t cpad;	 /* cout rounded up to 16 lanes */
+	int32_t p_shift; /* s = F_x + F_w - F_acc */
+	/*
+	 * lane[0] holds for every input the layer can receive; lane[1], when
+	 * has_narrow, is a 16-bit plan valid only while every input code lies
+	 * in [narrow_lo, narrow_hi], chosen per sample after a min/max scan.
+	 */
+	struct qnn_lane_plan lane[2];
+	size_t tap_off; /* conv: workspace offset of a uint32 [n_taps] table, or 0 */
+	uint8_t has_narrow;
+	int64_t narrow_lo, narrow_hi;
 	/* softmax */
 	struct qnn_softmax_types smx;
 };
@@ -151,6 +164,8 @@ struct qnn_lane_job {
 	uint32_t run;		/* contiguous taps per kernel row */
 	uint32_t n_px;		/* output pixels */
 	const void *w;		/* packed [n_rows * run][cpad] */
+	const uint32_t *tap_off; /* optional: offset of each tap from the window origin */
+	uint32_t n_taps;	/* n_rows * run */
 	const int32_t *bias;	/* [cpad] accum codes */
 	uint32_t cpad;
 	uint32_t cout;		/* lanes stored per pixel */
@@ -162,9 +177,12 @@ void qnn_mac_lanes(const struct qnn_lane_job *j, uint8_t path);
 
 /* mac_finish.c: lane sums -> accum codes -> result codes */
 void qnn_mac_finish(const struct qnn_layer *l, const struct qnn_layer_plan *p,
-		    const int32_t *acc, uint32_t n_px, int32_t *tmp, int32_t *out);
+		    const struct qnn_lane_plan *lp, const int32_t *acc, uint32_t n_px, int32_t *tmp,
+		    int32_t *out);
 /* copy codes into lane type (int16 or int32), pre-shifted by x_shift */
-void qnn_mac_load_x(const struct qnn_layer_plan *p, void *dst, size_t di, const int32_t *src,
+void qnn_mac_load_x(const struct qnn_lane_plan *lp, void *dst, size_t di, const int32_t *src,
 		    uint32_t n);
+/* the lane plan for this input: the narrow one when every code allows it */
+const struct qnn_lane_plan *qnn_mac_choose(const struct qnn_layer_plan *p, const int32_t *in);
 
 #endif /* QNN_ENGINE_INTERNAL_H */

@@ -105,6 +105,7 @@ typedef uint16_t v16hu __attribute__((vector_size(32)));
 typedef int32_t v8si __attribute__((vector_size(32)));
 typedef int32_t v8si_u __attribute__((vector_size(32), aligned(4)));
 typedef uint32_t v8su __attribute__((vector_size(32)));
+typedef int32_t v16si_u __attribute__((vector_size(64), aligned(4)));
 
 #define AVX2 __attribute__((target("avx2")))
 
@@ -123,14 +124,28 @@ AVX2 static inline v16hu op16v(v16hi x, v16hi w, int hi)
 AVX2 static inline void block16(const struct qnn_lane_job *j, uint32_t cb, uint32_t px,
 				uint32_t np, int hi)
 {
-	v16hu a0, a1, a2, a3, b = {0};
+	v16hu a0, a1, a2, a3, b;
 	uint32_t r, t, i;
 	size_t s = j->x_px_stride;
 
-	for (i = 0; i < LANES; i++)
-		b[i] = (uint16_t)(uint32_t)j->bias[cb + i];
+	b = __builtin_convertvector(*(const v16si_u *)(j->bias + cb), v16hu);
 	a0 = a1 = a2 = a3 = b;
-	for (r = 0; r < j->n_rows; r++) {
+	if (j->tap_off && np == PX_BLOCK) {
+		/* short kernel rows: walk every tap of the window through the table */
+		const int16_t *xw = (const int16_t *)j->x + (size_t)px * s;
+		const int16_t *wr = (const int16_t *)j->w + cb;
+
+		for (t = 0; t < j->n_taps; t++) {
+			v16hi w = ld16(wr + (size_t)t * j->cpad);
+			const int16_t *xt = xw + j->tap_off[t];
+
+			a0 += op16v((v16hi){} + xt[0], w, hi);
+			a1 += op16v((v16hi){} + xt[s], w, hi);
+			a2 += op16v((v16hi){} + xt[2 * s], w, hi);
+			a3 += op16v((v16hi){} + xt[3 * s], w, hi);
+		}
+	}
+	for (r = 0; r < j->n_rows && !(j->tap_off && np == PX_BLOCK); r++) {
 		const int16_t *xr = (const int16_t *)j->x + (size_t)r * j->x_row_stride + (size_t)px * s;
 		const int16_t *wr = (const int16_t *)j->w + (size_t)r * j->run * j->cpad + cb;
 

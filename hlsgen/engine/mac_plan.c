@@ -30,6 +30,12 @@ static uint32_t round_up(uint32_t v, uint32_t m)
 	return (v + m - 1) / m * m;
 }
 
+/* lane[0] (int32 or int16 weights) then lane[1] (int16 weights), each with bias */
+static size_t pack_bytes(uint64_t taps, uint64_t cpad, unsigned wsize)
+{
+	return (size_t)(((taps * cpad * wsize + cpad * 4) + 63) / 64 * 64);
+}
+
 size_t qnn_mac_packed_size(const struct qnn_layer_rec *r)
 {
 	uint64_t taps, cpad;
@@ -41,8 +47,29 @@ size_t qnn_mac_packed_size(const struct qnn_layer_rec *r)
 	else
 		return 0;
 	cpad = round_up(r->out_c, LANES);
-	/* int32 weights (the wider lane) plus int32 bias, 64-byte aligned */
-	return (size_t)(((taps * cpad + cpad) * 4 + 63) / 64 * 64);
+	return pack_bytes(taps, cpad, 4) + pack_bytes(taps, cpad, 2) +
+	       (size_t)((taps * 4 + 63) / 64 * 64);
+}
+
+/*
+ * Conv windows whose kernel rows are short (a 3x3 kernel over one channel:
+ * rows of 3 taps) are walked through a table of tap offsets, one loop over
+ * all taps instead of many tiny row loops.
+ */
+static void plan_taps(struct qnn_layer_plan *p, const struct qnn_layer_rec *r, void *ws,
+		      size_t off)
+{
+	uint32_t *t = (uint32_t *)((char *)ws + off);
+	uint32_t pw = r->in_w + r->pad_left + r->pad_right, kh, kw, c, n = 0;
+
+	p->tap_off = 0;
+	if (r->kind != QNN_LAYER_CONV2D || r->kernel_h < 2 || (uint32_t)r->kernel_w * r->in_c >= 16)
+		return;
+	for (kh = 0; kh < r->kernel_h; kh++)
+		for (kw = 0; kw < r->kernel_w; kw++)
+			for (c = 0; c < r->in_c; c++)
+				t[n++] = (kh * pw + kw) * r->in_c + c;
+	p->tap_off = off;
 }
 
 static uint64_t uabs(int64_t v)
@@ -74,16 +101,16 @@ struct mac_facts {
 	int wraps;	      /* accum_t wraps */
 };
 
-static void gather_facts(const struct qnn_layer *l, const struct qnn_layer_plan *p,
-			 struct mac_facts *f)
+/* facts about the products for inputs in [xmin, xmax] */
+static void gather_facts(const struct qnn_layer *l, const struct qnn_layer_plan *p, int64_t xmin,
+			 int64_t xmax, struct mac_facts *f)
 {
 	const struct qnn_layer_rec *r = l->rec;
 	unsigned q = r->accum_t.rounding;
 	uint32_t co, k;
 
-	/* what the previous layers can produce (range.c), not just the type */
-	f->xmin = p->in_lo;
-	f->xmax = p->in_hi;
+	f->xmin = xmin;
+	f->xmax = xmax;
 	f->s = qnn_fixed_frac(&p->in_t) + qnn_fixed_frac(&r->weight_t) -
 	       qnn_fixed_frac(&r->accum_t);
 	f->wraps = r->accum_t.overflow == QNN_OVF_WRAP;
@@ -149,7 +176,7 @@ static int find_mulhi_split(const struct mac_facts *f, uint8_t *a_out)
 	return 0;
 }
 
-static int plan_i16(struct qnn_layer_plan *p, const struct qnn_layer_rec *r,
+static int plan_i16(struct qnn_lane_plan *p, const struct qnn_layer_rec *r,
 		    const struct mac_facts *f)
 {
 	if (f->max_w > 32767)
@@ -170,11 +197,9 @@ static int plan_i16(struct qnn_layer_plan *p, const struct qnn_layer_rec *r,
 	return find_mulhi_split(f, &p->x_shift);
 }
 
-static int plan_i32(struct qnn_layer_plan *p, const struct qnn_layer_rec *r,
+static int plan_i32(struct qnn_lane_plan *p, const struct qnn_layer_rec *r,
 		    const struct mac_facts *f)
 {
-	if (p->in_t.width > 32)
-		return 0;
 	if (!sums_exact(r, f, 32, &p->acc_wrap))
 		return 0;
 	p->x_shift = 0;
@@ -196,27 +221,28 @@ static int plan_i32(struct qnn_layer_plan *p, const struct qnn_layer_rec *r,
 }
 
 /* weights shifted for the lane op, padded to cpad lanes with zeros */
-static void pack(struct qnn_layer_plan *p, const struct qnn_layer *l, void *ws)
+static void pack(const struct qnn_layer_plan *p, const struct qnn_lane_plan *lp,
+		 const struct qnn_layer *l, void *ws)
 {
 	uint32_t k, co;
 	int32_t s = p->p_shift;
-	unsigned b = p->lop == QNN_LOP_MULHI ? 16u - (unsigned)s - p->x_shift : 0u;
-	int16_t *w16 = (int16_t *)((char *)ws + p->w_off);
-	int32_t *w32 = (int32_t *)((char *)ws + p->w_off);
-	int32_t *bias = (int32_t *)((char *)ws + p->b_off);
+	unsigned b = lp->lop == QNN_LOP_MULHI ? 16u - (unsigned)s - lp->x_shift : 0u;
+	int16_t *w16 = (int16_t *)((char *)ws + lp->w_off);
+	int32_t *w32 = (int32_t *)((char *)ws + lp->w_off);
+	int32_t *bias = (int32_t *)((char *)ws + lp->b_off);
 
 	for (k = 0; k < p->n_taps; k++)
 		for (co = 0; co < p->cpad; co++) {
 			int64_t w = co < p->cout ? l->weights[(size_t)k * p->cout + co] : 0;
 			uint64_t u;
 
-			if (p->lop == QNN_LOP_MULLO) /* modulo the lane: what the lane keeps */
+			if (lp->lop == QNN_LOP_MULLO) /* modulo the lane: what the lane keeps */
 				u = -s >= 64 ? 0 : (uint64_t)w << -s;
-			else if (p->lop == QNN_LOP_MULHI)
+			else if (lp->lop == QNN_LOP_MULHI)
 				u = (uint64_t)w << b;
 			else
 				u = (uint64_t)w;
-			if (p->path == QNN_MAC_I16)
+			if (lp->path == QNN_MAC_I16)
 				w16[(size_t)k * p->cpad + co] = (int16_t)(uint16_t)u;
 			else
 				w32[(size_t)k * p->cpad + co] = (int32_t)(uint32_t)u;
@@ -225,32 +251,78 @@ static void pack(struct qnn_layer_plan *p, const struct qnn_layer *l, void *ws)
 		bias[co] = co < p->cout ? (int32_t)(uint32_t)(uint64_t)qnn_mac_bias(l, co) : 0;
 }
 
+/* a signed accumulator as wide as the lane needs no reduction: the lane is it */
+static void set_direct(const struct qnn_layer_plan *p, struct qnn_lane_plan *lp,
+		       const struct qnn_layer_rec *r)
+{
+	lp->direct = lp->path != QNN_MAC_GENERIC && p->out_cast.identity &&
+		     (!lp->acc_wrap || (r->accum_t.is_signed &&
+					r->accum_t.width == (lp->path == QNN_MAC_I16 ? 16 : 32)));
+}
+
+/*
+ * A 16-bit plan for a narrower input interval, when the full interval needs
+ * 32-bit lanes: the first layer sees whatever floats arrive, so its type's
+ * whole range, while real images use a small part of it. Widest first.
+ */
+static void plan_narrow(struct qnn_layer_plan *p, const struct qnn_layer *l, void *ws)
+{
+	struct qnn_lane_plan *lp = &p->lane[1];
+	struct mac_facts f;
+	int k;
+
+	for (k = 15; k >= 1; k--) {
+		int64_t lo = -((int64_t)1 << k), hi = ((int64_t)1 << k) - 1;
+
+		lo = lo > p->in_lo ? lo : p->in_lo;
+		hi = hi < p->in_hi ? hi : p->in_hi;
+		if (lo > hi)
+			continue;
+		gather_facts(l, p, lo, hi, &f);
+		if (plan_i16(lp, l->rec, &f)) {
+			lp->path = QNN_MAC_I16;
+			p->has_narrow = 1;
+			p->narrow_lo = lo;
+			p->narrow_hi = hi;
+			pack(p, lp, l, ws);
+			set_direct(p, lp, l->rec);
+			return;
+		}
+	}
+}
+
 int qnn_mac_plan(struct qnn_layer_plan *p, const struct qnn_layer *l, void *ws, size_t off,
 		 int reference)
 {
 	const struct qnn_layer_rec *r = l->rec;
+	struct qnn_lane_plan *lp = &p->lane[0];
 	struct mac_facts f;
+	size_t wide = pack_bytes(p->n_taps, round_up(p->cout, LANES), 4);
+	static const struct qnn_lane_plan none;
 
 	p->cpad = round_up(p->cout, LANES);
-	p->w_off = off;
-	p->b_off = off + (size_t)p->n_taps * p->cpad * 4; /* see qnn_mac_packed_size() */
-	p->path = QNN_MAC_GENERIC;
-	p->direct = 0;
-	p->round_c = 0;
+	p->lane[0] = none;
+	p->lane[1] = none;
+	p->has_narrow = 0;
+	lp->w_off = off;
+	lp->b_off = off + (size_t)p->n_taps * p->cpad * 4; /* see pack_bytes() */
+	p->lane[1].w_off = off + wide;
+	p->lane[1].b_off = off + wide + (size_t)p->n_taps * p->cpad * 2;
 	qnn_cast_plan(&p->out_cast, &r->accum_t, &r->result_t, reference);
-	gather_facts(l, p, &f);
+	/* what the previous layers can produce (range.c), not just the type */
+	gather_facts(l, p, p->in_lo, p->in_hi, &f);
 	p->p_shift = f.s;
 	if (reference)
 		return 0;
-	if (plan_i16(p, r, &f))
-		p->path = QNN_MAC_I16;
-	else if (plan_i32(p, r, &f))
-		p->path = QNN_MAC_I32;
-	if (p->path != QNN_MAC_GENERIC)
-		pack(p, l, ws);
-	/* a signed accumulator as wide as the lane needs no reduction, the lane is it */
-	p->direct = p->path != QNN_MAC_GENERIC && p->out_cast.identity &&
-		    (!p->acc_wrap || (r->accum_t.is_signed &&
-				      r->accum_t.width == (p->path == QNN_MAC_I16 ? 16 : 32)));
+	if (plan_i16(lp, r, &f))
+		lp->path = QNN_MAC_I16;
+	else if (plan_i32(lp, r, &f))
+		lp->path = QNN_MAC_I32;
+	if (lp->path != QNN_MAC_GENERIC)
+		pack(p, lp, l, ws);
+	set_direct(p, lp, r);
+	if (lp->path != QNN_MAC_I16)
+		plan_narrow(p, l, ws);
+	plan_taps(p, r, ws, off + wide + pack_bytes(p->n_taps, p->cpad, 2));
 	return 0;
 }

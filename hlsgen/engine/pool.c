@@ -8,10 +8,23 @@
  */
 #include "engine_internal.h"
 
+/* the common 2x2 window: one pass over the channels of the four pixels */
+static inline void max4(int32_t *restrict o, const int32_t *restrict a, const int32_t *restrict b,
+			const int32_t *restrict c, const int32_t *restrict d, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		int32_t x = a[i] > b[i] ? a[i] : b[i], y = c[i] > d[i] ? c[i] : d[i];
+
+		o[i] = x > y ? x : y;
+	}
+}
+
 /* unpadded windows: no bounds to check, channel loops vectorize */
 QNN_SIMD_CLONES
-static void pool_row_valid(const struct qnn_layer_rec *r, const int32_t *in, uint32_t oh,
-			   int32_t *out)
+static void pool_row_valid(const struct qnn_layer_rec *r, const int32_t *restrict in, uint32_t oh,
+			   int32_t *restrict out)
 {
 	size_t C = r->in_c, row = (size_t)r->in_w * C;
 	uint32_t ow, kh, kw, c;
@@ -20,6 +33,10 @@ static void pool_row_valid(const struct qnn_layer_rec *r, const int32_t *in, uin
 		const int32_t *win = in + (size_t)oh * r->stride_h * row + (size_t)ow * r->stride_w * C;
 		int32_t *o = out + (size_t)ow * C;
 
+		if (r->kernel_h == 2 && r->kernel_w == 2) {
+			max4(o, win, win + C, win + row, win + row + C, C);
+			continue;
+		}
 		for (c = 0; c < C; c++)
 			o[c] = win[c];
 		for (kh = 0; kh < r->kernel_h; kh++)
