@@ -79,8 +79,20 @@ static bool qnn_sim_job_start_locked(struct qnn_sim *sim)
 	return true;
 }
 
-/* Decides how the streamed job completes and arms the timer for it. */
-static void qnn_sim_job_finish_locked(struct qnn_sim *sim, int ret)
+/*
+ * Arms the completion timer for when the job is due; true instead when it is
+ * due already, for the caller to complete it at once.
+ */
+static bool qnn_sim_job_arm_locked(struct qnn_sim *sim, ktime_t when)
+{
+	if (ktime_compare(when, ktime_get()) <= 0)
+		return true;
+	hrtimer_start(&sim->timer, when, HRTIMER_MODE_ABS_SOFT);
+	return false;
+}
+
+/* Decides how the streamed job completes; true: complete it now. */
+static bool qnn_sim_job_finish_locked(struct qnn_sim *sim, int ret)
 {
 	struct qnn_sim_job *job = &sim->job;
 	struct qnn_sim_desc *tx = job->tx, *rx = job->rx;
@@ -108,11 +120,11 @@ static void qnn_sim_job_finish_locked(struct qnn_sim *sim, int ret)
 	when = ktime_add_ns(job->start, job->duration_ns);
 	if (job->fault == QNN_SIM_FAULT_LATE)
 		when = ktime_add_ms(when, sim->late_ms);
-	hrtimer_start(&sim->timer, when, HRTIMER_MODE_ABS_SOFT);
+	return qnn_sim_job_arm_locked(sim, when);
 }
 
 /* An MM2S read error: nothing enters the core, the S2MM is aborted. */
-static void qnn_sim_job_error_locked(struct qnn_sim *sim)
+static bool qnn_sim_job_error_locked(struct qnn_sim *sim)
 {
 	struct qnn_sim_job *job = &sim->job;
 
@@ -124,13 +136,15 @@ static void qnn_sim_job_error_locked(struct qnn_sim *sim)
 		job->rx_done = true;
 	}
 	job->state = QNN_SIM_WAITING;
-	hrtimer_start(&sim->timer, job->start, HRTIMER_MODE_ABS_SOFT);
+	return true;
 }
 
-static void qnn_sim_job_run(struct qnn_sim *sim)
+/* Streams the job; true when it is due for completion right away. */
+static bool qnn_sim_job_run(struct qnn_sim *sim)
 {
 	struct qnn_sim_job *job = &sim->job;
 	unsigned long flags;
+	bool due = false;
 	u64 max_elems;
 	int ret = 0;
 
@@ -139,15 +153,15 @@ static void qnn_sim_job_run(struct qnn_sim *sim)
 		spin_lock_irqsave(&sim->lock, flags);
 		job->state = job->aborted ? QNN_SIM_IDLE : QNN_SIM_STALLED;
 		spin_unlock_irqrestore(&sim->lock, flags);
-		return;
+		return false;
 	case QNN_SIM_FAULT_ERROR:
 		spin_lock_irqsave(&sim->lock, flags);
 		if (job->aborted)
 			job->state = QNN_SIM_IDLE;
 		else
-			qnn_sim_job_error_locked(sim);
+			due = qnn_sim_job_error_locked(sim);
 		spin_unlock_irqrestore(&sim->lock, flags);
-		return;
+		return due;
 	case QNN_SIM_FAULT_PARTIAL:
 		max_elems = qnn_sim_partial_elems(sim, job->elems);
 		break;
@@ -175,10 +189,13 @@ static void qnn_sim_job_run(struct qnn_sim *sim)
 	} else if (job->halted || job->fault == QNN_SIM_FAULT_PARTIAL) {
 		job->state = QNN_SIM_STALLED;
 	} else {
-		qnn_sim_job_finish_locked(sim, ret);
+		due = qnn_sim_job_finish_locked(sim, ret);
 	}
 	spin_unlock_irqrestore(&sim->lock, flags);
+	return due;
 }
+
+static void qnn_sim_job_complete(struct qnn_sim *sim);
 
 static void qnn_sim_work(struct work_struct *work)
 {
@@ -192,7 +209,17 @@ static void qnn_sim_work(struct work_struct *work)
 		spin_unlock_irqrestore(&sim->lock, flags);
 		if (!started)
 			return;
-		qnn_sim_job_run(sim);
+		if (qnn_sim_job_run(sim)) {
+			/*
+			 * Already due (unlimited speed, or the engine took
+			 * longer than the modelled time): complete here with
+			 * bottom halves off, the context the clients' callbacks
+			 * get from the timer too, without one more hop.
+			 */
+			local_bh_disable();
+			qnn_sim_job_complete(sim);
+			local_bh_enable();
+		}
 	}
 }
 
@@ -225,9 +252,9 @@ static void qnn_sim_run_callbacks(struct list_head *done)
 	}
 }
 
-static enum hrtimer_restart qnn_sim_timer_fn(struct hrtimer *t)
+/* Completes the WAITING job (softirq or bottom halves off). */
+static void qnn_sim_job_complete(struct qnn_sim *sim)
 {
-	struct qnn_sim *sim = container_of(t, struct qnn_sim, timer);
 	struct qnn_sim_job *job = &sim->job;
 	unsigned long flags;
 	LIST_HEAD(done);
@@ -235,7 +262,7 @@ static enum hrtimer_restart qnn_sim_timer_fn(struct hrtimer *t)
 	spin_lock_irqsave(&sim->lock, flags);
 	if (job->state != QNN_SIM_WAITING) {
 		spin_unlock_irqrestore(&sim->lock, flags);
-		return HRTIMER_NORESTART;
+		return;
 	}
 	/* MM2S first: its callback runs before the S2MM one, as on hardware. */
 	qnn_sim_complete_locked(&sim->chans[QNN_SIM_MM2S], job->tx, &done);
@@ -253,6 +280,13 @@ static enum hrtimer_restart qnn_sim_timer_fn(struct hrtimer *t)
 	sim->in_callbacks--;
 	spin_unlock_irqrestore(&sim->lock, flags);
 	wake_up_all(&sim->cb_wq);
+}
+
+static enum hrtimer_restart qnn_sim_timer_fn(struct hrtimer *t)
+{
+	struct qnn_sim *sim = container_of(t, struct qnn_sim, timer);
+
+	qnn_sim_job_complete(sim);
 	qnn_sim_job_kick(sim);
 	return HRTIMER_NORESTART;
 }
