@@ -40,12 +40,14 @@ deb() { echo "$PKG/${1}_${ver}_${2:-$arch}.deb"; }
 # Each package: the files it must ship (exact list, directories aside).
 declare -A want
 want[qnnd]="./etc/qnn/qnnd.conf ./lib/systemd/system/qnnd.service ./lib/systemd/system/qnnd.socket
-./usr/lib/sysusers.d/qnnd.conf ./usr/sbin/qnnd ./usr/share/doc/qnnd/changelog.gz
+./usr/lib/sysusers.d/qnnd.conf ./usr/sbin/qnnd ./usr/share/man/man8/qnnd.8.gz
+./usr/share/doc/qnnd/changelog.gz
 ./usr/share/doc/qnnd/copyright"
 want[libqnn1]="./usr/lib/$ma/libqnn.so.1 ./usr/lib/$ma/libqnn.so.1.0.0
 ./usr/share/doc/libqnn1/changelog.gz ./usr/share/doc/libqnn1/copyright"
 want[libqnn-dev]="./usr/include/qnn.h ./usr/lib/$ma/libqnn.a ./usr/lib/$ma/libqnn.so
-./usr/lib/$ma/pkgconfig/qnn.pc ./usr/share/doc/libqnn-dev/changelog.gz
+./usr/lib/$ma/pkgconfig/qnn.pc ./usr/share/man/man3/qnn_classify.3.gz
+./usr/share/doc/libqnn-dev/changelog.gz
 ./usr/share/doc/libqnn-dev/copyright"
 want[qnn-tools]="./usr/bin/hlsgen ./usr/bin/qnnctl ./usr/share/man/man1/qnnctl.1.gz
 ./usr/share/doc/qnn-tools/changelog.gz ./usr/share/doc/qnn-tools/copyright"
@@ -123,7 +125,8 @@ mkdir -p "$vr/lib/systemd/system" "$vr/bin"
 dpkg-deb -x "$(deb qnnd)" "$vr"
 cp -a /lib/systemd/system/*.target "$vr/lib/systemd/system/"
 cp /bin/kill "$vr/bin/"
-out=$(systemd-analyze verify --man=no --root="$vr" qnnd.socket qnnd.service 2>&1)
+# Documentation=man:qnnd(8) must resolve: point man at the package's pages.
+out=$(MANPATH="$vr/usr/share/man" systemd-analyze verify --root="$vr" qnnd.socket qnnd.service 2>&1)
 rc=$?
 if [ $rc -eq 0 ] && [ -z "$out" ]; then
 	ok "systemd-analyze verify qnnd.socket qnnd.service: clean"
