@@ -15,9 +15,19 @@ $(BUILD)/tests/%: tests/unit/hlsgen/%.c $(LIB)/libhlsgen.a $(LIB)/libqnncore.a
 	$(CC) $(HLSGEN_CFLAGS) -Itests/unit -o $@ $< $(LIB)/libhlsgen.a $(LIB)/libqnncore.a \
 		$(HLSGEN_LDFLAGS) $(HLSGEN_LIBS_EXT) $(CRITERION_LIBS)
 
-$(BUILD)/asan/%: tests/unit/hlsgen/%.c $(ASAN_HLSGEN_SRCS)
+# Each source is compiled once with the sanitizers into its own library,
+# then every test links against it (recompiling per test was minutes).
+ASAN_OBJ := $(BUILD)/asan/obj
+$(ASAN_OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(HLSGEN_CFLAGS) $(SAN_FLAGS) -O1 -Itests/unit -o $@ $< $(ASAN_HLSGEN_SRCS) \
+	$(CC) $(HLSGEN_CFLAGS) $(SAN_FLAGS) -O1 -Wno-format-truncation -MMD -MP -c $< -o $@
+
+$(BUILD)/asan/libhlsgen-asan.a: $(ASAN_HLSGEN_SRCS:%.c=$(ASAN_OBJ)/%.o)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/asan/%: tests/unit/hlsgen/%.c $(BUILD)/asan/libhlsgen-asan.a
+	@mkdir -p $(dir $@)
+	$(CC) $(HLSGEN_CFLAGS) $(SAN_FLAGS) -O1 -Itests/unit -o $@ $< $(BUILD)/asan/libhlsgen-asan.a \
 		$(HLSGEN_LDFLAGS) $(HLSGEN_LIBS_EXT) $(CRITERION_LIBS)
 
 # Tests find the repository's data through these variables.
