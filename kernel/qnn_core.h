@@ -8,8 +8,9 @@
  *    outlives an unbind until the last file is closed.
  *  - struct qnn_buf is refcounted by its handle, its mappings and the jobs
  *    that use it; its memory comes from the DMA controller's device.
- *  - struct qnn_kjob sits on exactly one list (device queue, file's done
- *    list) or is the running job; whoever takes it off frees it.
+ *  - struct qnn_kjob sits on exactly one list: the device queue, the
+ *    worker's active list (taken from the queue, on or near the hardware)
+ *    or its file's done list; whoever takes it off the last one frees it.
  */
 #ifndef QNN_CORE_H
 #define QNN_CORE_H
@@ -67,16 +68,18 @@ struct qnn_stats {
 #define QNN_HW_TX_DONE	BIT(0)
 #define QNN_HW_RX_DONE	BIT(1)
 
-/* What the DMA callbacks of the running job reported. */
+/*
+ * The channels: at most one job on them (cur) and one synced and ready
+ * behind it (next), which the completion callback of cur starts at once
+ * so the core does not idle while the worker wakes up. Jobs leave the
+ * channels onto ended, for the worker.
+ */
 struct qnn_hw {
 	spinlock_t lock;	/* callbacks vs. the worker */
-	bool active;		/* a job is on the channels: record callbacks */
-	unsigned int done;	/* QNN_HW_* */
-	int tx_status;		/* 0 or negative errno */
-	int rx_status;
-	u32 tx_residue;		/* bytes not transferred, when reported */
-	u32 rx_residue;
-	wait_queue_head_t wq;	/* the worker waits here */
+	struct qnn_kjob *cur;
+	struct qnn_kjob *next;
+	bool chain;		/* callbacks may start next */
+	struct list_head ended;	/* of qnn_kjob.hw_node */
 };
 
 struct qnn_model_info {
@@ -120,10 +123,10 @@ struct qnn_device {
 	bool gone;			/* unbound: no new work */
 	struct list_head queue;		/* FIFO of queued jobs, all files */
 	unsigned int n_queued;
-	struct qnn_kjob *running;
+	struct list_head active;	/* the worker's: taken from queue */
 	struct list_head files;		/* open files, to wake them on unbind */
 	bool needs_reset;
-	wait_queue_head_t work_wq;	/* the worker sleeps here for jobs */
+	wait_queue_head_t work_wq;	/* the worker: new jobs, DMA events */
 	struct task_struct *worker;
 	struct qnn_hw hw;
 	atomic64_t next_id;
@@ -187,6 +190,17 @@ struct qnn_kjob {
 	ktime_t t_submit;
 	ktime_t t_start;
 	ktime_t t_done;
+	u32 limit_ms;			/* effective timeout */
+
+	/* The channels' view, under qdev->hw.lock: */
+	struct list_head hw_node;	/* in hw.ended */
+	bool started;			/* transfers issued */
+	unsigned int hw_done;		/* QNN_HW_* */
+	int tx_status;			/* 0 or negative errno */
+	int rx_status;
+	u32 tx_residue;			/* bytes not moved, when reported */
+	u32 rx_residue;
+	int hw_status;			/* set by the worker: timeout, removal */
 };
 
 static inline struct qnn_device *to_qnn_device(struct device *dev)
@@ -228,13 +242,17 @@ void qnn_job_device_gone(struct qnn_device *qdev);
 /* qnn_dma.c */
 int qnn_dma_request(struct qnn_device *qdev);
 void qnn_dma_release(struct qnn_device *qdev);
-int qnn_dma_start(struct qnn_device *qdev, struct qnn_kjob *job);
-void qnn_dma_stop(struct qnn_device *qdev);
-int qnn_dma_result(struct qnn_device *qdev, struct qnn_kjob *job);
-bool qnn_dma_finished(struct qnn_device *qdev);
+void qnn_dma_offer(struct qnn_device *qdev, struct qnn_kjob *job);
+bool qnn_dma_wants_next(struct qnn_device *qdev);
+struct qnn_kjob *qnn_dma_take_ended(struct qnn_device *qdev);
+bool qnn_dma_has_ended(struct qnn_device *qdev);
+struct qnn_kjob *qnn_dma_expired(struct qnn_device *qdev, long *wait);
+void qnn_dma_stop(struct qnn_device *qdev, int status);
+struct qnn_kjob *qnn_dma_take_next(struct qnn_device *qdev);
+int qnn_dma_result(const struct qnn_kjob *job);
 
 /* qnn_timeout.c */
-unsigned long qnn_job_timeout(struct qnn_device *qdev, struct qnn_kjob *job);
+u32 qnn_job_timeout(struct qnn_device *qdev, struct qnn_kjob *job);
 int qnn_fault(struct qnn_device *qdev, struct qnn_kjob *job, int status,
 	      bool started);
 int qnn_core_reset(struct qnn_device *qdev);

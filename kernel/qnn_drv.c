@@ -145,11 +145,12 @@ static struct qnn_device *qnn_device_create(struct platform_device *pdev)
 	qdev->pdev = pdev;
 	mutex_init(&qdev->lock);
 	INIT_LIST_HEAD(&qdev->queue);
+	INIT_LIST_HEAD(&qdev->active);
 	INIT_LIST_HEAD(&qdev->files);
 	INIT_LIST_HEAD(&qdev->node);
 	init_waitqueue_head(&qdev->work_wq);
 	spin_lock_init(&qdev->hw.lock);
-	init_waitqueue_head(&qdev->hw.wq);
+	INIT_LIST_HEAD(&qdev->hw.ended);
 	spin_lock_init(&qdev->stats_lock);
 	atomic64_set(&qdev->next_id, 0);
 	qdev->timeout_base_ms = QNN_TIMEOUT_BASE_MS;

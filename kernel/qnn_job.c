@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The job queue: one FIFO per device shared by all files
- * (first come, first served across processes), a worker thread that runs
- * one batch at a time on the hardware, completion into the submitting
- * file's done list (async) or straight to its waiter (sync), and the
- * clean-up when a file closes or the device goes away.
+ * (first come, first served across processes), a worker thread that feeds
+ * the hardware one batch at a time (qnn_dma.c starts the prepared next
+ * job straight from the completion of the current one), completion into
+ * the submitting file's done list (async) or straight to its waiter
+ * (sync), and the clean-up when a file closes or the device goes away.
  *
  * All sleeps are interruptible. A job is never freed while the hardware
- * may still write into its buffers: the running job belongs to the worker.
+ * may still write into its buffers: taken from the queue, a job belongs to
+ * the worker (qdev->active) until it is handed back.
  */
 #include <linux/kthread.h>
 #include <linux/list.h>
@@ -70,9 +72,11 @@ static int qnn_job_enqueue(struct qnn_file *f, struct qnn_kjob *job)
 		if (!job->sync)
 			f->n_async++;
 		trace_qnn_job_submit(qdev, job);
-		wake_up(&qdev->work_wq);
 	}
 	mutex_unlock(&qdev->lock);
+	/* After the unlock: the worker's first step is to take the lock. */
+	if (!ret)
+		wake_up(&qdev->work_wq);
 	return ret;
 }
 
@@ -198,8 +202,9 @@ void qnn_job_file_release(struct qnn_file *f)
 		qdev->n_queued--;
 		canceled++;
 	}
-	if (qdev->running && qdev->running->file == f)
-		qdev->running->file = NULL;
+	list_for_each_entry(job, &qdev->active, node)
+		if (job->file == f)
+			job->file = NULL;	/* the worker frees it */
 	list_splice_init(&f->done, &dead);
 	mutex_unlock(&qdev->lock);
 
@@ -208,6 +213,7 @@ void qnn_job_file_release(struct qnn_file *f)
 		qnn_job_free(job);
 }
 
+/* Take the oldest queued job for the hardware and do its cache cleaning. */
 static struct qnn_kjob *qnn_job_next(struct qnn_device *qdev)
 {
 	struct qnn_kjob *job = NULL;
@@ -215,67 +221,102 @@ static struct qnn_kjob *qnn_job_next(struct qnn_device *qdev)
 	mutex_lock(&qdev->lock);
 	if (!qdev->gone && !list_empty(&qdev->queue)) {
 		job = list_first_entry(&qdev->queue, struct qnn_kjob, node);
-		list_del_init(&job->node);
+		list_move_tail(&job->node, &qdev->active);
 		qdev->n_queued--;
 		job->state = QNN_JOB_RUNNING;
-		qdev->running = job;
 	}
 	mutex_unlock(&qdev->lock);
+	if (job) {
+		job->limit_ms = qnn_job_timeout(qdev, job);
+		qnn_buf_sync_for_device(job);
+	}
 	return job;
 }
 
-static bool qnn_worker_has_work(struct qnn_device *qdev)
+/* Book a job that left the hardware and hand it to its owner. */
+static void qnn_job_complete(struct qnn_device *qdev, struct qnn_kjob *job,
+			     int status)
 {
-	return kthread_should_stop() || READ_ONCE(qdev->n_queued);
-}
-
-/* Run one batch on the hardware and hand it back. */
-static void qnn_job_execute(struct qnn_device *qdev, struct qnn_kjob *job)
-{
-	int status;
-
-	job->t_start = ktime_get();
-	trace_qnn_job_start(qdev, job);
-	qnn_buf_sync_for_device(job);
-	status = qnn_dma_start(qdev, job);
-	if (status) {
-		status = qnn_fault(qdev, job, status, false);
-	} else {
-		wait_event_interruptible_timeout(qdev->hw.wq,
-						 qnn_dma_finished(qdev) ||
-						 kthread_should_stop(),
-						 qnn_job_timeout(qdev, job));
-		if (qnn_dma_finished(qdev))
-			status = qnn_dma_result(qdev, job);
-		else
-			status = kthread_should_stop() ? -ENODEV : -ETIMEDOUT;
-		if (status)
-			status = qnn_fault(qdev, job, status, true);
+	if (!job->started) {
+		job->t_done = ktime_get();
+		job->t_start = job->t_done;
 	}
 	qnn_buf_sync_for_cpu(job);
-	job->t_done = ktime_get();
 	job->status = status;
 	qnn_stats_job_done(qdev, job);
 	trace_qnn_job_done(qdev, job, qnn_job_latency(job));
 
 	mutex_lock(&qdev->lock);
-	qdev->running = NULL;
+	list_del_init(&job->node);
 	qnn_job_finish(job, status);
 	mutex_unlock(&qdev->lock);
+}
+
+static void qnn_job_ended(struct qnn_device *qdev, struct qnn_kjob *job)
+{
+	int status = qnn_dma_result(job);
+
+	if (status)
+		status = qnn_fault(qdev, job, status, job->started);
+	qnn_job_complete(qdev, job, status);
+}
+
+static bool qnn_worker_has_work(struct qnn_device *qdev)
+{
+	return kthread_should_stop() || qnn_dma_has_ended(qdev) ||
+	       (READ_ONCE(qdev->n_queued) && qnn_dma_wants_next(qdev));
+}
+
+/*
+ * One pass: finish what ended (faults first: they stop the channels and
+ * reset the core), keep one job prepared behind the running one, start
+ * when idle, enforce the running job's deadline.
+ */
+static void qnn_worker_step(struct qnn_device *qdev)
+{
+	struct qnn_kjob *job;
+	long wait;
+
+	job = qnn_dma_take_ended(qdev);
+	if (job) {
+		qnn_job_ended(qdev, job);
+		return;
+	}
+	qnn_dma_offer(qdev, qnn_dma_wants_next(qdev) ? qnn_job_next(qdev) :
+						       NULL);
+	if (qnn_dma_expired(qdev, &wait)) {
+		qnn_dma_stop(qdev, -ETIMEDOUT);
+		return;
+	}
+	wait_event_interruptible_timeout(qdev->work_wq,
+					 qnn_worker_has_work(qdev), wait);
+}
+
+/* Unbind: what is on or near the hardware fails with -ENODEV. */
+static void qnn_worker_drain(struct qnn_device *qdev)
+{
+	struct qnn_kjob *job;
+
+	qnn_dma_stop(qdev, -ENODEV);
+	job = qnn_dma_take_next(qdev);
+	if (job)
+		qnn_job_complete(qdev, job, -ENODEV);
+	while ((job = qnn_dma_take_ended(qdev))) {
+		int status = qnn_dma_result(job);
+
+		if (status)
+			qnn_fault(qdev, job, status, false);
+		qnn_job_complete(qdev, job, status);
+	}
 }
 
 static int qnn_worker(void *data)
 {
 	struct qnn_device *qdev = data;
-	struct qnn_kjob *job;
 
-	while (!kthread_should_stop()) {
-		wait_event_interruptible(qdev->work_wq,
-					 qnn_worker_has_work(qdev));
-		job = qnn_job_next(qdev);
-		if (job)
-			qnn_job_execute(qdev, job);
-	}
+	while (!kthread_should_stop())
+		qnn_worker_step(qdev);
+	qnn_worker_drain(qdev);
 	return 0;
 }
 

@@ -21,7 +21,8 @@
 /* Upper bound for a computed (not explicit) timeout. */
 #define QNN_TIMEOUT_CAP_MS (10 * 60 * 1000)
 
-unsigned long qnn_job_timeout(struct qnn_device *qdev, struct qnn_kjob *job)
+/* Milliseconds the job may take on the hardware. */
+u32 qnn_job_timeout(struct qnn_device *qdev, struct qnn_kjob *job)
 {
 	u64 ms = job->timeout_ms;
 
@@ -35,7 +36,7 @@ unsigned long qnn_job_timeout(struct qnn_device *qdev, struct qnn_kjob *job)
 		ms = base + div_u64((u64)job->n_samples * per + 999, 1000);
 		ms = min_t(u64, ms, QNN_TIMEOUT_CAP_MS);
 	}
-	return msecs_to_jiffies(ms);
+	return ms;
 }
 
 /*
@@ -81,8 +82,10 @@ void qnn_reset_request(struct qnn_device *qdev)
 }
 
 /*
- * Handle a failed job: stop the channels when data may have moved, flag
- * and reset the core, announce it. Returns the job's status.
+ * Handle a failed job: stop what is left of its transfers (so no callback
+ * of it runs later), flag and reset the core when data may have moved,
+ * announce it. On unbind (-ENODEV) the worker stopped the channels
+ * already and the core is left alone. Returns the job's status.
  */
 int qnn_fault(struct qnn_device *qdev, struct qnn_kjob *job, int status,
 	      bool started)
@@ -90,8 +93,9 @@ int qnn_fault(struct qnn_device *qdev, struct qnn_kjob *job, int status,
 	u32 event = status == -ETIMEDOUT ? QNN_EVENT_TIMEOUT :
 					   QNN_EVENT_JOB_ERROR;
 
+	if (status != -ENODEV)
+		qnn_dma_stop(qdev, status);
 	if (started) {
-		qnn_dma_stop(qdev);
 		mutex_lock(&qdev->lock);
 		qdev->needs_reset = true;
 		mutex_unlock(&qdev->lock);
