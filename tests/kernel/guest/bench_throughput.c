@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * bench_throughput.c - samples/s through /dev/qnn0 versus batch size
- * (1..1024), with DEPTH asynchronous jobs kept queued:
+ * (1..1024), with DEPTH (8) asynchronous jobs kept queued:
  *   1. the simulator at unlimited speed with its engine off (compute=N):
  *      what is left is the driver's per-job cost (ioctl, queue, worker
  *      wake-up, cache maintenance, two DMA transfers, completion, reap);
@@ -20,7 +20,8 @@
 
 #include "qg.h"
 
-enum { DEPTH = 3 };
+/* Jobs kept queued: enough to cover a late-waking client under TCG. */
+enum { DEPTH = 8 };
 
 static struct qg_dev d;
 static struct qg_buf in[DEPTH], out[DEPTH];
