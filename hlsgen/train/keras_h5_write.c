@@ -70,17 +70,26 @@ static int attr_strings(hid_t obj, const char *name, const char *const *v, size_
 	return rc;
 }
 
+/* No timestamps in object headers: the same model gives the same bytes. */
+static hid_t untimed(hid_t cls)
+{
+	hid_t p = H5Pcreate(cls);
+
+	H5Pset_obj_track_times(p, 0);
+	return p;
+}
+
 static int dataset(hid_t grp, const char *name, const float *v, const hsize_t *dims, int rank)
 {
-	hid_t space = H5Screate_simple(rank, dims, NULL);
-	hid_t d = H5Dcreate2(grp, name, H5T_IEEE_F32LE, space, H5P_DEFAULT, H5P_DEFAULT,
-			     H5P_DEFAULT);
+	hid_t space = H5Screate_simple(rank, dims, NULL), dcpl = untimed(H5P_DATASET_CREATE);
+	hid_t d = H5Dcreate2(grp, name, H5T_IEEE_F32LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
 	int rc = (d < 0 || H5Dwrite(d, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0)
 			 ? -1
 			 : 0;
 
 	if (d >= 0)
 		H5Dclose(d);
+	H5Pclose(dcpl);
 	H5Sclose(space);
 	return rc;
 }
@@ -90,20 +99,25 @@ static int write_layer(hid_t root, const struct tlayer *L)
 	const char *name = L->s->name;
 	char kn[2 * HG_NAME_LEN + 16], bn[2 * HG_NAME_LEN + 16];
 	const char *names[2] = {kn, bn};
-	hid_t g = H5Gcreate2(root, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), inner;
+	hid_t gcpl = untimed(H5P_GROUP_CREATE);
+	hid_t g = H5Gcreate2(root, name, H5P_DEFAULT, gcpl, H5P_DEFAULT), inner;
 	int rc = 0;
 
-	if (g < 0)
+	if (g < 0) {
+		H5Pclose(gcpl);
 		return -1;
+	}
 	snprintf(kn, sizeof(kn), "%s/kernel:0", name);
 	snprintf(bn, sizeof(bn), "%s/bias:0", name);
 	if (!L->nw) {
 		rc = attr_strings(g, "weight_names", NULL, 0);
 		H5Gclose(g);
+		H5Pclose(gcpl);
 		return rc;
 	}
 	rc = attr_strings(g, "weight_names", names, L->nb ? 2 : 1);
-	inner = H5Gcreate2(g, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+	inner = H5Gcreate2(g, name, H5P_DEFAULT, gcpl, H5P_DEFAULT);
+	H5Pclose(gcpl);
 	if (inner < 0 || rc) {
 		H5Gclose(g);
 		return -1;
