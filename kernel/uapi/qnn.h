@@ -12,6 +12,9 @@
  *   3. runs batches synchronously (QNN_IOC_RUN) or queues them
  *      (QNN_IOC_SUBMIT), waits with poll() (POLLIN: a job can be reaped)
  *      and collects results with QNN_IOC_REAP, in completion order.
+ *      Between submit and reap the job's input range must not change and
+ *      its output range is undefined. Jobs of all processes are served
+ *      first come, first served, one batch at a time.
  *
  * Every element on the stream is 4 bytes (IEEE-754 float bits, or a
  * sign-extended fixed-point code in the low bits for "fixed" types), so a
