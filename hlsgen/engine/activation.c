@@ -115,7 +115,7 @@ static void shl_loop(int32_t *d, const int32_t *x, uint32_t n, int32_t k)
 }
 
 QNN_SIMD_CLONES
-static void overflow_loop(int32_t *d, uint32_t n, const struct qnn_fixed_type *t)
+void qnn_overflow_array(int32_t *d, uint32_t n, const struct qnn_fixed_type *t)
 {
 	int32_t lo = (int32_t)qnn_fixed_min(t), hi = (int32_t)qnn_fixed_max(t);
 	uint32_t i, sh = 32u - t->width;
@@ -151,7 +151,7 @@ static void cast_fast(int32_t *dst, const int32_t *src, uint32_t n, const struct
 	else
 		shl_loop(dst, src, n, -c->shift);
 	if (c->overflow_possible)
-		overflow_loop(dst, n, &c->dst);
+		qnn_overflow_array(dst, n, &c->dst);
 }
 
 void qnn_cast_array(int32_t *dst, const int32_t *src, uint32_t n, const struct qnn_cast *c)
@@ -179,6 +179,14 @@ static void relu_clip(int32_t *dst, const int32_t *src, uint32_t n)
 
 	for (i = 0; i < n; i++)
 		dst[i] = src[i] > 0 ? src[i] : 0;
+}
+
+void qnn_layer_act_n(const struct qnn_layer_rec *r, const struct qnn_layer_plan *p, int32_t *d,
+		     uint32_t n)
+{
+	if (r->kind == QNN_LAYER_RELU)
+		relu_clip(d, d, n);
+	qnn_cast_array(d, d, n, &p->out_cast);
 }
 
 void qnn_layer_relu(const struct qnn_layer_plan *p, const int32_t *in, int32_t *out)

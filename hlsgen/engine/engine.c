@@ -190,6 +190,33 @@ static int check_layer(const struct qnn_layer *l, const struct qnn_fixed_type *i
 	return 0;
 }
 
+/*
+ * Relu/linear layers followed by a max pool can run after the pool on a
+ * quarter of the codes: max(f(a), f(b)) = f(max(a, b)) for every
+ * non-decreasing f (range.c tells which casts are). plan[i].pool_at = k
+ * marks layers i..k-1 as such a run ending in pool k. Their own outputs are
+ * then never materialized, so this is skipped when they are traced or hold
+ * the logits.
+ */
+static void plan_pool_first(const struct qnn_model *m, struct qnn_ws_header *h, uint32_t logits)
+{
+	uint32_t i, k;
+
+	for (i = 0; i < m->n_layers; i++)
+		h->plan[i].pool_at = 0;
+	for (i = 0; i < m->n_layers; i = k + 1) {
+		for (k = i; k < m->n_layers; k++) {
+			uint16_t kind = m->layers[k].rec->kind;
+
+			if ((kind != QNN_LAYER_RELU && kind != QNN_LAYER_LINEAR) ||
+			    !h->plan[k].monotone || k == logits)
+				break;
+		}
+		if (k > i && k < m->n_layers && m->layers[k].rec->kind == QNN_LAYER_MAXPOOL2D)
+			h->plan[i].pool_at = k;
+	}
+}
+
 int qnn_engine_init(struct qnn_engine *e, const struct qnn_model *m, void *ws, size_t ws_size)
 {
 	struct ws_layout L;
@@ -248,6 +275,10 @@ int qnn_engine_init(struct qnn_engine *e, const struct qnn_model *m, void *ws, s
 		e->logits_layer = m->n_layers >= 2 ? m->n_layers - 2 : NO_LAYER;
 	else
 		e->logits_layer = m->n_layers - 1;
+	plan_pool_first(m, h, e->flags & QNN_ENGINE_REFERENCE ? 0 : e->logits_layer);
+	if (e->flags & QNN_ENGINE_REFERENCE)
+		for (i = 0; i < m->n_layers; i++)
+			h->plan[i].pool_at = 0;
 	h->magic = QNN_WS_MAGIC;
 	return 0;
 }
@@ -280,11 +311,16 @@ static void load_input(const struct qnn_engine *e, enum qnn_input_kind kind, con
 	qnn_input_from_f32(dst, (const uint32_t *)in + (size_t)s * n, n, t, nonfinite);
 }
 
+/* flatten and dropout move no data: their output is their input */
+static int passes_through(const struct qnn_layer_rec *r)
+{
+	return r->kind == QNN_LAYER_FLATTEN || r->kind == QNN_LAYER_DROPOUT;
+}
+
 static void run_layer(const struct qnn_engine *e, uint32_t i, const int32_t *a, int32_t *b)
 {
 	const struct qnn_layer *l = &e->model->layers[i];
 	const struct qnn_layer_plan *p = &qnn_ws_hdr(e)->plan[i];
-	uint32_t k;
 
 	switch (l->rec->kind) {
 	case QNN_LAYER_CONV2D:
@@ -305,11 +341,22 @@ static void run_layer(const struct qnn_engine *e, uint32_t i, const int32_t *a, 
 	case QNN_LAYER_SOFTMAX:
 		qnn_layer_softmax(l, p, a, b);
 		break;
-	default: /* flatten, dropout: identity */
-		for (k = 0; k < p->out_n; k++)
-			b[k] = a[k];
+	default:
 		break;
 	}
+}
+
+/* layers i..k-1 (relu/linear) then pool k, computed as pool, then i..k-1 */
+static void run_pool_first(const struct qnn_engine *e, uint32_t i, uint32_t k, const int32_t *a,
+			   int32_t *b)
+{
+	const struct qnn_ws_header *h = qnn_ws_hdr(e);
+	uint32_t n = h->plan[k].out_n, j;
+
+	qnn_pool_max(e->model->layers[k].rec, a, b);
+	for (j = i; j < k; j++)
+		qnn_layer_act_n(e->model->layers[j].rec, &h->plan[j], b, n);
+	qnn_cast_array(b, b, n, &h->plan[k].out_cast);
 }
 
 static void copy_codes(int32_t *dst, const int32_t *src, uint32_t n)
@@ -354,24 +401,35 @@ int qnn_engine_run(struct qnn_engine *e, enum qnn_input_kind kind, const void *i
 	if ((kind != QNN_INPUT_F32 && kind != QNN_INPUT_CODES) || (n && !in))
 		return -QNN_EINVAL;
 	for (s = 0; s < n; s++) {
-		int32_t *a = qnn_ws_at(e, h->buf_a), *b = qnn_ws_at(e, h->buf_b), *t;
+		int32_t *bufs[2] = {qnn_ws_at(e, h->buf_a), qnn_ws_at(e, h->buf_b)};
+		int32_t *cur = bufs[0];
 
-		load_input(e, kind, in, s, a, &nonfinite);
+		load_input(e, kind, in, s, cur, &nonfinite);
 		if (out && out->logits && e->logits_layer == NO_LAYER)
-			copy_codes(out->logits + (size_t)s * e->model->n_out, a, e->model->n_out);
+			copy_codes(out->logits + (size_t)s * e->model->n_out, cur, e->model->n_out);
 		for (i = 0; i < h->n_layers; i++) {
-			run_layer(e, i, a, b);
+			uint32_t k = h->plan[i].pool_at;
+
+			if (k && !trace) {
+				int32_t *next = cur == bufs[0] ? bufs[1] : bufs[0];
+
+				run_pool_first(e, i, k, cur, next);
+				cur = next;
+				i = k;
+			} else if (!passes_through(e->model->layers[i].rec)) {
+				int32_t *next = cur == bufs[0] ? bufs[1] : bufs[0];
+
+				run_layer(e, i, cur, next);
+				cur = next;
+			}
 			if (trace)
-				trace(trace_ctx, s, i, b, h->plan[i].out_n);
+				trace(trace_ctx, s, i, cur, h->plan[i].out_n);
 			if (out && out->logits && i == e->logits_layer)
-				copy_codes(out->logits + (size_t)s * e->model->n_out, b,
+				copy_codes(out->logits + (size_t)s * e->model->n_out, cur,
 					   e->model->n_out);
-			t = a;
-			a = b;
-			b = t;
 		}
 		if (out)
-			emit(e, a, s, out);
+			emit(e, cur, s, out);
 	}
 	if (out)
 		out->nonfinite = nonfinite;

@@ -74,6 +74,8 @@ struct qnn_layer_plan {
 	uint32_t in_n, out_n;	     /* elements per sample */
 	int64_t in_lo, in_hi;	     /* every code entering lies in [in_lo, in_hi] */
 	int64_t out_lo, out_hi;	     /* ... and every code leaving (range.c) */
+	uint8_t monotone;	     /* relu/linear: x <= y implies f(x) <= f(y) */
+	uint32_t pool_at;	     /* see pool_first() in engine.c; 0 = none */
 	struct qnn_cast out_cast;    /* relu/linear/pool: in_t -> out_t;
 				      * conv/dense: accum_t -> result_t */
 	/* conv/dense */
@@ -128,12 +130,19 @@ void qnn_cast_plan(struct qnn_cast *c, const struct qnn_fixed_type *src,
 		   const struct qnn_fixed_type *dst, int reference);
 void qnn_cast_array(int32_t *dst, const int32_t *src, uint32_t n, const struct qnn_cast *c);
 int qnn_type_within(const struct qnn_fixed_type *inner, const struct qnn_fixed_type *outer);
+/* the overflow step of t on int32 values (t at most 32 bits) */
+void qnn_overflow_array(int32_t *d, uint32_t n, const struct qnn_fixed_type *t);
 
 /* ---- layers: each reads in[] (plan->in_n codes) and writes out[] ---- */
 void qnn_layer_relu(const struct qnn_layer_plan *p, const int32_t *in, int32_t *out);
 void qnn_layer_linear(const struct qnn_layer_plan *p, const int32_t *in, int32_t *out);
 void qnn_layer_maxpool(const struct qnn_layer *l, const struct qnn_layer_plan *p,
 		       const int32_t *in, int32_t *out);
+/* the pool's maxima without its result cast */
+void qnn_pool_max(const struct qnn_layer_rec *r, const int32_t *in, int32_t *out);
+/* a relu or linear layer applied in place to n codes */
+void qnn_layer_act_n(const struct qnn_layer_rec *r, const struct qnn_layer_plan *p, int32_t *d,
+		     uint32_t n);
 void qnn_layer_softmax(const struct qnn_layer *l, const struct qnn_layer_plan *p,
 		       const int32_t *in, int32_t *out);
 void qnn_layer_conv2d(const struct qnn_engine *e, const struct qnn_layer *l,

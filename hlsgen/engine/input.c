@@ -88,6 +88,33 @@ static inline int convert_inline(const struct in_conv *c, uint32_t bits, int32_t
 	return 1;
 }
 
+/*
+ * AP_TRN (the default input_t mode), whole sample at once and branch-free so
+ * it vectorizes: floor(m * 2^e) is a shift left or an arithmetic shift
+ * right. Returns nonzero when some element needs the general rule
+ * (subnormal, inf, NaN, or a scaled value that could leave 31 bits).
+ */
+QNN_SIMD_CLONES
+static uint32_t floor_all(int32_t *restrict d, const uint32_t *restrict x, uint32_t n,
+			  int32_t frac)
+{
+	uint32_t i, bad = 0;
+
+	for (i = 0; i < n; i++) {
+		uint32_t b = x[i], mag = b & 0x7fffffffu, ex = mag >> 23;
+		int32_t m = (int32_t)((mag & 0x7fffffu) | 0x800000u), sg = (int32_t)b >> 31;
+		int32_t e = (int32_t)ex - 150 + frac;
+		int32_t l = e > 0 ? (e > 7 ? 7 : e) : 0, r = e < 0 ? -e : 0;
+
+		m = ex ? m : 0;
+		m = (m ^ sg) - sg;
+		r = r > 31 ? 31 : r;
+		d[i] = (int32_t)((uint32_t)m << l) >> r;
+		bad |= (uint32_t)((ex == 0 && mag != 0) | (ex == 255) | (e > 6));
+	}
+	return bad;
+}
+
 void qnn_input_from_f32(int32_t *dst, const uint32_t *src, uint32_t n,
 			const struct qnn_fixed_type *t, uint32_t *nonfinite)
 {
@@ -98,6 +125,10 @@ void qnn_input_from_f32(int32_t *dst, const uint32_t *src, uint32_t n,
 
 	if (t->overflow == QNN_OVF_SAT_SYM && t->is_signed)
 		c.lo = -c.hi;
+	if (fast && t->rounding == QNN_RND_TRN && !floor_all(dst, src, n, c.frac)) {
+		qnn_overflow_array(dst, n, t);
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		int nf = 0;
 

@@ -86,10 +86,8 @@ static void pool_row(const struct qnn_layer_rec *r, const int32_t *in, uint32_t 
 	}
 }
 
-void qnn_layer_maxpool(const struct qnn_layer *l, const struct qnn_layer_plan *p,
-		       const int32_t *in, int32_t *out)
+void qnn_pool_max(const struct qnn_layer_rec *r, const int32_t *in, int32_t *out)
 {
-	const struct qnn_layer_rec *r = l->rec;
 	size_t row = (size_t)r->out_w * r->out_c;
 	int padded = r->pad_top || r->pad_bottom || r->pad_left || r->pad_right;
 	uint32_t oh;
@@ -100,5 +98,11 @@ void qnn_layer_maxpool(const struct qnn_layer *l, const struct qnn_layer_plan *p
 		else
 			pool_row_valid(r, in, oh, out + oh * row);
 	}
+}
+
+void qnn_layer_maxpool(const struct qnn_layer *l, const struct qnn_layer_plan *p,
+		       const int32_t *in, int32_t *out)
+{
+	qnn_pool_max(l->rec, in, out);
 	qnn_cast_array(out, out, p->out_n, &p->out_cast);
 }

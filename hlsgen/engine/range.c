@@ -33,8 +33,9 @@ static int64_t scaled(int64_t x, int64_t s, unsigned q, int *big)
 	return x * ((int64_t)1 << -s);
 }
 
-static void cast_range(int64_t lo, int64_t hi, const struct qnn_fixed_type *src,
-		       const struct qnn_fixed_type *dst, int64_t *olo, int64_t *ohi)
+/* returns 1 when the cast is monotone non-decreasing over [lo, hi] */
+static int cast_range(int64_t lo, int64_t hi, const struct qnn_fixed_type *src,
+		      const struct qnn_fixed_type *dst, int64_t *olo, int64_t *ohi)
 {
 	int64_t s = (int64_t)qnn_fixed_frac(src) - qnn_fixed_frac(dst);
 	int64_t tlo = qnn_fixed_min(dst), thi = qnn_fixed_max(dst);
@@ -46,25 +47,31 @@ static void cast_range(int64_t lo, int64_t hi, const struct qnn_fixed_type *src,
 	if (!big && rl >= tlo && rh <= thi) {
 		*olo = rl;
 		*ohi = rh;
-		return;
+		return 1;
 	}
 	if (!big && (dst->overflow == QNN_OVF_SAT || dst->overflow == QNN_OVF_SAT_SYM)) {
 		/* rounding is monotone and clamping is monotone */
 		*olo = rl < tlo ? tlo : (rl > thi ? thi : rl);
 		*ohi = rh < tlo ? tlo : (rh > thi ? thi : rh);
-		return;
+		return 1;
 	}
 	full(dst, olo, ohi);
+	return dst->overflow == QNN_OVF_SAT || dst->overflow == QNN_OVF_SAT_SYM;
 }
 
 void qnn_range_layer(const struct qnn_layer_rec *r, struct qnn_layer_plan *p)
 {
+	p->monotone = 0;
 	switch (r->kind) {
-	case QNN_LAYER_RELU:
-		cast_range(p->in_lo > 0 ? p->in_lo : 0, p->in_hi > 0 ? p->in_hi : 0, &p->in_t,
-			   &p->out_t, &p->out_lo, &p->out_hi);
+	case QNN_LAYER_RELU: /* max(x, 0) is monotone too */
+		p->monotone = (uint8_t)cast_range(p->in_lo > 0 ? p->in_lo : 0,
+						  p->in_hi > 0 ? p->in_hi : 0, &p->in_t, &p->out_t,
+						  &p->out_lo, &p->out_hi);
 		break;
 	case QNN_LAYER_LINEAR:
+		p->monotone = (uint8_t)cast_range(p->in_lo, p->in_hi, &p->in_t, &p->out_t,
+						  &p->out_lo, &p->out_hi);
+		break;
 	case QNN_LAYER_MAXPOOL2D: /* a maximum of values from [lo, hi] */
 		cast_range(p->in_lo, p->in_hi, &p->in_t, &p->out_t, &p->out_lo, &p->out_hi);
 		break;
