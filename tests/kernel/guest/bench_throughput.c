@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "qg.h"
@@ -59,29 +60,49 @@ static double measure(uint32_t b, unsigned int min_ms, uint64_t *jobs_out)
 	return (double)done * b / ((double)(qg_now_ns() - t0) / 1e9);
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Each point is WINDOWS short measurements: the guest's vCPUs share the
+ * host with everything else, so the median is reported (and the best
+ * window, which shows what the driver does when the vCPUs do run).
+ */
+enum { WINDOWS = 7 };
+
 static int sweep(const char *mode, double line_rate)
 {
 	int below_bar = 0;
 
 	for (uint32_t b = 1; b <= 1024; b *= 2) {
-		uint64_t jobs;
-		double rate = measure(b, b < 64 ? 1500 : 1000, &jobs);
+		double rates[WINDOWS], med, best;
+		uint64_t jobs, all = 0;
 
-		if (rate < 0) {
-			printf("BENCH mode=%s batch=%u FAILED\n", mode, b);
-			return -1;
+		for (int w = 0; w < WINDOWS; w++) {
+			rates[w] = measure(b, 150, &jobs);
+			if (rates[w] < 0) {
+				printf("BENCH mode=%s batch=%u FAILED\n", mode, b);
+				return -1;
+			}
+			all += jobs;
 		}
+		qsort(rates, WINDOWS, sizeof(rates[0]), cmp_double);
+		med = rates[WINDOWS / 2];
+		best = rates[WINDOWS - 1];
 		if (line_rate > 0) {
-			double pct = 100.0 * rate / line_rate;
-
-			printf("BENCH mode=%s batch=%u samples_per_s=%.0f line_rate_pct=%.1f jobs=%llu\n",
-			       mode, b, rate, pct, (unsigned long long)jobs);
-			if (b >= 64 && pct < 90.0)
+			printf("BENCH mode=%s batch=%u samples_per_s=%.0f line_rate_pct=%.1f best_pct=%.1f jobs=%llu\n",
+			       mode, b, med, 100.0 * med / line_rate,
+			       100.0 * best / line_rate, (unsigned long long)all);
+			if (b >= 64 && med < 0.9 * line_rate)
 				below_bar++;
 		} else {
-			printf("BENCH mode=%s batch=%u samples_per_s=%.0f us_per_job=%.1f jobs=%llu\n",
-			       mode, b, rate, 1e6 * b / rate,
-			       (unsigned long long)jobs);
+			printf("BENCH mode=%s batch=%u samples_per_s=%.0f us_per_job=%.1f best_us_per_job=%.1f jobs=%llu\n",
+			       mode, b, med, 1e6 * b / med, 1e6 * b / best,
+			       (unsigned long long)all);
 		}
 	}
 	return below_bar;
