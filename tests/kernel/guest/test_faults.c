@@ -131,6 +131,65 @@ static void queued_behind(void)
 		 "outputs after the failed job");
 }
 
+/*
+ * A job started straight from the completion of the one before it (the
+ * driver chains prepared jobs) fails: the job before it is fine, the core
+ * is reset, the job after it is fine. The first job is slowed down by the
+ * simulator's speed model so the fault is armed while it runs.
+ */
+static void chained_fault(void)
+{
+	uint64_t rst0 = qg_sysfs_u64("resets");
+	struct qg_buf in2, out2, in3, out3;
+	struct qnn_job j;
+	struct qnn_reap r;
+	uint64_t ids[3];
+	int want[3] = { 0, -EIO, 0 };
+
+	if (qg_buf_alloc(&d, N * d.in_bytes, &in2) ||
+	    qg_buf_alloc(&d, N * d.out_bytes, &out2) ||
+	    qg_buf_alloc(&d, N * d.in_bytes, &in3) ||
+	    qg_buf_alloc(&d, N * d.out_bytes, &out3)) {
+		qg_check(false, "alloc");
+		return;
+	}
+	memcpy(in.map, m.in, N * d.in_bytes);
+	memcpy(in2.map, m.in, N * d.in_bytes);
+	memcpy(in3.map, (char *)m.in + N * d.in_bytes, N * d.in_bytes);
+	/* 16 images at 100 MHz, 2M cycles each: the first job takes 320 ms. */
+	qg_check(qg_sim_speed(100, 2000000) == 0, "slow the simulator down");
+	qg_job(&j, N, &in, 0, &out, 0);
+	qg_check(qg_submit(&d, &j) == 0, "submit 1");
+	ids[0] = j.id;
+	qg_job(&j, N, &in2, 0, &out2, 0);
+	qg_check(qg_submit(&d, &j) == 0, "submit 2");
+	ids[1] = j.id;
+	qg_job(&j, N, &in3, 0, &out3, 0);
+	qg_check(qg_submit(&d, &j) == 0, "submit 3");
+	ids[2] = j.id;
+	usleep(100000);
+	qg_check(qg_sim_fault("error 1") == 0, "arm the fault for job 2");
+	for (int i = 0; i < 3; i++) {
+		int ret = qg_reap(&d, &r, true);
+
+		qg_check(ret == 0 && r.id == ids[i], "reap %d", i);
+		qg_check(r.status == want[i], "job %d: status %d, want %d", i,
+			 r.status, want[i]);
+		if (i == 1)
+			qg_sim_speed(100, 0);
+	}
+	qg_check(qg_mnist_mismatches(&m, &d, out.map, 0, N) == 0,
+		 "job 1 outputs");
+	qg_check(qg_mnist_mismatches(&m, &d, out3.map, N, N) == 0,
+		 "job 3 outputs after the reset");
+	qg_check(qg_sysfs_u64("resets") == rst0 + 1, "one reset");
+	qg_sim_speed(-1, -1);
+	qg_buf_free(&d, &in2);
+	qg_buf_free(&d, &out2);
+	qg_buf_free(&d, &in3);
+	qg_buf_free(&d, &out3);
+}
+
 /* timeout_ms = 0: base + per-sample share, from the sysfs tunables. */
 static void scaled_timeout(void)
 {
@@ -185,6 +244,7 @@ int main(void)
 		first += 2 * N;
 	}
 	queued_behind();
+	chained_fault();
 	scaled_timeout();
 	late_but_in_time();
 	qg_sim_fault("none 0");
