@@ -91,6 +91,12 @@ dpkg-deb -x "$f" "$tmp/root"
 soname=$(objdump -p "$tmp/root/usr/lib/$ma/libqnn.so.1.0.0" | awk '$1 == "SONAME" { print $2 }')
 [ "$soname" = libqnn.so.1 ] && ok "libqnn1: SONAME $soname matches the package name" ||
 	bad "libqnn1: SONAME '$soname'"
+dpkg-deb -e "$(deb libqnn1)" "$tmp/ctl-lib"
+nsym=$(grep -c '@Base' "$tmp/ctl-lib/symbols" 2>/dev/null)
+nexp=$(nm -D --defined-only "$tmp/root/usr/lib/$ma/libqnn.so.1.0.0" | awk '$2 == "T"' | wc -l)
+[ "${nsym:-0}" -eq "$nexp" ] && [ "$nexp" -gt 0 ] &&
+	ok "libqnn1: symbols file lists all $nexp exported functions" ||
+	bad "libqnn1: symbols file has ${nsym:-no} entries, the library exports $nexp"
 grep -q "^Libs: .*-lqnn" "$tmp/root/usr/lib/$ma/pkgconfig/qnn.pc" &&
 	grep -q "^libdir=/usr/lib/$ma\$" "$tmp/root/usr/lib/$ma/pkgconfig/qnn.pc" &&
 	ok "qnn.pc: libdir /usr/lib/$ma, -lqnn" || bad "qnn.pc: $(cat "$tmp/root/usr/lib/$ma/pkgconfig/qnn.pc")"
