@@ -120,6 +120,24 @@ AVX2 static inline v16hu op16v(v16hi x, v16hi w, int hi)
 	return hi ? (v16hu)__builtin_ia32_pmulhw256(x, w) : (v16hu)x * (v16hu)w;
 }
 
+/* 16 lanes, sign-extended to int32, the first nc of them (all when nc >= 16) */
+AVX2 static inline void store16(int32_t *o, v16hu a, uint32_t nc)
+{
+	v8si l8 = __builtin_convertvector(
+		__builtin_shufflevector((v16hi)a, (v16hi)a, 0, 1, 2, 3, 4, 5, 6, 7), v8si);
+	v8si h8 = __builtin_convertvector(
+		__builtin_shufflevector((v16hi)a, (v16hi)a, 8, 9, 10, 11, 12, 13, 14, 15), v8si);
+	uint32_t i;
+
+	if (nc >= LANES) {
+		*(v8si_u *)o = l8;
+		*(v8si_u *)(o + 8) = h8;
+		return;
+	}
+	for (i = 0; i < nc; i++)
+		o[i] = (int16_t)a[i];
+}
+
 /* one block of up to 4 pixels x 16 channels; hi selects mulhi vs mullo */
 AVX2 static inline void block16(const struct qnn_lane_job *j, uint32_t cb, uint32_t px,
 				uint32_t np, int hi)
@@ -172,29 +190,17 @@ AVX2 static inline void block16(const struct qnn_lane_job *j, uint32_t cb, uint3
 	}
 	{
 		int32_t *o = j->acc + (size_t)px * j->cout + cb;
-		v16hu *a[4] = {&a0, &a1, &a2, &a3};
-		uint32_t p;
+		uint32_t nc = j->cout - cb;
 
-		for (p = 0; p < np; p++, o += j->cout) {
-			/* sign-extend the 16 lanes to int32 */
-			v8si l8 = __builtin_convertvector(
-				__builtin_shufflevector((v16hi)*a[p], (v16hi)*a[p], 0, 1, 2, 3, 4, 5, 6,
-							7),
-				v8si);
-			v8si h8 = __builtin_convertvector(
-				__builtin_shufflevector((v16hi)*a[p], (v16hi)*a[p], 8, 9, 10, 11, 12,
-							13, 14, 15),
-				v8si);
-
-			if (j->cout - cb >= LANES) {
-				*(v8si_u *)o = l8;
-				*(v8si_u *)(o + 8) = h8;
-			} else {
-				for (i = 0; cb + i < j->cout; i++)
-					o[i] = (int16_t)(*a[p])[i];
-			}
-		}
+		store16(o, a0, nc);
+		if (np > 1)
+			store16(o + j->cout, a1, nc);
+		if (np > 2)
+			store16(o + 2 * (size_t)j->cout, a2, nc);
+		if (np > 3)
+			store16(o + 3 * (size_t)j->cout, a3, nc);
 	}
+	(void)i;
 }
 
 AVX2 static void lanes16_avx2(const struct qnn_lane_job *j)
