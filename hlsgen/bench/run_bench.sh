@@ -7,12 +7,13 @@ bin=$1 model=$2 images=$3 labels=$4 secs=$5 py=$6
 here=$(dirname "$0")
 
 echo "== engine: $model on $(basename "$images"), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
-declare -A rate
+declare -A rate cpu
 for b in 1 256; do
 	for t in 1 2; do
 		line=$("$bin" "$model" "$images" "$labels" -b "$b" -t "$t" -s "$secs")
 		echo "$line"
 		rate[$b,$t]=$(sed -n 's/.*img_per_s=\([0-9]*\).*/\1/p' <<<"$line")
+		cpu[$b,$t]=$(sed -n 's/.*img_per_cpu_s=\([0-9]*\).*/\1/p' <<<"$line")
 	done
 done
 
@@ -36,10 +37,13 @@ torch_out=$("$py" "$here/torch_ref.py" --images "$images" --batch 1 256 --thread
 	--seconds "$secs" 2> >(grep -v -i warn >&2))
 echo "$torch_out"
 ts=$(sed -n 's/.*mode=torchscript batch=256 threads=2 img_per_s=\([0-9]*\).*/\1/p' <<<"$torch_out")
+ts_cpu=$(sed -n 's/.*mode=torchscript batch=256 threads=2 .*img_per_cpu_s=\([0-9]*\).*/\1/p' <<<"$torch_out")
 eng=${rate[256,2]}
 if [ -n "$ts" ] && [ -n "$eng" ] && [ "$ts" -gt 0 ]; then
 	verdict=slower
 	[ "$eng" -gt "$ts" ] && verdict=faster
 	echo "== verdict: engine $eng img/s vs TorchScript $ts img/s at batch 256, 2 threads:" \
 		"$verdict ($(awk -v a="$eng" -v b="$ts" 'BEGIN { printf "%.2fx", a / b }'))"
+	echo "   per CPU-second: engine ${cpu[256,2]} vs TorchScript ${ts_cpu:-?}" \
+		"(load average $(cut -d' ' -f1 /proc/loadavg): wall figures depend on other work)"
 fi
