@@ -121,7 +121,8 @@ static int load_images(const char *path, uint32_t n_in, struct hlsgen_array *a, 
 		return -1;
 	}
 	if (a->dtype != HLSGEN_DT_U8 || a->count % n_in) {
-		fprintf(stderr, "bench_engine: %s: expected uint8 images of %u pixels\n", path, n_in);
+		fprintf(stderr, "bench_engine: %s: expected uint8 images of %u pixels\n", path,
+			n_in);
 		return -1;
 	}
 	*n = (uint32_t)(a->count / n_in);
@@ -203,8 +204,8 @@ int main(int argc, char **argv)
 		if (!wsp || qnn_engine_init(&e, &m, wsp, wsz))
 			return 1;
 		for (i = 0; i < n_only; i++)
-			if (qnn_engine_run(&e, QNN_INPUT_F32, x + (size_t)(i % sh.n_img) * m.n_in, 1,
-					   NULL, NULL, NULL))
+			if (qnn_engine_run(&e, QNN_INPUT_F32, x + (size_t)(i % sh.n_img) * m.n_in,
+					   1, NULL, NULL, NULL))
 				return 1;
 		printf("engine images=%u\n", n_only);
 		free(wsp);

@@ -38,13 +38,14 @@ void qnn_cast_plan(struct qnn_cast *c, const struct qnn_fixed_type *src,
 	c->identity = (uint8_t)(!reference && qnn_type_within(src, dst));
 	/* int32 loops: |x| < 2^30 before rounding, a left shift staying below 2^30 */
 	c->fast = !reference && !c->identity && dst->width <= 32 && s < 31 && s > -31 &&
-		  lo > -lim && hi < lim && (s > 0 || (hi * (1 << -s) < lim && -lo * (1 << -s) <= lim));
+		  lo > -lim && hi < lim &&
+		  (s > 0 || (hi * (1 << -s) < lim && -lo * (1 << -s) <= lim));
 	c->overflow_possible = 1;
 	if (c->fast) {
-		int64_t rl = s > 0 ? qnn_fixed_round_shift(lo, (uint32_t)s, dst->rounding)
-				   : lo * (1 << -s);
-		int64_t rh = s > 0 ? qnn_fixed_round_shift(hi, (uint32_t)s, dst->rounding)
-				   : hi * (1 << -s);
+		int64_t rl =
+		    s > 0 ? qnn_fixed_round_shift(lo, (uint32_t)s, dst->rounding) : lo * (1 << -s);
+		int64_t rh =
+		    s > 0 ? qnn_fixed_round_shift(hi, (uint32_t)s, dst->rounding) : hi * (1 << -s);
 		int64_t tlo = qnn_fixed_min(dst), thi = qnn_fixed_max(dst);
 
 		if (dst->overflow == QNN_OVF_SAT_SYM && dst->is_signed)

@@ -20,8 +20,9 @@ static void gather_window(const struct qnn_layer_rec *r, const int32_t *in, uint
 		for (kw = 0; kw < r->kernel_w; kw++) {
 			int64_t iw = (int64_t)ow * r->stride_w + kw - r->pad_left;
 			int inside = ih >= 0 && ih < r->in_h && iw >= 0 && iw < r->in_w;
-			const int32_t *px = in + ((size_t)(inside ? ih : 0) * r->in_w +
-						  (size_t)(inside ? iw : 0)) * r->in_c;
+			const int32_t *px =
+			    in + ((size_t)(inside ? ih : 0) * r->in_w + (size_t)(inside ? iw : 0)) *
+				     r->in_c;
 
 			for (c = 0; c < r->in_c; c++)
 				x[n++] = inside ? px[c] : 0;

@@ -15,7 +15,7 @@
 #define NULL ((void *)0)
 #endif
 
-#define QNN_EINVAL 22
+#define QNN_EINVAL   22
 #define QNN_WS_MAGIC 0x51454e47u
 #define QNN_WS_ALIGN 64u
 
@@ -24,9 +24,9 @@
  * no FPU state) and any build without SSE2 get plain scalar C from the same
  * sources: __SSE2__ is not defined under -mgeneral-regs-only.
  */
-#if !defined(__KERNEL__) && defined(__x86_64__) && defined(__SSE2__) && defined(__GNUC__) &&      \
-	!defined(__clang__) && !defined(QNN_NO_SIMD)
-#define QNN_X86_SIMD 1
+#if !defined(__KERNEL__) && defined(__x86_64__) && defined(__SSE2__) && defined(__GNUC__) &&       \
+    !defined(__clang__) && !defined(QNN_NO_SIMD)
+#define QNN_X86_SIMD	1
 #define QNN_SIMD_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define QNN_SIMD_CLONES
@@ -49,10 +49,10 @@ enum qnn_lane_op {
 /* One elementwise cast from a source type to a destination type. */
 struct qnn_cast {
 	struct qnn_fixed_type dst;
-	int32_t fs;	  /* source fraction bits */
-	int32_t shift;	  /* right shift of the source code (may be <= 0) */
-	uint8_t identity; /* every source code maps to itself */
-	uint8_t fast;	  /* the int32 loops apply (see qnn_cast_plan) */
+	int32_t fs;		   /* source fraction bits */
+	int32_t shift;		   /* right shift of the source code (may be <= 0) */
+	uint8_t identity;	   /* every source code maps to itself */
+	uint8_t fast;		   /* the int32 loops apply (see qnn_cast_plan) */
 	uint8_t overflow_possible; /* some rounded source code leaves dst */
 };
 
@@ -136,15 +136,15 @@ void qnn_overflow_array(int32_t *d, uint32_t n, const struct qnn_fixed_type *t);
 /* ---- layers: each reads in[] (plan->in_n codes) and writes out[] ---- */
 void qnn_layer_relu(const struct qnn_layer_plan *p, const int32_t *in, int32_t *out);
 void qnn_layer_linear(const struct qnn_layer_plan *p, const int32_t *in, int32_t *out);
-void qnn_layer_maxpool(const struct qnn_layer *l, const struct qnn_layer_plan *p,
-		       const int32_t *in, int32_t *out);
+void qnn_layer_maxpool(const struct qnn_layer *l, const struct qnn_layer_plan *p, const int32_t *in,
+		       int32_t *out);
 /* the pool's maxima without its result cast */
 void qnn_pool_max(const struct qnn_layer_rec *r, const int32_t *in, int32_t *out);
 /* a relu or linear layer applied in place to n codes */
 void qnn_layer_act_n(const struct qnn_layer_rec *r, const struct qnn_layer_plan *p, int32_t *d,
 		     uint32_t n);
-void qnn_layer_softmax(const struct qnn_layer *l, const struct qnn_layer_plan *p,
-		       const int32_t *in, int32_t *out);
+void qnn_layer_softmax(const struct qnn_layer *l, const struct qnn_layer_plan *p, const int32_t *in,
+		       int32_t *out);
 void qnn_layer_conv2d(const struct qnn_engine *e, const struct qnn_layer *l,
 		      const struct qnn_layer_plan *p, const int32_t *in, int32_t *out);
 void qnn_layer_dense(const struct qnn_engine *e, const struct qnn_layer *l,
@@ -156,8 +156,8 @@ size_t qnn_dense_scratch_size(const struct qnn_layer_rec *r);
 
 /* mac_generic.c: the reference */
 int64_t qnn_mac_bias(const struct qnn_layer *l, uint32_t co);
-void qnn_mac_generic(const struct qnn_layer *l, const struct qnn_fixed_type *in_t,
-		     const int32_t *x, uint32_t n_taps, uint32_t cout, int32_t *out);
+void qnn_mac_generic(const struct qnn_layer *l, const struct qnn_fixed_type *in_t, const int32_t *x,
+		     uint32_t n_taps, uint32_t cout, int32_t *out);
 
 /* mac_plan.c: choose a lane path, pack weights */
 size_t qnn_mac_packed_size(const struct qnn_layer_rec *r);
@@ -166,18 +166,18 @@ int qnn_mac_plan(struct qnn_layer_plan *p, const struct qnn_layer *l, void *ws, 
 
 /* mac_lanes.c: n_px output pixels x cpad channels of lane sums */
 struct qnn_lane_job {
-	const void *x;		/* lane-typed inputs (int16 or int32) */
-	uint32_t x_row_stride;	/* elements between kernel rows */
-	uint32_t x_px_stride;	/* elements between neighbouring output pixels */
-	uint32_t n_rows;	/* kernel rows */
-	uint32_t run;		/* contiguous taps per kernel row */
-	uint32_t n_px;		/* output pixels */
-	const void *w;		/* packed [n_rows * run][cpad] */
+	const void *x;		 /* lane-typed inputs (int16 or int32) */
+	uint32_t x_row_stride;	 /* elements between kernel rows */
+	uint32_t x_px_stride;	 /* elements between neighbouring output pixels */
+	uint32_t n_rows;	 /* kernel rows */
+	uint32_t run;		 /* contiguous taps per kernel row */
+	uint32_t n_px;		 /* output pixels */
+	const void *w;		 /* packed [n_rows * run][cpad] */
 	const uint32_t *tap_off; /* optional: offset of each tap from the window origin */
-	uint32_t n_taps;	/* n_rows * run */
-	const int32_t *bias;	/* [cpad] accum codes */
+	uint32_t n_taps;	 /* n_rows * run */
+	const int32_t *bias;	 /* [cpad] accum codes */
 	uint32_t cpad;
-	uint32_t cout;		/* lanes stored per pixel */
+	uint32_t cout; /* lanes stored per pixel */
 	uint8_t lop;
 	int32_t shift, round_c; /* QNN_LOP_SHR */
 	int32_t *acc;		/* out: [n_px][cout] lane values, sign-extended */

@@ -95,8 +95,7 @@ static inline int convert_inline(const struct in_conv *c, uint32_t bits, int32_t
  * (subnormal, inf, NaN, or a scaled value that could leave 31 bits).
  */
 QNN_SIMD_CLONES
-static uint32_t floor_all(int32_t *restrict d, const uint32_t *restrict x, uint32_t n,
-			  int32_t frac)
+static uint32_t floor_all(int32_t *restrict d, const uint32_t *restrict x, uint32_t n, int32_t frac)
 {
 	uint32_t i, bad = 0;
 

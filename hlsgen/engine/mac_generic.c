@@ -24,8 +24,8 @@ int64_t qnn_mac_bias(const struct qnn_layer *l, uint32_t co)
 	return qnn_fixed_convert(l->bias[co], qnn_fixed_frac(&r->bias_t), &r->accum_t);
 }
 
-void qnn_mac_generic(const struct qnn_layer *l, const struct qnn_fixed_type *in_t,
-		     const int32_t *x, uint32_t n_taps, uint32_t cout, int32_t *out)
+void qnn_mac_generic(const struct qnn_layer *l, const struct qnn_fixed_type *in_t, const int32_t *x,
+		     uint32_t n_taps, uint32_t cout, int32_t *out)
 {
 	const struct qnn_layer_rec *r = l->rec;
 	const struct qnn_fixed_type *acc_t = &r->accum_t;

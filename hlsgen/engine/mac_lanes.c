@@ -11,7 +11,7 @@
  */
 #include "engine_internal.h"
 
-#define LANES 16u
+#define LANES	 16u
 #define PX_BLOCK 4u
 
 /* ---- plain C ---- */
@@ -38,18 +38,25 @@ static void lanes16_c(const struct qnn_lane_job *j)
 				for (i = 0; i < LANES; i++)
 					a[p][i] = (int16_t)(uint16_t)(uint32_t)j->bias[cb + i];
 			for (r = 0; r < j->n_rows; r++) {
-				const int16_t *xr = (const int16_t *)j->x + (size_t)r * j->x_row_stride +
+				const int16_t *xr = (const int16_t *)j->x +
+						    (size_t)r * j->x_row_stride +
 						    (size_t)px * j->x_px_stride;
-				const int16_t *wr = (const int16_t *)j->w + (size_t)r * j->run * j->cpad + cb;
+				const int16_t *wr =
+				    (const int16_t *)j->w + (size_t)r * j->run * j->cpad + cb;
 
 				for (t = 0; t < j->run; t++)
 					for (p = 0; p < np; p++)
 						for (i = 0; i < LANES; i++)
-							a[p][i] = (int16_t)(uint16_t)(
-								(uint16_t)a[p][i] +
-								(uint16_t)op16(xr[(size_t)p * j->x_px_stride + t],
-									       wr[(size_t)t * j->cpad + i],
-									       j->lop));
+							a[p][i] =
+							    (int16_t)(uint16_t)((uint16_t)a[p][i] +
+										(uint16_t)op16(
+										    xr[(size_t)p *
+											   j->x_px_stride +
+										       t],
+										    wr[(size_t)t *
+											   j->cpad +
+										       i],
+										    j->lop));
 			}
 			for (p = 0; p < np; p++)
 				for (i = 0; i < LANES && cb + i < j->cout; i++)
@@ -79,20 +86,23 @@ static void lanes32_c(const struct qnn_lane_job *j)
 				for (i = 0; i < LANES; i++)
 					a[p][i] = (uint32_t)j->bias[cb + i];
 			for (r = 0; r < j->n_rows; r++) {
-				const int32_t *xr = (const int32_t *)j->x + (size_t)r * j->x_row_stride +
+				const int32_t *xr = (const int32_t *)j->x +
+						    (size_t)r * j->x_row_stride +
 						    (size_t)px * j->x_px_stride;
-				const int32_t *wr = (const int32_t *)j->w + (size_t)r * j->run * j->cpad + cb;
+				const int32_t *wr =
+				    (const int32_t *)j->w + (size_t)r * j->run * j->cpad + cb;
 
 				for (t = 0; t < j->run; t++)
 					for (p = 0; p < np; p++)
 						for (i = 0; i < LANES; i++)
 							a[p][i] += (uint32_t)op32(
-								xr[(size_t)p * j->x_px_stride + t],
-								wr[(size_t)t * j->cpad + i], j);
+							    xr[(size_t)p * j->x_px_stride + t],
+							    wr[(size_t)t * j->cpad + i], j);
 			}
 			for (p = 0; p < np; p++)
 				for (i = 0; i < LANES && cb + i < j->cout; i++)
-					j->acc[(size_t)(px + p) * j->cout + cb + i] = (int32_t)a[p][i];
+					j->acc[(size_t)(px + p) * j->cout + cb + i] =
+					    (int32_t)a[p][i];
 		}
 }
 
@@ -124,9 +134,9 @@ AVX2 static inline v16hu op16v(v16hi x, v16hi w, int hi)
 AVX2 static inline void store16(int32_t *o, v16hu a, uint32_t nc)
 {
 	v8si l8 = __builtin_convertvector(
-		__builtin_shufflevector((v16hi)a, (v16hi)a, 0, 1, 2, 3, 4, 5, 6, 7), v8si);
+	    __builtin_shufflevector((v16hi)a, (v16hi)a, 0, 1, 2, 3, 4, 5, 6, 7), v8si);
 	v8si h8 = __builtin_convertvector(
-		__builtin_shufflevector((v16hi)a, (v16hi)a, 8, 9, 10, 11, 12, 13, 14, 15), v8si);
+	    __builtin_shufflevector((v16hi)a, (v16hi)a, 8, 9, 10, 11, 12, 13, 14, 15), v8si);
 	uint32_t i;
 
 	if (nc >= LANES) {
@@ -139,8 +149,8 @@ AVX2 static inline void store16(int32_t *o, v16hu a, uint32_t nc)
 }
 
 /* one block of up to 4 pixels x 16 channels; hi selects mulhi vs mullo */
-AVX2 static inline void block16(const struct qnn_lane_job *j, uint32_t cb, uint32_t px,
-				uint32_t np, int hi)
+AVX2 static inline void block16(const struct qnn_lane_job *j, uint32_t cb, uint32_t px, uint32_t np,
+				int hi)
 {
 	v16hu a0, a1, a2, a3, b;
 	uint32_t r, t, i;
@@ -164,7 +174,8 @@ AVX2 static inline void block16(const struct qnn_lane_job *j, uint32_t cb, uint3
 		}
 	}
 	for (r = 0; r < j->n_rows && !(j->tap_off && np == PX_BLOCK); r++) {
-		const int16_t *xr = (const int16_t *)j->x + (size_t)r * j->x_row_stride + (size_t)px * s;
+		const int16_t *xr =
+		    (const int16_t *)j->x + (size_t)r * j->x_row_stride + (size_t)px * s;
 		const int16_t *wr = (const int16_t *)j->w + (size_t)r * j->run * j->cpad + cb;
 
 		if (np == PX_BLOCK) {
@@ -220,8 +231,8 @@ AVX2 static void lanes16_avx2(const struct qnn_lane_job *j)
 }
 
 /* 32-bit lanes, up to 4 pixels x 16 channels in registers; shr selects the op */
-AVX2 static inline void block32(const struct qnn_lane_job *j, uint32_t cb, uint32_t px,
-				uint32_t np, int shr)
+AVX2 static inline void block32(const struct qnn_lane_job *j, uint32_t cb, uint32_t px, uint32_t np,
+				int shr)
 {
 	v8su a[4][2], b0 = (v8su) * (const v8si_u *)(j->bias + cb),
 		      b1 = (v8su) * (const v8si_u *)(j->bias + cb + 8);
@@ -234,7 +245,8 @@ AVX2 static inline void block32(const struct qnn_lane_job *j, uint32_t cb, uint3
 		a[p][1] = b1;
 	}
 	for (r = 0; r < j->n_rows; r++) {
-		const int32_t *xr = (const int32_t *)j->x + (size_t)r * j->x_row_stride + (size_t)px * s;
+		const int32_t *xr =
+		    (const int32_t *)j->x + (size_t)r * j->x_row_stride + (size_t)px * s;
 		const int32_t *wr = (const int32_t *)j->w + (size_t)r * j->run * j->cpad + cb;
 
 		for (t = 0; t < j->run; t++) {

@@ -22,7 +22,7 @@
  */
 #include "engine_internal.h"
 
-#define LANES 16u
+#define LANES	    16u
 #define QNN_U64_MAX (~(uint64_t)0)
 
 static uint32_t round_up(uint32_t v, uint32_t m)
@@ -56,8 +56,7 @@ size_t qnn_mac_packed_size(const struct qnn_layer_rec *r)
  * rows of 3 taps) are walked through a table of tap offsets, one loop over
  * all taps instead of many tiny row loops.
  */
-static void plan_taps(struct qnn_layer_plan *p, const struct qnn_layer_rec *r, void *ws,
-		      size_t off)
+static void plan_taps(struct qnn_layer_plan *p, const struct qnn_layer_rec *r, void *ws, size_t off)
 {
 	uint32_t *t = (uint32_t *)((char *)ws + off);
 	uint32_t pw = r->in_w + r->pad_left + r->pad_right, kh, kw, c, n = 0;
@@ -93,12 +92,12 @@ static uint64_t shifted_abs(int64_t prod, int32_t s, unsigned q)
 }
 
 struct mac_facts {
-	int64_t xmin, xmax;   /* input code range */
-	uint64_t max_w;	      /* max |w| */
-	uint64_t max_prod;    /* max |x * w| */
-	uint64_t bound;	      /* max over outputs of |bias| + sum |t| */
-	int32_t s;	      /* per-product right shift */
-	int wraps;	      /* accum_t wraps */
+	int64_t xmin, xmax; /* input code range */
+	uint64_t max_w;	    /* max |w| */
+	uint64_t max_prod;  /* max |x * w| */
+	uint64_t bound;	    /* max over outputs of |bias| + sum |t| */
+	int32_t s;	    /* per-product right shift */
+	int wraps;	    /* accum_t wraps */
 };
 
 /* facts about the products for inputs in [xmin, xmax] */
@@ -111,8 +110,8 @@ static void gather_facts(const struct qnn_layer *l, const struct qnn_layer_plan 
 
 	f->xmin = xmin;
 	f->xmax = xmax;
-	f->s = qnn_fixed_frac(&p->in_t) + qnn_fixed_frac(&r->weight_t) -
-	       qnn_fixed_frac(&r->accum_t);
+	f->s =
+	    qnn_fixed_frac(&p->in_t) + qnn_fixed_frac(&r->weight_t) - qnn_fixed_frac(&r->accum_t);
 	f->wraps = r->accum_t.overflow == QNN_OVF_WRAP;
 	f->max_w = 0;
 	f->max_prod = 0;
@@ -126,8 +125,10 @@ static void gather_facts(const struct qnn_layer *l, const struct qnn_layer_plan 
 			uint64_t b = shifted_abs(f->xmax * w, f->s, q);
 
 			f->max_w = uabs(w) > f->max_w ? uabs(w) : f->max_w;
-			f->max_prod = uabs(f->xmin * w) > f->max_prod ? uabs(f->xmin * w) : f->max_prod;
-			f->max_prod = uabs(f->xmax * w) > f->max_prod ? uabs(f->xmax * w) : f->max_prod;
+			f->max_prod =
+			    uabs(f->xmin * w) > f->max_prod ? uabs(f->xmin * w) : f->max_prod;
+			f->max_prod =
+			    uabs(f->xmax * w) > f->max_prod ? uabs(f->xmax * w) : f->max_prod;
 			sum = sat_add(sum, a > b ? a : b);
 		}
 		f->bound = sum > f->bound ? sum : f->bound;

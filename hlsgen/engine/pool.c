@@ -30,7 +30,8 @@ static void pool_row_valid(const struct qnn_layer_rec *r, const int32_t *restric
 	uint32_t ow, kh, kw, c;
 
 	for (ow = 0; ow < r->out_w; ow++) {
-		const int32_t *win = in + (size_t)oh * r->stride_h * row + (size_t)ow * r->stride_w * C;
+		const int32_t *win =
+		    in + (size_t)oh * r->stride_h * row + (size_t)ow * r->stride_w * C;
 		int32_t *o = out + (size_t)ow * C;
 
 		if (r->kernel_h == 2 && r->kernel_w == 2) {
@@ -100,8 +101,8 @@ void qnn_pool_max(const struct qnn_layer_rec *r, const int32_t *in, int32_t *out
 	}
 }
 
-void qnn_layer_maxpool(const struct qnn_layer *l, const struct qnn_layer_plan *p,
-		       const int32_t *in, int32_t *out)
+void qnn_layer_maxpool(const struct qnn_layer *l, const struct qnn_layer_plan *p, const int32_t *in,
+		       int32_t *out)
 {
 	qnn_pool_max(l->rec, in, out);
 	qnn_cast_array(out, out, p->out_n, &p->out_cast);

@@ -64,9 +64,9 @@ void qnn_range_layer(const struct qnn_layer_rec *r, struct qnn_layer_plan *p)
 	p->monotone = 0;
 	switch (r->kind) {
 	case QNN_LAYER_RELU: /* max(x, 0) is monotone too */
-		p->monotone = (uint8_t)cast_range(p->in_lo > 0 ? p->in_lo : 0,
-						  p->in_hi > 0 ? p->in_hi : 0, &p->in_t, &p->out_t,
-						  &p->out_lo, &p->out_hi);
+		p->monotone =
+		    (uint8_t)cast_range(p->in_lo > 0 ? p->in_lo : 0, p->in_hi > 0 ? p->in_hi : 0,
+					&p->in_t, &p->out_t, &p->out_lo, &p->out_hi);
 		break;
 	case QNN_LAYER_LINEAR:
 		p->monotone = (uint8_t)cast_range(p->in_lo, p->in_hi, &p->in_t, &p->out_t,

@@ -73,9 +73,8 @@ static void softmax_tables(const struct qnn_layer *l, const struct qnn_layer_pla
 	sum = qnn_fixed_convert(reduce_sum(&c, 0, n), fs, &st->inv_idx_t);
 	inv = l->inv_table[qnn_softmax_slice(sum, &st->inv_idx_t, st->index_bits)];
 	for (i = 0; i < n; i++)
-		out[i] = (int32_t)qnn_fixed_convert(exp_term(&c, i) * inv,
-						    fs + qnn_fixed_frac(&st->inv_t),
-						    &l->rec->result_t);
+		out[i] = (int32_t)qnn_fixed_convert(
+		    exp_term(&c, i) * inv, fs + qnn_fixed_frac(&st->inv_t), &l->rec->result_t);
 }
 
 /* one-hot of the first maximum: hls4ml replaces only on a strictly larger value */
@@ -92,8 +91,8 @@ static void softmax_argmax(const struct qnn_layer *l, const int32_t *x, uint32_t
 	out[best] = one;
 }
 
-void qnn_layer_softmax(const struct qnn_layer *l, const struct qnn_layer_plan *p,
-		       const int32_t *in, int32_t *out)
+void qnn_layer_softmax(const struct qnn_layer *l, const struct qnn_layer_plan *p, const int32_t *in,
+		       int32_t *out)
 {
 	const struct qnn_layer_rec *r = l->rec;
 	uint32_t n = r->in_c, px, n_px = r->in_h * r->in_w;

@@ -53,9 +53,9 @@ static void resolve_12(const struct qnn_layer_rec *r, uint32_t n, struct qnn_sof
 	uint32_t grow = ceil_log2(n);
 
 	if (st->stable) {
-		st->norm_t = r->inp_norm_t.width ? r->inp_norm_t
-						 : mk(in->width, in->int_bits, 0, QNN_RND_TRN,
-						      QNN_OVF_WRAP);
+		st->norm_t = r->inp_norm_t.width
+				 ? r->inp_norm_t
+				 : mk(in->width, in->int_bits, 0, QNN_RND_TRN, QNN_OVF_WRAP);
 		st->negate = 1;
 		st->exp_idx_t = st->norm_t;
 	} else {

@@ -69,9 +69,9 @@ Test(engine_input, fast_path_matches_the_rule)
 			int64_t want = qnn_fixed_from_f32(x[i], &it, &nf);
 
 			want_nf += (uint32_t)nf;
-			cr_assert_eq(got[i], want, "type <%u,%d,%s,q%u,o%u> bits %08x: %d != %lld", w,
-				     it.int_bits, sgn ? "s" : "u", it.rounding, it.overflow, x[i],
-				     got[i], (long long)want);
+			cr_assert_eq(got[i], want, "type <%u,%d,%s,q%u,o%u> bits %08x: %d != %lld",
+				     w, it.int_bits, sgn ? "s" : "u", it.rounding, it.overflow,
+				     x[i], got[i], (long long)want);
 		}
 		cr_assert_eq(o.nonfinite, want_nf);
 		tm_free(&t);

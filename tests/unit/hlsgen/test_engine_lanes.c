@@ -23,14 +23,14 @@ static int32_t rnd_code(const struct qnn_fixed_type *t)
 {
 	int64_t lo = qnn_fixed_min(t), hi = qnn_fixed_max(t);
 
-	return (int32_t)(lo + (int64_t)(rng = rng * 6364136223846793005ull + 1, (rng >> 11) %
-					(uint64_t)(hi - lo + 1)));
+	return (int32_t)(lo + (int64_t)(rng = rng * 6364136223846793005ull + 1,
+					(rng >> 11) % (uint64_t)(hi - lo + 1)));
 }
 
 static struct qnn_fixed_type rnd_type(unsigned wmin, unsigned wmax)
 {
 	unsigned w = wmin + rnd(wmax - wmin + 1);
-	static const uint8_t q[] = {QNN_RND_TRN, QNN_RND_TRN, QNN_RND_RND, QNN_RND_CONV,
+	static const uint8_t q[] = {QNN_RND_TRN,  QNN_RND_TRN, QNN_RND_RND,	QNN_RND_CONV,
 				    QNN_RND_ZERO, QNN_RND_INF, QNN_RND_MIN_INF, QNN_RND_TRN_ZERO};
 	static const uint8_t o[] = {QNN_OVF_WRAP, QNN_OVF_WRAP, QNN_OVF_SAT, QNN_OVF_SAT_SYM,
 				    QNN_OVF_SAT_ZERO};
@@ -98,7 +98,7 @@ static void build(struct tm *t)
 		tm_add(t, QNN_LAYER_RELU, t->h, t->w, t->c)->result_t = rnd_type(4, 16);
 	if (t->h >= 2 && t->w >= 2 && rnd(2))
 		tm_window(t, QNN_LAYER_MAXPOOL2D, 2, 2, 0, 0, 0, 0, t->c)->result_t =
-			rnd_type(4, 16);
+		    rnd_type(4, 16);
 	if (rnd(2))
 		add_mac(t, 1, li++);
 	tm_add(t, QNN_LAYER_FLATTEN, 1, 1, t->h * t->w * t->c);
@@ -142,24 +142,30 @@ Test(engine_lanes, random_models_match_reference)
 					x[i] = (int32_t)(x[i] % (-cap_lo));
 			}
 			cr_assert_eq(tm_end(&t, 0), 0, "model %d", m);
-			cr_assert_eq(qnn_engine_run(&t.e, QNN_INPUT_CODES, x, 1, NULL, cap, &fast), 0);
+			cr_assert_eq(qnn_engine_run(&t.e, QNN_INPUT_CODES, x, 1, NULL, cap, &fast),
+				     0);
 			cr_assert_eq(tm_end(&t, QNN_ENGINE_REFERENCE), 0);
-			cr_assert_eq(qnn_engine_run(&t.e, QNN_INPUT_CODES, x, 1, NULL, cap, &ref), 0);
+			cr_assert_eq(qnn_engine_run(&t.e, QNN_INPUT_CODES, x, 1, NULL, cap, &ref),
+				     0);
 			for (uint32_t l = 0; l < t.m.n_layers; l++)
 				for (uint32_t i = 0; i < ref.n[l]; i++)
 					cr_assert_eq(fast.codes[l][i], ref.codes[l][i],
-						     "model %d sample %d layer %u out %u: %d != %d", m,
-						     s, l, i, fast.codes[l][i], ref.codes[l][i]);
+						     "model %d sample %d layer %u out %u: %d != %d",
+						     m, s, l, i, fast.codes[l][i], ref.codes[l][i]);
 			/* untraced runs may reorder activations after pools: same outputs */
 			{
-				struct qnn_engine_out o = {.codes = out_codes, .logits = out_logits};
+				struct qnn_engine_out o = {.codes = out_codes,
+							   .logits = out_logits};
 				uint32_t last = t.m.n_layers - 1;
 
 				cr_assert_eq(tm_end(&t, 0), 0);
-				cr_assert_eq(qnn_engine_run(&t.e, QNN_INPUT_CODES, x, 1, &o, NULL, NULL), 0);
+				cr_assert_eq(
+				    qnn_engine_run(&t.e, QNN_INPUT_CODES, x, 1, &o, NULL, NULL), 0);
 				for (uint32_t i = 0; i < ref.n[last]; i++) {
-					cr_assert_eq(out_codes[i], ref.codes[last][i], "model %d", m);
-					cr_assert_eq(out_logits[i], ref.codes[last][i], "model %d", m);
+					cr_assert_eq(out_codes[i], ref.codes[last][i], "model %d",
+						     m);
+					cr_assert_eq(out_logits[i], ref.codes[last][i], "model %d",
+						     m);
 				}
 			}
 		}

@@ -89,9 +89,9 @@ static inline void tm_weights(struct tm *t, const int32_t *w, const int32_t *b,
 		r->flags |= QNN_LF_HAS_BIAS;
 }
 
-static inline struct qnn_layer_rec *tm_window(struct tm *t, uint16_t kind, uint32_t k,
-					      uint32_t s, uint32_t pt, uint32_t pb, uint32_t pl,
-					      uint32_t pr, uint32_t oc)
+static inline struct qnn_layer_rec *tm_window(struct tm *t, uint16_t kind, uint32_t k, uint32_t s,
+					      uint32_t pt, uint32_t pb, uint32_t pl, uint32_t pr,
+					      uint32_t oc)
 {
 	uint32_t oh = (t->h + pt + pb - k) / s + 1, ow = (t->w + pl + pr - k) / s + 1;
 	struct qnn_layer_rec *r = tm_add(t, kind, oh, ow, oc);

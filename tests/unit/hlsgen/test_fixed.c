@@ -12,11 +12,11 @@
 static struct qnn_fixed_type ty(unsigned w, int i, int is_signed, unsigned q, unsigned o)
 {
 	struct qnn_fixed_type t = {
-		.width = (uint8_t)w,
-		.is_signed = (uint8_t)is_signed,
-		.rounding = (uint8_t)q,
-		.overflow = (uint8_t)o,
-		.int_bits = (int16_t)i,
+	    .width = (uint8_t)w,
+	    .is_signed = (uint8_t)is_signed,
+	    .rounding = (uint8_t)q,
+	    .overflow = (uint8_t)o,
+	    .int_bits = (int16_t)i,
 	};
 	return t;
 }
@@ -48,18 +48,18 @@ Test(fixed_round, rnd_ties_up)
 
 Test(fixed_round, conv_ties_even)
 {
-	cr_assert_eq(to_int8(6, 2, QNN_RND_CONV), 2);    /* 1.5 -> 2 */
-	cr_assert_eq(to_int8(10, 2, QNN_RND_CONV), 2);   /* 2.5 -> 2 */
-	cr_assert_eq(to_int8(-6, 2, QNN_RND_CONV), -2);  /* -1.5 -> -2 */
+	cr_assert_eq(to_int8(6, 2, QNN_RND_CONV), 2);	 /* 1.5 -> 2 */
+	cr_assert_eq(to_int8(10, 2, QNN_RND_CONV), 2);	 /* 2.5 -> 2 */
+	cr_assert_eq(to_int8(-6, 2, QNN_RND_CONV), -2);	 /* -1.5 -> -2 */
 	cr_assert_eq(to_int8(-10, 2, QNN_RND_CONV), -2); /* -2.5 -> -2 */
-	cr_assert_eq(to_int8(11, 2, QNN_RND_CONV), 3);   /* 2.75 -> 3 */
+	cr_assert_eq(to_int8(11, 2, QNN_RND_CONV), 3);	 /* 2.75 -> 3 */
 }
 
 Test(fixed_round, rnd_zero_ties_toward_zero)
 {
-	cr_assert_eq(to_int8(6, 2, QNN_RND_ZERO), 1);   /* 1.5 -> 1 */
+	cr_assert_eq(to_int8(6, 2, QNN_RND_ZERO), 1);	/* 1.5 -> 1 */
 	cr_assert_eq(to_int8(-6, 2, QNN_RND_ZERO), -1); /* -1.5 -> -1 */
-	cr_assert_eq(to_int8(7, 2, QNN_RND_ZERO), 2);   /* 1.75 -> 2 */
+	cr_assert_eq(to_int8(7, 2, QNN_RND_ZERO), 2);	/* 1.75 -> 2 */
 	cr_assert_eq(to_int8(-7, 2, QNN_RND_ZERO), -2); /* -1.75 -> -2 */
 }
 
@@ -170,12 +170,12 @@ Test(fixed_overflow, rounding_carry_overflows)
 	struct qnn_fixed_type qr = ty(6, 0, 0, QNN_RND_CONV, QNN_OVF_SAT);
 
 	cr_assert_eq(qnn_fixed_convert(15, 1, &rs), 7);
-	cr_assert_eq(qnn_fixed_convert(15, 1, &rw), -8); /* 8 wraps to -8 */
-	cr_assert_eq(qnn_fixed_convert(15, 1, &cs), 7);  /* fl 7 is odd: up to 8: clamp */
-	cr_assert_eq(qnn_fixed_convert(15, 1, &ts), 7);  /* floor 7, no overflow */
+	cr_assert_eq(qnn_fixed_convert(15, 1, &rw), -8);  /* 8 wraps to -8 */
+	cr_assert_eq(qnn_fixed_convert(15, 1, &cs), 7);	  /* fl 7 is odd: up to 8: clamp */
+	cr_assert_eq(qnn_fixed_convert(15, 1, &ts), 7);	  /* floor 7, no overflow */
 	cr_assert_eq(qnn_fixed_convert(127, 7, &qr), 63); /* 127/128 * 64 = 63.5 */
 	cr_assert_eq(qnn_fixed_convert(125, 7, &qr), 62); /* 62.5 -> even 62 */
-	cr_assert_eq(qnn_fixed_convert(-3, 7, &qr), 0);   /* negative -> 0 */
+	cr_assert_eq(qnn_fixed_convert(-3, 7, &qr), 0);	  /* negative -> 0 */
 }
 
 Test(fixed_types, negative_frac_bits)
@@ -185,9 +185,9 @@ Test(fixed_types, negative_frac_bits)
 	struct qnn_fixed_type r = ty(4, 6, 1, QNN_RND_RND, QNN_OVF_SAT);
 
 	cr_assert_eq(qnn_fixed_frac(&t), -2);
-	cr_assert_eq(qnn_fixed_convert(13, 0, &t), 3); /* 13/4 = 3.25 -> 3 (12) */
-	cr_assert_eq(qnn_fixed_convert(14, 0, &r), 4); /* 3.5 -> 4 (16) */
-	cr_assert_eq(qnn_fixed_convert(40, 0, &r), 7); /* 10 -> clamp 7 (28) */
+	cr_assert_eq(qnn_fixed_convert(13, 0, &t), 3);	/* 13/4 = 3.25 -> 3 (12) */
+	cr_assert_eq(qnn_fixed_convert(14, 0, &r), 4);	/* 3.5 -> 4 (16) */
+	cr_assert_eq(qnn_fixed_convert(40, 0, &r), 7);	/* 10 -> clamp 7 (28) */
 	cr_assert_eq(qnn_fixed_convert(40, 0, &t), -6); /* 10 wraps: 10 - 16 */
 	/* code 3 of ap_fixed<4,6> (value 12) into ap_fixed<8,8>: 12 */
 	{
@@ -203,10 +203,10 @@ Test(fixed_types, frac_bits_beyond_width)
 	struct qnn_fixed_type t = ty(4, -2, 1, QNN_RND_TRN, QNN_OVF_SAT);
 
 	cr_assert_eq(qnn_fixed_frac(&t), 6);
-	cr_assert_eq(qnn_fixed_convert(3, 5, &t), 6);  /* 3/32 = 6/64 */
-	cr_assert_eq(qnn_fixed_convert(1, 2, &t), 7);  /* 1/4 = 16/64 -> clamp 7 */
+	cr_assert_eq(qnn_fixed_convert(3, 5, &t), 6); /* 3/32 = 6/64 */
+	cr_assert_eq(qnn_fixed_convert(1, 2, &t), 7); /* 1/4 = 16/64 -> clamp 7 */
 	cr_assert_eq(qnn_fixed_convert(-1, 2, &t), -8);
-	cr_assert_eq(qnn_fixed_convert(5, 7, &t), 2);  /* 5/128 = 2.5/64 -> floor 2 */
+	cr_assert_eq(qnn_fixed_convert(5, 7, &t), 2); /* 5/128 = 2.5/64 -> floor 2 */
 }
 
 Test(fixed_types, wide_accumulators)

@@ -12,11 +12,11 @@
 static struct qnn_fixed_type ty(unsigned w, int i, int is_signed, unsigned q, unsigned o)
 {
 	struct qnn_fixed_type t = {
-		.width = (uint8_t)w,
-		.is_signed = (uint8_t)is_signed,
-		.rounding = (uint8_t)q,
-		.overflow = (uint8_t)o,
-		.int_bits = (int16_t)i,
+	    .width = (uint8_t)w,
+	    .is_signed = (uint8_t)is_signed,
+	    .rounding = (uint8_t)q,
+	    .overflow = (uint8_t)o,
+	    .int_bits = (int16_t)i,
 	};
 	return t;
 }
@@ -46,8 +46,8 @@ Test(float_in, ordinary_values)
 
 	cr_assert_eq(f32(0x3f800000u, &def16, NULL), 1024);  /* 1.0 * 1024 */
 	cr_assert_eq(f32(0xbfc00000u, &def16, NULL), -1536); /* -1.5 * 1024 */
-	cr_assert_eq(f32(0xbfc00000u, &i8t, NULL), -2);      /* floor(-1.5) */
-	cr_assert_eq(f32(0xbfc00000u, &i8r, NULL), -1);      /* -1.5 ties up */
+	cr_assert_eq(f32(0xbfc00000u, &i8t, NULL), -2);	     /* floor(-1.5) */
+	cr_assert_eq(f32(0xbfc00000u, &i8r, NULL), -1);	     /* -1.5 ties up */
 	/* 0.1f = 0x3dcccccd = 13421773 * 2^-27 = 0.10000000149...; *1024 = 102.4 */
 	cr_assert_eq(f32(0x3dcccccdu, &def16, NULL), 102);
 	/* 2.5f = 0x40200000: an exact tie */
@@ -177,9 +177,9 @@ Test(float_out, exact_and_rounded)
 	struct qnn_fixed_type r71 = ty(7, 1, 1, QNN_RND_RND, QNN_OVF_SAT);
 
 	cr_assert_eq(qnn_fixed_to_f32(0, &def16), 0x00000000u);
-	cr_assert_eq(qnn_fixed_to_f32(1024, &def16), 0x3f800000u);  /* 1.0 */
-	cr_assert_eq(qnn_fixed_to_f32(-1536, &def16), 0xbfc00000u); /* -1.5 */
-	cr_assert_eq(qnn_fixed_to_f32(1, &def16), 0x3a800000u);     /* 2^-10 */
+	cr_assert_eq(qnn_fixed_to_f32(1024, &def16), 0x3f800000u);   /* 1.0 */
+	cr_assert_eq(qnn_fixed_to_f32(-1536, &def16), 0xbfc00000u);  /* -1.5 */
+	cr_assert_eq(qnn_fixed_to_f32(1, &def16), 0x3a800000u);	     /* 2^-10 */
 	cr_assert_eq(qnn_fixed_to_f32(-32768, &def16), 0xc2000000u); /* -32.0 */
 	/* ap_fixed<7,1>: code -64 = -1.0, 63 = 0.984375 = 63 * 2^-6 */
 	cr_assert_eq(qnn_fixed_to_f32(-64, &r71), 0xbf800000u);

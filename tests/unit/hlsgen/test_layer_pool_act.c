@@ -44,7 +44,7 @@ Test(layer_pool, result_cast_saturates)
 		x[i] = 3 * i;
 	tm_begin(&t, 3, 3, 1, tm_int(8));
 	tm_window(&t, QNN_LAYER_MAXPOOL2D, 3, 3, 0, 0, 0, 0, 1)->result_t =
-		tm_type(4, 4, 1, QNN_RND_TRN, QNN_OVF_SAT);
+	    tm_type(4, 4, 1, QNN_RND_TRN, QNN_OVF_SAT);
 	run1(&t, x, got);
 	cr_expect_eq(got[0], 7);
 	tm_free(&t);
@@ -82,8 +82,7 @@ Test(layer_act, relu_rnd_conv_unsigned)
 	int32_t got[5];
 
 	tm_begin(&t, 1, 1, 5, tm_type(16, 6, 1, QNN_RND_TRN, QNN_OVF_WRAP));
-	tm_add(&t, QNN_LAYER_RELU, 1, 1, 5)->result_t =
-		tm_type(6, 0, 0, QNN_RND_CONV, QNN_OVF_SAT);
+	tm_add(&t, QNN_LAYER_RELU, 1, 1, 5)->result_t = tm_type(6, 0, 0, QNN_RND_CONV, QNN_OVF_SAT);
 	run1(&t, x, got);
 	for (int i = 0; i < 5; i++)
 		cr_expect_eq(got[i], want[i], "out[%d] = %d, want %d", i, got[i], want[i]);
@@ -100,7 +99,8 @@ Test(layer_act, linear_rnd_wrap)
 	int32_t got[4];
 
 	tm_begin(&t, 1, 1, 4, tm_type(16, 6, 1, QNN_RND_TRN, QNN_OVF_WRAP));
-	tm_add(&t, QNN_LAYER_LINEAR, 1, 1, 4)->result_t = tm_type(7, 1, 1, QNN_RND_RND, QNN_OVF_WRAP);
+	tm_add(&t, QNN_LAYER_LINEAR, 1, 1, 4)->result_t =
+	    tm_type(7, 1, 1, QNN_RND_RND, QNN_OVF_WRAP);
 	run1(&t, x, got);
 	for (int i = 0; i < 4; i++)
 		cr_expect_eq(got[i], want[i], "out[%d] = %d, want %d", i, got[i], want[i]);
