@@ -49,11 +49,12 @@ want[libqnn-dev]="./usr/include/qnn.h ./usr/lib/$ma/libqnn.a ./usr/lib/$ma/libqn
 ./usr/lib/$ma/pkgconfig/qnn.pc ./usr/share/man/man3/qnn_classify.3.gz
 ./usr/share/doc/libqnn-dev/changelog.gz
 ./usr/share/doc/libqnn-dev/copyright"
-want[qnn-tools]="./usr/bin/hlsgen ./usr/bin/qnnctl ./usr/share/man/man1/qnnctl.1.gz
+want[qnn-tools]="./usr/bin/qnnctl ./usr/share/man/man1/qnnctl.1.gz
 ./usr/share/doc/qnn-tools/changelog.gz ./usr/share/doc/qnn-tools/copyright"
+want[hlsgen]="./usr/bin/hlsgen ./usr/share/doc/hlsgen/changelog.gz ./usr/share/doc/hlsgen/copyright"
 # man pages the other components add are welcome: they must not fail this.
 optional='^\./usr/share/man/'
-for p in qnnd libqnn1 libqnn-dev qnn-tools; do
+for p in qnnd libqnn1 libqnn-dev qnn-tools hlsgen; do
 	f=$(deb "$p")
 	[ -f "$f" ] || { bad "$p: $f missing"; continue; }
 	dpkg-deb -c "$f" | awk '$1 !~ /^d/ { print $6 }' | sort >"$tmp/$p.have"
@@ -86,7 +87,7 @@ else
 fi
 
 mkdir -p "$tmp/root"
-for p in qnnd libqnn1 libqnn-dev qnn-tools; do dpkg-deb -x "$(deb "$p")" "$tmp/root"; done
+for p in qnnd libqnn1 libqnn-dev qnn-tools hlsgen; do dpkg-deb -x "$(deb "$p")" "$tmp/root"; done
 dpkg-deb -x "$f" "$tmp/root"
 soname=$(objdump -p "$tmp/root/usr/lib/$ma/libqnn.so.1.0.0" | awk '$1 == "SONAME" { print $2 }')
 [ "$soname" = libqnn.so.1 ] && ok "libqnn1: SONAME $soname matches the package name" ||
@@ -122,6 +123,12 @@ grep -q 'dkms' "$tmp/ctl-dkms/postinst" && grep -q 'systemd-sysusers' "$tmp/ctl-
 	bad "qnn-dkms postinst: $(cat "$tmp/ctl-dkms/postinst")"
 deps=$(dpkg-deb -f "$(deb qnnd)" Depends)
 grep -q libsystemd0 <<<"$deps" && ok "qnnd: Depends: $deps" || bad "qnnd: Depends: $deps"
+# What goes on the board (daemon, client library, qnnctl) must not drag in
+# the model compiler's host libraries.
+heavy=$(for p in qnnd libqnn1 qnn-tools; do dpkg-deb -f "$(deb "$p")" Depends; done |
+	tr ',' '\n' | grep -E 'hdf5|openblas|cairo|xml2|json-c' | tr -d ' ' | tr '\n' ' ')
+[ -z "$heavy" ] && ok "qnnd, libqnn1, qnn-tools: no model-compiler dependencies" ||
+	bad "board packages depend on: $heavy"
 
 # ---- 3. units ----
 # verify wants the targets the units hook into and the commands they run:

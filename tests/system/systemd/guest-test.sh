@@ -78,18 +78,19 @@ out=$(runuser -u bob -- qnnctl status --daemon-only 2>&1) && rc=0 || rc=$?
 check "bob (not in qnn) is refused: exit $rc, '$out'" \
 	'[ $rc -ne 0 ] && grep -q "Permission denied" <<<"$out"'
 alice_uid=$(id -u alice)
-peer() { journalctl -u qnnd.service -o export QNN_EVENT=connect "QNN_PEER_UID=$alice_uid" | grep -q '^QNN_PEER_PID='; }
+peer() { journalctl -u qnnd.service -o export QNN_EVENT=connect "QNN_PEER_UID=$alice_uid" | grep -aq '^QNN_PEER_PID='; }
 check "journal: connect record with alice's SO_PEERCRED (QNN_PEER_UID=$alice_uid)" \
 	'wait_for 10 peer'
-stats_rec() { journalctl -u qnnd.service -o export QNN_EVENT=stats | grep -q '^QNN_SAMPLES_PER_S='; }
+stats_rec() { journalctl -u qnnd.service -o export QNN_EVENT=stats | grep -aq '^QNN_SAMPLES_PER_S='; }
 wait_for 30 stats_rec
-rec=$(journalctl -u qnnd.service -o export QNN_EVENT=stats | grep -E '^QNN_(SAMPLES_PER_S|BATCH_AVG|LATENCY_P99_US|BACKEND)=' | tail -4 | tr '\n' ' ')
+rec=$(journalctl -u qnnd.service -o export QNN_EVENT=stats | grep -aE '^QNN_(SAMPLES_PER_S|BATCH_AVG|LATENCY_P99_US|BACKEND)=' | tail -4 | tr '\n' ' ')
 check "journal: periodic throughput record: $rec" \
 	'grep -q "QNN_SAMPLES_PER_S=" <<<"$rec" && grep -q "QNN_BACKEND=sw" <<<"$rec"'
 
 # ---- 4. reload under load: no client sees an error ----
+# (2400 samples take ~8 s under TCG: long enough for the reload to land mid-run.)
 pid0=$(prop MainPID)
-as_alice qnnctl bench -d mnist -n 800 -c 4 -b 4 --kv >/tmp/bench.txt 2>&1 &
+as_alice qnnctl bench -d mnist -n 2400 -c 4 -b 4 --kv >/tmp/bench.txt 2>&1 &
 bench=$!
 sleep 0.5
 systemctl reload qnnd.service # returns once qnnd reports READY=1 again
@@ -97,12 +98,12 @@ kill -0 $bench 2>/dev/null && during=yes || during=no
 wait $bench && brc=0 || brc=$?
 kv=$(grep '^bench ' /tmp/bench.txt)
 check "reload (SIGHUP) during a 4-client bench (still running after the reload: $during): bench exit $brc, $(grep -o 'samples=[0-9]* .*errors=[0-9]*' <<<"$kv" | cut -d' ' -f1,11,12)" \
-	'[ $during = yes ] && [ $brc -eq 0 ] && grep -q " errors=0 " <<<"$kv" && grep -q "samples=800 " <<<"$kv"'
+	'[ $during = yes ] && [ $brc -eq 0 ] && grep -q " errors=0 " <<<"$kv" && grep -q "samples=2400 " <<<"$kv"'
 reloads=$(as_alice qnnctl status --daemon-only | awk '$1 == "reloads" { print $2 }')
 check "same process after reload (MainPID $pid0 -> $(prop MainPID)), reloads counter $reloads" \
 	'[ "$(prop MainPID)" = "$pid0" ] && [ "${reloads:-0}" -ge 1 ]'
 check "bench through the daemon: $(grep '^Classified' /tmp/bench.txt)" \
-	'grep -q "^Classified 800 samples" /tmp/bench.txt'
+	'grep -q "^Classified 2400 samples" /tmp/bench.txt'
 
 # ---- 5. socket activation: a client starts the stopped service ----
 systemctl stop qnnd.service

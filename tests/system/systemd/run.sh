@@ -43,7 +43,7 @@ for p in qnnd libqnn1 qnn-tools; do debs+=("$(realpath "$PKG/${p}_${ver}_${arch}
 
 step "model, test data and expected outputs (packaged hlsgen)"
 mkdir -p "$work/pkgroot"
-dpkg-deb -x "$PKG/qnn-tools_${ver}_${arch}.deb" "$work/pkgroot"
+dpkg-deb -x "$PKG/hlsgen_${ver}_${arch}.deb" "$work/pkgroot"
 H=$work/pkgroot/usr/bin/hlsgen
 m=$QNN_SHARED/models
 st=$work/stage
