@@ -27,6 +27,13 @@ void inner_act_backward(int activation, const float *out, float *dout, size_t n)
 		dout[i] = out[i] > 0.0f ? dout[i] : 0.0f;
 }
 
+static void relu_window_backward(const float *restrict in, const float *restrict dout,
+				 float *restrict din, size_t n, float top)
+{
+	for (size_t i = 0; i < n; i++)
+		din[i] = ((in[i] > 0.0f) & (in[i] <= top)) ? dout[i] : 0.0f;
+}
+
 static int float_fallback(const struct tlayer *L)
 {
 	return L->s->act_q.kind == HG_Q_RELU ? HG_ACT_RELU : HG_ACT_LINEAR;
@@ -58,8 +65,7 @@ void act_backward(const struct tlayer *L, const float *in, const float *dout, fl
 			/* the gradient passes on (0, top], top being the largest code */
 			float top = hg_quantize(q, INFINITY);
 
-			for (size_t i = 0; i < cnt; i++)
-				din[i] = (in[i] > 0.0f && in[i] <= top) ? dout[i] : 0.0f;
+			relu_window_backward(in, dout, din, cnt, top);
 			return;
 		}
 		for (size_t i = 0; i < cnt; i++)

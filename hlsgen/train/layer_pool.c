@@ -8,10 +8,47 @@
 
 #include "tnet.h"
 
+/* The lab's 2x2, stride 2 pool: four candidates per channel, branch-free. */
+static void pool2x2(const struct tlayer *L, const float *restrict x, float *restrict o,
+		    int32_t *restrict am)
+{
+	int C = L->in_c;
+	size_t row = (size_t)L->in_w * C;
+
+	for (int oy = 0; oy < L->out_h; oy++)
+		for (int ox = 0; ox < L->out_w; ox++) {
+			size_t base = (size_t)oy * 2 * row + (size_t)ox * 2 * C;
+			const float *a = x + base, *b = a + C, *c = a + row, *d = c + C;
+
+			for (int k = 0; k < C; k++) {
+				/* first maximum in (fy, fx) order wins: strict > */
+				float m = a[k];
+				int32_t at = (int32_t)(base + k);
+
+				at = b[k] > m ? (int32_t)(base + C + k) : at;
+				m = b[k] > m ? b[k] : m;
+				at = c[k] > m ? (int32_t)(base + row + k) : at;
+				m = c[k] > m ? c[k] : m;
+				at = d[k] > m ? (int32_t)(base + row + C + k) : at;
+				m = d[k] > m ? d[k] : m;
+				o[k] = m;
+				am[k] = at;
+			}
+			o += C;
+			am += C;
+		}
+}
+
 void pool_forward(const struct tlayer *L, const float *in, float *out, int32_t *argmax,
 		  size_t n)
 {
 	const struct hg_layer_spec *s = L->s;
+
+	if (s->kh == 2 && s->kw == 2 && s->sh == 2 && s->sw == 2) {
+		for (size_t i = 0; i < n; i++)
+			pool2x2(L, in + i * L->in_n, out + i * L->out_n, argmax + i * L->out_n);
+		return;
+	}
 	int C = L->in_c;
 	size_t row = (size_t)L->in_w * C;
 

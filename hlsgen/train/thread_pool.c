@@ -1,21 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * Fork-join thread pool: workers sleep on a condition variable until the
- * generation counter moves, run the job, and count themselves done.
+ * Fork-join thread pool. A training step is two short parallel phases, so
+ * waiting threads first spin briefly on an atomic generation counter (a
+ * wake-up through the kernel costs as much as a phase on a busy machine)
+ * and only then sleep on a condition variable. Which thread does what is
+ * fixed by its index, so scheduling never changes results.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #include "thread_pool.h"
+
+#define SPIN_ROUNDS 20000
 
 struct hg_pool {
 	int n;
 	pthread_t *tids;
 	pthread_mutex_t mu;
 	pthread_cond_t go, done;
-	unsigned long gen;
-	int pending;
-	int quit;
+	atomic_ulong gen;
+	atomic_int pending;
+	atomic_int quit;
 	hg_pool_fn fn;
 	void *ctx;
 };
@@ -24,6 +30,31 @@ struct worker_arg {
 	struct hg_pool *p;
 	int tid;
 };
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield");
+#endif
+}
+
+/* Wait until the generation moves past seen (or quit); returns the new one. */
+static unsigned long wait_work(struct hg_pool *p, unsigned long seen)
+{
+	for (int i = 0; i < SPIN_ROUNDS; i++) {
+		if (atomic_load_explicit(&p->gen, memory_order_acquire) != seen ||
+		    atomic_load(&p->quit))
+			return atomic_load(&p->gen);
+		cpu_relax();
+	}
+	pthread_mutex_lock(&p->mu);
+	while (atomic_load(&p->gen) == seen && !atomic_load(&p->quit))
+		pthread_cond_wait(&p->go, &p->mu);
+	pthread_mutex_unlock(&p->mu);
+	return atomic_load(&p->gen);
+}
 
 static void *worker(void *arg)
 {
@@ -34,23 +65,15 @@ static void *worker(void *arg)
 
 	free(wa);
 	for (;;) {
-		pthread_mutex_lock(&p->mu);
-		while (p->gen == seen && !p->quit)
-			pthread_cond_wait(&p->go, &p->mu);
-		if (p->quit) {
-			pthread_mutex_unlock(&p->mu);
+		seen = wait_work(p, seen);
+		if (atomic_load(&p->quit))
 			return NULL;
-		}
-		seen = p->gen;
-		hg_pool_fn fn = p->fn;
-		void *ctx = p->ctx;
-
-		pthread_mutex_unlock(&p->mu);
-		fn(ctx, tid, p->n);
-		pthread_mutex_lock(&p->mu);
-		if (--p->pending == 0)
+		p->fn(p->ctx, tid, p->n);
+		if (atomic_fetch_sub_explicit(&p->pending, 1, memory_order_acq_rel) == 1) {
+			pthread_mutex_lock(&p->mu);
 			pthread_cond_signal(&p->done);
-		pthread_mutex_unlock(&p->mu);
+			pthread_mutex_unlock(&p->mu);
+		}
 	}
 }
 
@@ -83,22 +106,28 @@ struct hg_pool *hg_pool_create(int n)
 
 void hg_pool_run(struct hg_pool *p, hg_pool_fn fn, void *ctx)
 {
+	int spins = 0;
+
 	if (p->n == 1) {
 		fn(ctx, 0, 1);
 		return;
 	}
-	pthread_mutex_lock(&p->mu);
 	p->fn = fn;
 	p->ctx = ctx;
-	p->pending = p->n - 1;
-	p->gen++;
+	atomic_store(&p->pending, p->n - 1);
+	pthread_mutex_lock(&p->mu);
+	atomic_fetch_add_explicit(&p->gen, 1, memory_order_release);
 	pthread_cond_broadcast(&p->go);
 	pthread_mutex_unlock(&p->mu);
 	fn(ctx, 0, p->n);
-	pthread_mutex_lock(&p->mu);
-	while (p->pending)
-		pthread_cond_wait(&p->done, &p->mu);
-	pthread_mutex_unlock(&p->mu);
+	while (atomic_load_explicit(&p->pending, memory_order_acquire) && spins++ < SPIN_ROUNDS)
+		cpu_relax();
+	if (atomic_load(&p->pending)) {
+		pthread_mutex_lock(&p->mu);
+		while (atomic_load(&p->pending))
+			pthread_cond_wait(&p->done, &p->mu);
+		pthread_mutex_unlock(&p->mu);
+	}
 }
 
 int hg_pool_size(const struct hg_pool *p)
@@ -111,7 +140,7 @@ void hg_pool_destroy(struct hg_pool *p)
 	if (!p)
 		return;
 	pthread_mutex_lock(&p->mu);
-	p->quit = 1;
+	atomic_store(&p->quit, 1);
 	pthread_cond_broadcast(&p->go);
 	pthread_mutex_unlock(&p->mu);
 	for (int i = 1; i < p->n; i++)
