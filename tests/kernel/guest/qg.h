@@ -77,6 +77,8 @@ void *qg_slurp(const char *path, size_t *len);
 /* The simulator's fault injection (debugfs): "<mode> [count]"; 0/-errno. */
 int qg_sim_fault(const char *mode);
 int qg_sim_late_ms(unsigned int ms);
+/* A number from the simulator's debugfs state ("jobs", ...), or UINT64_MAX. */
+uint64_t qg_sim_state(const char *key);
 /* The simulator's modelled speed; cycles 0 = unlimited, -1 = the DT's. */
 int qg_sim_speed(int clock_mhz, int cycles);
 
@@ -101,7 +103,7 @@ size_t qg_mnist_mismatches(const struct qg_mnist *m, const struct qg_dev *d,
 
 uint64_t qg_now_ns(void);
 
-/* Generous per-sample timeout: the simulator runs under TCG emulation. */
+/* Generous timeouts (10 s + 0.5 s per sample): TCG on a busy host. */
 void qg_relax_timeouts(void);
 
 #endif /* QG_H */

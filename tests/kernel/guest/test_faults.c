@@ -35,7 +35,7 @@ static const struct fault_case cases[] = {
  * Faults that hang get a short timeout (and must fail right after it);
  * faults the DMA reports get a long one (and must fail well before it).
  */
-enum { N = 16, TIMEOUT_MS = 400, SLACK_MS = 3000, LONG_TIMEOUT_MS = 8000 };
+enum { N = 16, TIMEOUT_MS = 400, SLACK_MS = 3000, LONG_TIMEOUT_MS = 60000 };
 
 static struct qg_dev d;
 static struct qg_mnist m;
@@ -140,6 +140,7 @@ static void queued_behind(void)
 static void chained_fault(void)
 {
 	uint64_t rst0 = qg_sysfs_u64("resets");
+	uint64_t sim_jobs0 = qg_sim_state("jobs");
 	struct qg_buf in2, out2, in3, out3;
 	struct qnn_job j;
 	struct qnn_reap r;
@@ -167,7 +168,11 @@ static void chained_fault(void)
 	qg_job(&j, N, &in3, 0, &out3, 0);
 	qg_check(qg_submit(&d, &j) == 0, "submit 3");
 	ids[2] = j.id;
-	usleep(100000);
+	/* Arm the fault once the simulator runs job 1 (it takes the fault
+	 * of the moment when its MM2S starts). */
+	for (int i = 0; i < 3000 && qg_sim_state("jobs") == sim_jobs0; i++)
+		usleep(1000);
+	qg_check(qg_sim_state("jobs") == sim_jobs0 + 1, "job 1 started alone");
 	qg_check(qg_sim_fault("error 1") == 0, "arm the fault for job 2");
 	for (int i = 0; i < 3; i++) {
 		int ret = qg_reap(&d, &r, true);
@@ -216,7 +221,7 @@ static void late_but_in_time(void)
 
 	qg_check(qg_sim_late_ms(100) == 0, "late_ms");
 	qg_check(qg_sim_fault("late_completion 1") == 0, "inject");
-	ret = run_digits(100, N, 5000, NULL);
+	ret = run_digits(100, N, LONG_TIMEOUT_MS, NULL);
 	qg_check(ret == 0, "late in time: %s", strerror(-ret));
 	qg_check(qg_sysfs_u64("errors") == err0, "not an error");
 	qg_sim_late_ms(10000);
