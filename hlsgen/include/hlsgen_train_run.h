@@ -41,7 +41,8 @@ int hg_data_load(const char *spec, int h, int w, int c, struct hg_data *d, char 
 struct hg_recipe {
 	struct hg_train_config cfg;
 	const char *model;        /* "lab" or a Keras JSON path */
-	const char *data;         /* "mnist", "fashion", ... */
+	const char *data;         /* "mnist", "fashion", ... (test split) */
+	const char *train_data;   /* training set when not DATA:train */
 	const char *init;         /* checkpoint to start from, or NULL */
 	struct hg_quantizer kq, bq, aq; /* overrides (when have_q) */
 	int have_q;               /* --bits / --*-quantizer given */
@@ -64,8 +65,8 @@ extern const char hg_recipe_usage[];
 #define HG_RECIPE_USAGE \
 	"model and data:\n" \
 	"  --model lab|M.json   the lab's CNN (default) or a Keras/QKeras model JSON\n" \
-	"  --data SPEC          mnist (default), fashion, or X.npy:Y.npy; training uses\n" \
-	"                       SPEC:train, the test accuracy SPEC's test split\n" \
+	"  --data SPEC          mnist (default), fashion, or X.npy:Y.npy: the test set;\n" \
+	"                       training uses SPEC:train unless --train-data SPEC\n" \
 	"  --train-limit N      only the first N training samples (--test-limit: test)\n" \
 	"  --init CKPT          start from a checkpoint instead of fresh weights\n" \
 	"quantization (QKeras):\n" \
@@ -89,6 +90,9 @@ extern const char hg_recipe_usage[];
 	"conversion (the importer's hls4ml rules):\n" \
 	"  --config HLS4ML.yml  --hls4ml-version 0.8|1.0..1.3\n"
 
+/* Training (DATA:train or --train-data) and test (DATA) sets, limits applied. */
+int hg_recipe_load_data(const struct hg_recipe *r, int h, int w, int c, struct hg_data *tr,
+			struct hg_data *te, char *err, size_t errlen);
 /* Apply quantizer overrides to a spec; resolve automatic step counts. */
 void hg_recipe_apply(struct hg_recipe *r, struct hg_net_spec *s, size_t n_train);
 /* --bits W/A -> quantized_bits(W,0,alpha=1) weights/biases, quantized_relu(A). */

@@ -135,22 +135,6 @@ static int plan(const struct sweep_cli *c, struct setting *s, int *n)
 	return *n ? 0 : -1;
 }
 
-static int load_data(const struct hg_recipe *r, struct hg_data *tr, struct hg_data *te, char *err,
-		     size_t errlen)
-{
-	char spec[300];
-
-	snprintf(spec, sizeof(spec), "%s:train", r->data);
-	if (hg_data_load(spec, 28, 28, 1, tr, err, errlen) ||
-	    hg_data_load(r->data, 28, 28, 1, te, err, errlen))
-		return -1;
-	if (r->train_limit)
-		hg_data_truncate(tr, (size_t)r->train_limit);
-	if (r->test_limit)
-		hg_data_truncate(te, (size_t)r->test_limit);
-	return 0;
-}
-
 static int run(int argc, char **argv)
 {
 	struct sweep_cli c;
@@ -167,7 +151,7 @@ static int run(int argc, char **argv)
 		fprintf(stderr, "hlsgen sweep: cannot create %s\n", c.dir);
 		return 1;
 	}
-	if (load_data(&c.r, &tr, &te, err, sizeof(err)))
+	if (hg_recipe_load_data(&c.r, 28, 28, 1, &tr, &te, err, sizeof(err)))
 		goto out;
 	snprintf(title, sizeof(title), "%s", c.title ? c.title : "");
 	if (!c.title)

@@ -62,31 +62,34 @@ static int parse(int argc, char **argv, struct train_cli *c)
 	return 0;
 }
 
-static int build_net(struct hg_recipe *r, struct hg_net **net, const struct hg_data *tr,
+/* The model to train: a checkpoint, the lab's CNN, or a Keras JSON. */
+static int load_spec(struct hg_recipe *r, struct hg_net **init, struct hg_net_spec *spec,
 		     char *err, size_t errlen)
 {
-	struct hg_net_spec *spec = calloc(1, sizeof(*spec));
-	int rc = -1;
-
-	if (!spec)
-		return -1;
+	*init = NULL;
 	if (r->init) {
-		rc = hg_checkpoint_read(r->init, r->cfg.threads, net, err, errlen);
-		free(spec);
-		return rc;
+		if (hg_checkpoint_read(r->init, r->cfg.threads, init, err, errlen))
+			return -1;
+		*spec = *hg_net_spec_of(*init);
+		return 0;
 	}
-	if (!strcmp(r->model, "lab"))
+	if (!strcmp(r->model, "lab")) {
 		hg_spec_lab_cnn(spec, &r->kq, &r->bq, &r->aq);
-	else if (hg_spec_from_keras_json(r->model, spec, err, errlen))
-		goto out;
+		return 0;
+	}
+	return hg_spec_from_keras_json(r->model, spec, err, errlen);
+}
+
+static int build_net(struct hg_recipe *r, struct hg_net_spec *spec, struct hg_net **net,
+		     const struct hg_data *tr, char *err, size_t errlen)
+{
 	hg_recipe_apply(r, spec, tr->n);
+	if (*net) /* from a checkpoint: its quantizers stay as trained */
+		return 0;
 	if (hg_net_create(net, spec, r->cfg.threads, err, errlen))
-		goto out;
+		return -1;
 	hg_net_init_weights(*net, r->cfg.seed);
-	rc = 0;
-out:
-	free(spec);
-	return rc;
+	return 0;
 }
 
 static void report(const struct train_cli *c, const struct hg_train_result *res, double fa,
@@ -121,22 +124,18 @@ static int run(int argc, char **argv)
 	struct hg_net *net = NULL;
 	static struct hg_train_result res;
 	struct hg_export_paths paths;
-	char err[512], spec[300];
+	struct hg_net_spec *spec = NULL;
+	char err[512];
 	double fl, fa, ql, qa, ba = 0.0;
 	int rc = 1;
 
 	if (parse(argc, argv, &c))
 		return 2;
-	snprintf(spec, sizeof(spec), "%s:train", c.r.data);
-	/* the lab's CNN and the data sets are 28 x 28 x 1; JSON models say */
-	if (hg_data_load(spec, 28, 28, 1, &tr, err, sizeof(err)) ||
-	    hg_data_load(c.r.data, 28, 28, 1, &te, err, sizeof(err)))
-		goto out;
-	if (c.r.train_limit)
-		hg_data_truncate(&tr, (size_t)c.r.train_limit);
-	if (c.r.test_limit)
-		hg_data_truncate(&te, (size_t)c.r.test_limit);
-	if (build_net(&c.r, &net, &tr, err, sizeof(err)) ||
+	spec = calloc(1, sizeof(*spec));
+	if (!spec || load_spec(&c.r, &net, spec, err, sizeof(err)) ||
+	    hg_recipe_load_data(&c.r, spec->in_h, spec->in_w, spec->in_c, &tr, &te, err,
+				sizeof(err)) ||
+	    build_net(&c.r, spec, &net, &tr, err, sizeof(err)) ||
 	    hg_net_train(net, &c.r.cfg, &tr, &res, stderr, err, sizeof(err)))
 		goto out;
 	hg_net_evaluate(net, &te, 0, &fl, &fa, NULL);
@@ -152,6 +151,7 @@ out:
 	if (rc)
 		fprintf(stderr, "hlsgen train: %s\n", err);
 	hg_net_free(net);
+	free(spec);
 	hg_data_free(&tr);
 	hg_data_free(&te);
 	return rc;

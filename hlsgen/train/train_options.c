@@ -139,6 +139,8 @@ static int string_opt(struct hg_recipe *r, const char *o, const char *v, char *e
 		r->model = v;
 	else if (!strcmp(o, "--data"))
 		r->data = v;
+	else if (!strcmp(o, "--train-data"))
+		r->train_data = v;
 	else if (!strcmp(o, "--init"))
 		r->init = v;
 	else if (!strcmp(o, "--config"))
@@ -204,7 +206,7 @@ int hg_recipe_option(struct hg_recipe *r, int argc, char **argv, int *i, char *e
 {
 	const char *o = argv[*i];
 	static const char *const with_value[] = {
-	    "--model", "--data", "--init", "--config", "--hls4ml-version", "--bits",
+	    "--model", "--data", "--train-data", "--init", "--config", "--hls4ml-version", "--bits",
 	    "--weight-quantizer", "--bias-quantizer", "--act-quantizer", "--prune", "--end-step",
 	    "--seed", "--progress", NULL};
 	int rc;
@@ -268,4 +270,26 @@ void hg_recipe_apply(struct hg_recipe *r, struct hg_net_spec *s, size_t n_train)
 			ls->activation = r->aq.kind == HG_Q_NONE ? HG_ACT_RELU : HG_ACT_QUANT;
 		}
 	}
+}
+
+int hg_recipe_load_data(const struct hg_recipe *r, int h, int w, int c, struct hg_data *tr,
+			struct hg_data *te, char *err, size_t errlen)
+{
+	char spec[300];
+
+	if (r->train_data)
+		snprintf(spec, sizeof(spec), "%s", r->train_data);
+	else if (strchr(r->data, ':'))
+		return fail(err, errlen, "--data %s: give the training set with --train-data",
+			    r->data);
+	else
+		snprintf(spec, sizeof(spec), "%s:train", r->data);
+	if (hg_data_load(spec, h, w, c, tr, err, errlen) ||
+	    hg_data_load(r->data, h, w, c, te, err, errlen))
+		return -1;
+	if (r->train_limit)
+		hg_data_truncate(tr, (size_t)r->train_limit);
+	if (r->test_limit)
+		hg_data_truncate(te, (size_t)r->test_limit);
+	return 0;
 }
