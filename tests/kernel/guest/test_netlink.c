@@ -169,6 +169,15 @@ static void check_policies(struct nl_sock *sk)
 	ret = request(sk, QNN_CMD_SET_DEVICE, 0, put_base, &v, &s);
 	qg_check(ret == 0, "set timeout_base_ms: %s", nl_geterror(ret));
 	qg_check(qg_sysfs_u64("timeout_base_ms") == 777, "sysfs sees the set");
+	v = QNN_SET_RESET_COUNTERS;
+	ret = request(sk, QNN_CMD_SET_DEVICE, 0, put_flags, &v, &s);
+	qg_check(ret == 0 && qg_sysfs_u64("jobs") == 0 &&
+		 qg_sysfs_u64("samples") == 0, "reset counters: %s",
+		 nl_geterror(ret));
+	v = QNN_SET_RESET_CORE;
+	ret = request(sk, QNN_CMD_SET_DEVICE, 0, put_flags, &v, &s);
+	qg_check(ret == 0 && qg_sysfs_u64("resets") == 1,
+		 "reset the core: %s", nl_geterror(ret));
 }
 
 /* In a child without CAP_NET_ADMIN: reads work, writes are refused. */

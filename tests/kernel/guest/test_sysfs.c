@@ -120,6 +120,12 @@ int main(void)
 		 qg_sysfs_u64("busy_ns") <= lat_sum + 10000000000ull,
 		 "busy_ns");
 	qg_check(qg_sysfs_u64("queue_depth") == 0, "queue_depth");
+	/* An administrator's reset pulses the reset GPIO. */
+	qg_check(qg_sysfs_write("reset", "1") == 0, "reset");
+	qg_check(qg_sysfs_u64("resets") == 2 && qg_sysfs_u64("needs_reset") == 0,
+		 "reset counted");
+	qg_job(&j, 3, &in, 0, &out, 0);
+	qg_check(qg_run(&d, &j) == 0, "a job after the reset");
 	qg_buf_free(&d, &in);
 	qg_buf_free(&d, &out);
 	qg_close(&d);
