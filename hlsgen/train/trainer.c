@@ -133,12 +133,16 @@ static void snapshot_io(struct hg_net *net, struct snapshot *s, int save)
 	for (int l = 0; l < net->n_layers; l++) {
 		struct tlayer *L = &net->L[l];
 
+		if (!L->nw)
+			continue;
 		if (save) {
 			memcpy(p, L->w, L->nw * sizeof(float));
-			memcpy(p + L->nw, L->b, L->nb * sizeof(float));
+			if (L->nb)
+				memcpy(p + L->nw, L->b, L->nb * sizeof(float));
 		} else {
 			memcpy(L->w, p, L->nw * sizeof(float));
-			memcpy(L->b, p + L->nw, L->nb * sizeof(float));
+			if (L->nb)
+				memcpy(L->b, p + L->nw, L->nb * sizeof(float));
 		}
 		p += L->nw + L->nb;
 	}

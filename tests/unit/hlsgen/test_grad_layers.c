@@ -318,8 +318,10 @@ static void grad_check(const struct hg_net_spec *spec, size_t max_per_tensor, in
 
 		gw[l] = malloc((nw + 1) * sizeof(float));
 		gb[l] = malloc((nb + 1) * sizeof(float));
-		memcpy(gw[l], hg_net_param(net, l, HG_P_KERNEL_GRAD, &dummy), nw * sizeof(float));
-		memcpy(gb[l], hg_net_param(net, l, HG_P_BIAS_GRAD, &dummy), nb * sizeof(float));
+		if (nw)
+			memcpy(gw[l], hg_net_param(net, l, HG_P_KERNEL_GRAD, &dummy), nw * sizeof(float));
+		if (nb)
+			memcpy(gb[l], hg_net_param(net, l, HG_P_BIAS_GRAD, &dummy), nb * sizeof(float));
 		ref.w[l] = to_double(w, nw);
 		ref.b[l] = to_double(b, nb);
 		ref.nw[l] = nw;
