@@ -146,6 +146,9 @@ int hg_net_train(struct hg_net *net, const struct hg_train_config *cfg, const st
 int hg_net_evaluate(struct hg_net *net, const struct hg_data *d, int quantized, double *loss,
 		    double *acc, uint16_t *pred);
 
+/* Training samples Keras' validation_split leaves of n (the rest validate). */
+size_t hg_val_split_at(size_t n, float val_split);
+
 /* Softmax outputs for n samples (probs: n * classes), inference mode. */
 int hg_net_predict(struct hg_net *net, const float *x, size_t n, int quantized, float *probs);
 

@@ -251,7 +251,7 @@ int hg_recipe_option(struct hg_recipe *r, int argc, char **argv, int *i, char *e
 void hg_recipe_apply(struct hg_recipe *r, struct hg_net_spec *s, size_t n_train)
 {
 	struct hg_prune_schedule *p = &r->cfg.prune;
-	size_t fit = (size_t)((double)n_train * (1.0 - r->cfg.val_split));
+	size_t fit = hg_val_split_at(n_train, r->cfg.val_split);
 	long steps = (long)((fit + r->cfg.batch_size - 1) / r->cfg.batch_size) * r->cfg.epochs;
 
 	if (p->kind == HG_PRUNE_POLYNOMIAL && r->poly_end_auto)

@@ -203,11 +203,22 @@ static int run_epoch(struct fit_state *st, int epoch, struct hg_rng *rng, double
 	return 0;
 }
 
+size_t hg_val_split_at(size_t n, float val_split)
+{
+	/*
+	 * Keras: split_at = int(n * (1 - validation_split)) with the split as a
+	 * Python double; recover that double from our float (0.1f is
+	 * 0.100000001..., which would make 800 * 0.9 fall to 719).
+	 */
+	double vs = nearbyint((double)val_split * 1e6) / 1e6;
+
+	return (size_t)((double)n * (1.0 - vs));
+}
+
 static void split_data(const struct hg_data *d, float val_split, struct hg_data *tr,
 		       struct hg_data *va)
 {
-	/* Keras: split_at = int(n * (1 - validation_split)), validation is the tail */
-	size_t split_at = (size_t)((double)d->n * (1.0 - (double)val_split));
+	size_t split_at = hg_val_split_at(d->n, val_split);
 
 	*tr = *d;
 	*va = *d;

@@ -253,3 +253,31 @@ Test(train_fit, refuses_bad_specs)
 	cr_expect_eq(hg_net_create(&net, &s, 1, err, sizeof(err)), -1);
 	cr_expect(strstr(err, "Flatten") != NULL, "%s", err);
 }
+
+/* EarlyStopping(restore_best_weights): the model ends at its best val_loss. */
+Test(train_fit, restore_best_weights, .timeout = 120)
+{
+	static struct hg_train_result r;
+	struct hg_data tr, val;
+	struct hg_train_config c = quick_config(2, 5);
+	struct hg_net *a;
+	double loss, best = INFINITY;
+
+	c.epochs = 6;
+	c.lr = 0.05f; /* noisy on purpose: the last epoch is rarely the best */
+	c.restore_best = 1;
+	c.stop_patience = 0;
+	c.lr_patience = 0;
+	make_data(&tr, 800, 6);
+	a = train(&c, &tr, &r);
+	val = tr;
+	val.n = 80; /* the validation tail Keras' split keeps: the last 10% */
+	val.x = tr.x + 720 * SIDE * SIDE;
+	val.y = tr.y + 720;
+	for (int e = 0; e < r.epochs_run; e++)
+		best = fmin(best, r.hist[e].val_loss);
+	hg_net_evaluate(a, &val, 1, &loss, NULL, NULL);
+	cr_expect_float_eq(loss, best, 1e-5, "restored val_loss %.6f, best epoch's %.6f", loss, best);
+	hg_net_free(a);
+	hg_data_free(&tr);
+}
