@@ -38,9 +38,10 @@ struct task_struct;
 #define QNN_MAX_DEVICES 64
 /* Jobs queued on one device, all files together. */
 #define QNN_MAX_QUEUE 256
-/* Upper bounds accepted from the device tree. */
-#define QNN_MAX_ELEMS BIT(20)
+/* Bounds of the device tree: one sample must fit one buffer. */
+#define QNN_MAX_ELEMS (QNN_BUF_MAX_SIZE / QNN_ELEM_BYTES)
 #define QNN_MAX_BATCH_LIMIT 65536
+#define QNN_DEFAULT_BATCH 1024
 /* Defaults of the timeout tunables. */
 #define QNN_TIMEOUT_BASE_MS 1000
 #define QNN_TIMEOUT_PER_SAMPLE_US 100

@@ -10,6 +10,7 @@
 #include <linux/fs.h>
 #include <linux/gpio/consumer.h>
 #include <linux/idr.h>
+#include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/of.h>
 #include <linux/platform_device.h>
@@ -90,17 +91,29 @@ static int qnn_read_range(struct device *dev, const char *prop, u32 *val,
 	return 0;
 }
 
+/* Largest batch whose input and output each fit one buffer. */
+static u32 qnn_batch_fit(const struct qnn_device *qdev)
+{
+	u64 per = (u64)max(qdev->n_in, qdev->n_out) * QNN_ELEM_BYTES;
+
+	return min_t(u64, div64_u64(QNN_BUF_MAX_SIZE, per),
+		     QNN_MAX_BATCH_LIMIT);
+}
+
 static int qnn_parse_dt(struct qnn_device *qdev, struct device *dev)
 {
-	u64 in_bytes, out_bytes;
 	int ret;
 
 	ret = qnn_read_range(dev, "qnn,n-inputs", &qdev->n_in, 1,
 			     QNN_MAX_ELEMS, true);
 	ret = ret ?: qnn_read_range(dev, "qnn,n-outputs", &qdev->n_out, 1,
 				    QNN_MAX_ELEMS, true);
-	ret = ret ?: qnn_read_range(dev, "qnn,max-batch", &qdev->max_batch, 1,
-				    QNN_MAX_BATCH_LIMIT, true);
+	if (ret)
+		return ret;
+	/* Default: 1024 (the binding's), or what one buffer holds. */
+	qdev->max_batch = min_t(u32, QNN_DEFAULT_BATCH, qnn_batch_fit(qdev));
+	ret = qnn_read_range(dev, "qnn,max-batch", &qdev->max_batch, 1,
+			     qnn_batch_fit(qdev), false);
 	ret = ret ?: qnn_read_range(dev, "qnn,timeout-base-ms",
 				    &qdev->timeout_base_ms, 1,
 				    QNN_MAX_TIMEOUT_MS, false);
@@ -109,18 +122,7 @@ static int qnn_parse_dt(struct qnn_device *qdev, struct device *dev)
 	ret = ret ?: qnn_parse_type(dev, "qnn,output-type",
 				    "qnn,output-fixed", &qdev->out_type,
 				    &qdev->out_fixed);
-	if (ret)
-		return ret;
-
-	/* A whole batch must fit one buffer (and one DMA transfer). */
-	in_bytes = (u64)qdev->max_batch * qdev->n_in * QNN_ELEM_BYTES;
-	out_bytes = (u64)qdev->max_batch * qdev->n_out * QNN_ELEM_BYTES;
-	if (in_bytes > QNN_BUF_MAX_SIZE || out_bytes > QNN_BUF_MAX_SIZE) {
-		dev_err(dev, "qnn,max-batch %u: a batch exceeds %llu bytes\n",
-			qdev->max_batch, QNN_BUF_MAX_SIZE);
-		return -EINVAL;
-	}
-	return 0;
+	return ret;
 }
 
 static void qnn_dev_release(struct device *dev)
