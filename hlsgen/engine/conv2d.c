@@ -46,11 +46,6 @@ static void conv_generic(const struct qnn_engine *e, const struct qnn_layer *l,
 }
 
 /* Lane path scratch: the zero-padded input in the lane type, lane sums, codes. */
-struct conv_scratch {
-	char *xpad;
-	int32_t *acc, *tmp;
-};
-
 static size_t a64(size_t v)
 {
 	return (v + 63) / 64 * 64;
@@ -62,17 +57,9 @@ static size_t xpad_bytes(const struct qnn_layer_rec *r)
 		   ((size_t)r->in_w + r->pad_left + r->pad_right) * r->in_c * 4);
 }
 
-static size_t row_bytes(const struct qnn_layer_rec *r)
+static size_t plane_bytes(const struct qnn_layer_rec *r)
 {
-	return a64((size_t)r->out_w * r->out_c * 4);
-}
-
-static void conv_scratch(const struct qnn_engine *e, const struct qnn_layer_rec *r,
-			 struct conv_scratch *cs)
-{
-	cs->xpad = qnn_ws_at(e, qnn_ws_hdr(e)->scratch);
-	cs->acc = (int32_t *)(cs->xpad + xpad_bytes(r));
-	cs->tmp = (int32_t *)((char *)cs->acc + row_bytes(r));
+	return a64((size_t)r->out_h * r->out_w * r->out_c * 4);
 }
 
 static void conv_lanes(const struct qnn_engine *e, const struct qnn_layer *l,
@@ -81,45 +68,41 @@ static void conv_lanes(const struct qnn_engine *e, const struct qnn_layer *l,
 {
 	const struct qnn_layer_rec *r = l->rec;
 	uint32_t C = r->in_c, pw = r->in_w + r->pad_left + r->pad_right;
-	uint32_t ph = r->in_h + r->pad_top + r->pad_bottom;
-	size_t esz = lp->path == QNN_MAC_I16 ? 2 : 4;
-	struct conv_scratch cs;
-	struct qnn_lane_job j;
-	uint32_t ih, oh;
-	size_t i;
+	uint32_t ph = r->in_h + r->pad_top + r->pad_bottom, ih;
+	size_t esz = lp->path == QNN_MAC_I16 ? 2 : 4, i;
+	char *xpad = qnn_ws_at(e, qnn_ws_hdr(e)->scratch);
+	int32_t *acc = (int32_t *)(xpad + xpad_bytes(r));
+	int32_t *tmp = (int32_t *)((char *)acc + plane_bytes(r));
+	struct qnn_lane_job j = {
+	    .x = xpad,
+	    .tap_off = qnn_ws_at(e, p->tap_off),
+	    .n_taps = p->n_taps,
+	    .n_px = r->out_h * r->out_w,
+	    .px_w = r->out_w,
+	    .row_step = (uint32_t)r->stride_h * pw * C,
+	    .col_step = (uint32_t)r->stride_w * C,
+	    .w = qnn_ws_at(e, lp->w_off),
+	    .bias = qnn_ws_at(e, lp->b_off),
+	    .cpad = p->cpad,
+	    .cout = p->cout,
+	    .lop = lp->lop,
+	    .scalar = (uint8_t) !!(e->flags & QNN_ENGINE_SCALAR),
+	    .shift = p->p_shift,
+	    .round_c = lp->round_c,
+	    /* lane sums are final codes when the plan says so: write them in place */
+	    .acc = lp->direct ? out : acc,
+	};
 
-	conv_scratch(e, r, &cs);
 	/* zero padding is code 0, which every lane op maps to 0 */
 	if (r->pad_top || r->pad_bottom || r->pad_left || r->pad_right)
 		for (i = 0; i < (size_t)ph * pw * C * esz; i++)
-			cs.xpad[i] = 0;
+			xpad[i] = 0;
 	for (ih = 0; ih < r->in_h; ih++)
-		qnn_mac_load_x(lp, cs.xpad, ((size_t)(ih + r->pad_top) * pw + r->pad_left) * C,
+		qnn_mac_load_x(lp, xpad, ((size_t)(ih + r->pad_top) * pw + r->pad_left) * C,
 			       in + (size_t)ih * r->in_w * C, r->in_w * C);
-	j.x_row_stride = pw * C;
-	j.x_px_stride = r->stride_w * C;
-	j.n_rows = r->kernel_h;
-	j.run = r->kernel_w * C;
-	j.n_px = r->out_w;
-	j.w = qnn_ws_at(e, lp->w_off);
-	j.tap_off = p->tap_off ? qnn_ws_at(e, p->tap_off) : NULL;
-	j.n_taps = p->n_taps;
-	j.bias = qnn_ws_at(e, lp->b_off);
-	j.cpad = p->cpad;
-	j.cout = p->cout;
-	j.lop = lp->lop;
-	j.shift = p->p_shift;
-	j.round_c = lp->round_c;
-	for (oh = 0; oh < r->out_h; oh++) {
-		int32_t *o = out + (size_t)oh * r->out_w * r->out_c;
-
-		j.x = cs.xpad + (size_t)oh * r->stride_h * pw * C * esz;
-		/* lane sums are final codes when the plan says so: write them in place */
-		j.acc = lp->direct ? o : cs.acc;
-		qnn_mac_lanes(&j, lp->path);
-		if (!lp->direct)
-			qnn_mac_finish(l, p, lp, cs.acc, r->out_w, cs.tmp, o);
-	}
+	qnn_mac_lanes(&j, lp->path);
+	if (!lp->direct)
+		qnn_mac_finish(l, p, lp, acc, j.n_px, tmp, out);
 }
 
 void qnn_layer_conv2d(const struct qnn_engine *e, const struct qnn_layer *l,
@@ -136,7 +119,7 @@ void qnn_layer_conv2d(const struct qnn_engine *e, const struct qnn_layer *l,
 /* Scratch bytes a conv layer needs (either path). */
 size_t qnn_conv2d_scratch_size(const struct qnn_layer_rec *r)
 {
-	size_t lanes = xpad_bytes(r) + 2 * row_bytes(r);
+	size_t lanes = xpad_bytes(r) + 2 * plane_bytes(r);
 	size_t generic = (size_t)r->kernel_h * r->kernel_w * r->in_c * 4;
 
 	return lanes > generic ? lanes : generic;

@@ -235,7 +235,7 @@ int qnn_engine_init(struct qnn_engine *e, const struct qnn_model *m, void *ws, s
 	e->model = m;
 	e->ws = (char *)ws + base;
 	e->ws_size = ws_size - base;
-	e->flags &= QNN_ENGINE_REFERENCE;
+	e->flags &= QNN_ENGINE_REFERENCE | QNN_ENGINE_SCALAR;
 	h = e->ws;
 	h->magic = 0;
 	h->n_layers = m->n_layers;

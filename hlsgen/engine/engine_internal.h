@@ -164,21 +164,25 @@ size_t qnn_mac_packed_size(const struct qnn_layer_rec *r);
 int qnn_mac_plan(struct qnn_layer_plan *p, const struct qnn_layer *l, void *ws, size_t off,
 		 int reference);
 
-/* mac_lanes.c: n_px output pixels x cpad channels of lane sums */
+/*
+ * mac_lanes.c: a whole layer of lane sums. Output pixel p (row-major, px_w
+ * per row) reads its window from x at origin (p / px_w) * row_step +
+ * (p % px_w) * col_step, tap t at tap_off[t] from there (t when NULL).
+ */
 struct qnn_lane_job {
 	const void *x;		 /* lane-typed inputs (int16 or int32) */
-	uint32_t x_row_stride;	 /* elements between kernel rows */
-	uint32_t x_px_stride;	 /* elements between neighbouring output pixels */
-	uint32_t n_rows;	 /* kernel rows */
-	uint32_t run;		 /* contiguous taps per kernel row */
-	uint32_t n_px;		 /* output pixels */
-	const void *w;		 /* packed [n_rows * run][cpad] */
-	const uint32_t *tap_off; /* optional: offset of each tap from the window origin */
-	uint32_t n_taps;	 /* n_rows * run */
-	const int32_t *bias;	 /* [cpad] accum codes */
+	const uint32_t *tap_off; /* [n_taps] offsets within a window, or NULL */
+	uint32_t n_taps;
+	uint32_t n_px;	     /* output pixels */
+	uint32_t px_w;	     /* output pixels per row */
+	uint32_t row_step;   /* elements between vertically adjacent windows */
+	uint32_t col_step;   /* elements between horizontally adjacent windows */
+	const void *w;	     /* packed [n_taps][cpad] */
+	const int32_t *bias; /* [cpad] accum codes */
 	uint32_t cpad;
 	uint32_t cout; /* lanes stored per pixel */
 	uint8_t lop;
+	uint8_t scalar;		/* plain C even where SIMD exists (QNN_ENGINE_SCALAR) */
 	int32_t shift, round_c; /* QNN_LOP_SHR */
 	int32_t *acc;		/* out: [n_px][cout] lane values, sign-extended */
 };

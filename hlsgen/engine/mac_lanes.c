@@ -1,8 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * mac_lanes.c - the multiply-accumulate inner loops in 16- and 32-bit
- * lanes, 16 output channels at a time, up to 4 output pixels sharing each
+ * lanes, 16 output channels per vector, several output pixels sharing each
  * weight load. mac_plan.c decides when they are exact and packs weights.
+ *
+ * A job is a whole layer: n_px output pixels numbered row-major, each with
+ * a window origin in the (padded) input plane, and n_taps taps per window
+ * at fixed offsets from that origin (a table for conv, contiguous for
+ * dense). Pixels are processed in blocks; a short last block is redone as a
+ * full block ending at the last pixel, which recomputes a few pixels to the
+ * same codes instead of running a slower partial loop.
  *
  * Each kernel exists as plain C (what the kernel build and CPUs without
  * AVX2 run) and, in x86-64 userspace, as an AVX2 version written with gcc
@@ -11,10 +18,19 @@
  */
 #include "engine_internal.h"
 
-#define LANES	 16u
-#define PX_BLOCK 4u
+#define LANES 16u
 
-/* ---- plain C ---- */
+static inline size_t origin(const struct qnn_lane_job *j, uint32_t p)
+{
+	return (size_t)(p / j->px_w) * j->row_step + (size_t)(p % j->px_w) * j->col_step;
+}
+
+static inline size_t tap(const struct qnn_lane_job *j, uint32_t t)
+{
+	return j->tap_off ? j->tap_off[t] : t;
+}
+
+/* ---- plain C: one pixel, 16 lanes at a time ---- */
 
 static int16_t op16(int16_t x, int16_t w, uint8_t lop)
 {
@@ -25,84 +41,40 @@ static int16_t op16(int16_t x, int16_t w, uint8_t lop)
 	return (int16_t)(uint16_t)(uint32_t)p;
 }
 
-static void lanes16_c(const struct qnn_lane_job *j)
-{
-	uint32_t cb, px, p, r, t, i;
-
-	for (cb = 0; cb < j->cpad; cb += LANES)
-		for (px = 0; px < j->n_px; px += PX_BLOCK) {
-			uint32_t np = j->n_px - px < PX_BLOCK ? j->n_px - px : PX_BLOCK;
-			int16_t a[PX_BLOCK][LANES];
-
-			for (p = 0; p < np; p++)
-				for (i = 0; i < LANES; i++)
-					a[p][i] = (int16_t)(uint16_t)(uint32_t)j->bias[cb + i];
-			for (r = 0; r < j->n_rows; r++) {
-				const int16_t *xr = (const int16_t *)j->x +
-						    (size_t)r * j->x_row_stride +
-						    (size_t)px * j->x_px_stride;
-				const int16_t *wr =
-				    (const int16_t *)j->w + (size_t)r * j->run * j->cpad + cb;
-
-				for (t = 0; t < j->run; t++)
-					for (p = 0; p < np; p++)
-						for (i = 0; i < LANES; i++)
-							a[p][i] =
-							    (int16_t)(uint16_t)((uint16_t)a[p][i] +
-										(uint16_t)op16(
-										    xr[(size_t)p *
-											   j->x_px_stride +
-										       t],
-										    wr[(size_t)t *
-											   j->cpad +
-										       i],
-										    j->lop));
-			}
-			for (p = 0; p < np; p++)
-				for (i = 0; i < LANES && cb + i < j->cout; i++)
-					j->acc[(size_t)(px + p) * j->cout + cb + i] = a[p][i];
-		}
-}
-
 static int32_t op32(int32_t x, int32_t w, const struct qnn_lane_job *j)
 {
-	uint32_t p = (uint32_t)x * (uint32_t)w;
-
 	if (j->lop == QNN_LOP_SHR)
 		return (int32_t)(((int64_t)x * w + j->round_c) >> j->shift);
-	return (int32_t)p;
+	return (int32_t)((uint32_t)x * (uint32_t)w);
 }
 
-static void lanes32_c(const struct qnn_lane_job *j)
+static void lanes_c(const struct qnn_lane_job *j, int i16)
 {
-	uint32_t cb, px, p, r, t, i;
+	uint32_t p, cb, t, i;
 
-	for (cb = 0; cb < j->cpad; cb += LANES)
-		for (px = 0; px < j->n_px; px += PX_BLOCK) {
-			uint32_t np = j->n_px - px < PX_BLOCK ? j->n_px - px : PX_BLOCK;
-			uint32_t a[PX_BLOCK][LANES];
+	for (p = 0; p < j->n_px; p++)
+		for (cb = 0; cb < j->cpad; cb += LANES) {
+			uint32_t a[LANES];
 
-			for (p = 0; p < np; p++)
-				for (i = 0; i < LANES; i++)
-					a[p][i] = (uint32_t)j->bias[cb + i];
-			for (r = 0; r < j->n_rows; r++) {
-				const int32_t *xr = (const int32_t *)j->x +
-						    (size_t)r * j->x_row_stride +
-						    (size_t)px * j->x_px_stride;
-				const int32_t *wr =
-				    (const int32_t *)j->w + (size_t)r * j->run * j->cpad + cb;
+			for (i = 0; i < LANES; i++)
+				a[i] = (uint32_t)j->bias[cb + i];
+			for (t = 0; t < j->n_taps; t++) {
+				size_t xi = origin(j, p) + tap(j, t), wi = (size_t)t * j->cpad + cb;
 
-				for (t = 0; t < j->run; t++)
-					for (p = 0; p < np; p++)
-						for (i = 0; i < LANES; i++)
-							a[p][i] += (uint32_t)op32(
-							    xr[(size_t)p * j->x_px_stride + t],
-							    wr[(size_t)t * j->cpad + i], j);
+				for (i = 0; i < LANES; i++) {
+					if (i16)
+						a[i] += (uint16_t)op16(
+						    ((const int16_t *)j->x)[xi],
+						    ((const int16_t *)j->w)[wi + i], j->lop);
+					else
+						a[i] += (uint32_t)op32(
+						    ((const int32_t *)j->x)[xi],
+						    ((const int32_t *)j->w)[wi + i], j);
+				}
 			}
-			for (p = 0; p < np; p++)
-				for (i = 0; i < LANES && cb + i < j->cout; i++)
-					j->acc[(size_t)(px + p) * j->cout + cb + i] =
-					    (int32_t)a[p][i];
+			for (i = 0; i < LANES && cb + i < j->cout; i++)
+				j->acc[(size_t)p * j->cout + cb + i] =
+				    i16 ? (int16_t)(uint16_t)a[i] : (int32_t)a[i];
 		}
 }
 
@@ -125,9 +97,11 @@ AVX2 static inline v16hi ld16(const int16_t *p)
 }
 
 /* lane arithmetic is unsigned: sums and low products wrap modulo 2^16 by design */
-AVX2 static inline v16hu op16v(v16hi x, v16hi w, int hi)
+AVX2 static inline v16hu op16v(int16_t x, v16hi w, int hi)
 {
-	return hi ? (v16hu)__builtin_ia32_pmulhw256(x, w) : (v16hu)x * (v16hu)w;
+	v16hi xv = (v16hi){} + x;
+
+	return hi ? (v16hu)__builtin_ia32_pmulhw256(xv, w) : (v16hu)xv * (v16hu)w;
 }
 
 /* 16 lanes, sign-extended to int32, the first nc of them (all when nc >= 16) */
@@ -148,70 +122,63 @@ AVX2 static inline void store16(int32_t *o, v16hu a, uint32_t nc)
 		o[i] = (int16_t)a[i];
 }
 
-/* one block of up to 4 pixels x 16 channels; hi selects mulhi vs mullo */
-AVX2 static inline void block16(const struct qnn_lane_job *j, uint32_t cb, uint32_t px, uint32_t np,
-				int hi)
+/*
+ * 8 pixels x 16 channels in 8 registers: per tap one weight load, then per
+ * pixel a broadcast from its own window, one multiply, one add.
+ */
+AVX2 static inline void block16x8(const struct qnn_lane_job *j, uint32_t cb, uint32_t px, int hi)
 {
-	v16hu a0, a1, a2, a3, b;
-	uint32_t r, t, i;
-	size_t s = j->x_px_stride;
+	const int16_t *x = j->x;
+	const int16_t *x0 = x + origin(j, px), *x1 = x + origin(j, px + 1);
+	const int16_t *x2 = x + origin(j, px + 2), *x3 = x + origin(j, px + 3);
+	const int16_t *x4 = x + origin(j, px + 4), *x5 = x + origin(j, px + 5);
+	const int16_t *x6 = x + origin(j, px + 6), *x7 = x + origin(j, px + 7);
+	const int16_t *wr = (const int16_t *)j->w + cb;
+	v16hu b = __builtin_convertvector(*(const v16si_u *)(j->bias + cb), v16hu);
+	v16hu a0 = b, a1 = b, a2 = b, a3 = b, a4 = b, a5 = b, a6 = b, a7 = b;
+	int32_t *o = j->acc + (size_t)px * j->cout + cb;
+	uint32_t t, nc = j->cout - cb;
 
-	b = __builtin_convertvector(*(const v16si_u *)(j->bias + cb), v16hu);
-	a0 = a1 = a2 = a3 = b;
-	if (j->tap_off && np == PX_BLOCK) {
-		/* short kernel rows: walk every tap of the window through the table */
-		const int16_t *xw = (const int16_t *)j->x + (size_t)px * s;
-		const int16_t *wr = (const int16_t *)j->w + cb;
+	/*
+	 * Keep the eight window pointers opaque: gcc would otherwise fold them
+	 * back into one base plus eight offsets and spend an extra add per load.
+	 */
+	__asm__("" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3));
+	__asm__("" : "+r"(x4), "+r"(x5), "+r"(x6), "+r"(x7));
+	for (t = 0; t < j->n_taps; t++) {
+		v16hi w = ld16(wr + (size_t)t * j->cpad);
+		size_t k = j->tap_off[t];
 
-		for (t = 0; t < j->n_taps; t++) {
-			v16hi w = ld16(wr + (size_t)t * j->cpad);
-			const int16_t *xt = xw + j->tap_off[t];
-
-			a0 += op16v((v16hi){} + xt[0], w, hi);
-			a1 += op16v((v16hi){} + xt[s], w, hi);
-			a2 += op16v((v16hi){} + xt[2 * s], w, hi);
-			a3 += op16v((v16hi){} + xt[3 * s], w, hi);
-		}
+		a0 += op16v(x0[k], w, hi);
+		a1 += op16v(x1[k], w, hi);
+		a2 += op16v(x2[k], w, hi);
+		a3 += op16v(x3[k], w, hi);
+		a4 += op16v(x4[k], w, hi);
+		a5 += op16v(x5[k], w, hi);
+		a6 += op16v(x6[k], w, hi);
+		a7 += op16v(x7[k], w, hi);
 	}
-	for (r = 0; r < j->n_rows && !(j->tap_off && np == PX_BLOCK); r++) {
-		const int16_t *xr =
-		    (const int16_t *)j->x + (size_t)r * j->x_row_stride + (size_t)px * s;
-		const int16_t *wr = (const int16_t *)j->w + (size_t)r * j->run * j->cpad + cb;
+	store16(o, a0, nc);
+	store16(o + j->cout, a1, nc);
+	store16(o + 2 * (size_t)j->cout, a2, nc);
+	store16(o + 3 * (size_t)j->cout, a3, nc);
+	store16(o + 4 * (size_t)j->cout, a4, nc);
+	store16(o + 5 * (size_t)j->cout, a5, nc);
+	store16(o + 6 * (size_t)j->cout, a6, nc);
+	store16(o + 7 * (size_t)j->cout, a7, nc);
+}
 
-		if (np == PX_BLOCK) {
-			for (t = 0; t < j->run; t++) {
-				v16hi w = ld16(wr + (size_t)t * j->cpad);
+/* one pixel (dense layers, tiny convs) */
+AVX2 static inline void block16x1(const struct qnn_lane_job *j, uint32_t cb, uint32_t px, int hi)
+{
+	const int16_t *xp = (const int16_t *)j->x + origin(j, px);
+	const int16_t *wr = (const int16_t *)j->w + cb;
+	v16hu a = __builtin_convertvector(*(const v16si_u *)(j->bias + cb), v16hu);
+	uint32_t t;
 
-				a0 += op16v((v16hi){} + xr[t], w, hi);
-				a1 += op16v((v16hi){} + xr[s + t], w, hi);
-				a2 += op16v((v16hi){} + xr[2 * s + t], w, hi);
-				a3 += op16v((v16hi){} + xr[3 * s + t], w, hi);
-			}
-		} else {
-			for (t = 0; t < j->run; t++) {
-				v16hi w = ld16(wr + (size_t)t * j->cpad);
-
-				a0 += op16v((v16hi){} + xr[t], w, hi);
-				if (np > 1)
-					a1 += op16v((v16hi){} + xr[s + t], w, hi);
-				if (np > 2)
-					a2 += op16v((v16hi){} + xr[2 * s + t], w, hi);
-			}
-		}
-	}
-	{
-		int32_t *o = j->acc + (size_t)px * j->cout + cb;
-		uint32_t nc = j->cout - cb;
-
-		store16(o, a0, nc);
-		if (np > 1)
-			store16(o + j->cout, a1, nc);
-		if (np > 2)
-			store16(o + 2 * (size_t)j->cout, a2, nc);
-		if (np > 3)
-			store16(o + 3 * (size_t)j->cout, a3, nc);
-	}
-	(void)i;
+	for (t = 0; t < j->n_taps; t++)
+		a += op16v(xp[tap(j, t)], ld16(wr + (size_t)t * j->cpad), hi);
+	store16(j->acc + (size_t)px * j->cout + cb, a, j->cout - cb);
 }
 
 AVX2 static void lanes16_avx2(const struct qnn_lane_job *j)
@@ -219,69 +186,84 @@ AVX2 static void lanes16_avx2(const struct qnn_lane_job *j)
 	uint32_t cb, px;
 	int hi = j->lop == QNN_LOP_MULHI;
 
-	for (cb = 0; cb < j->cpad; cb += LANES)
-		for (px = 0; px < j->n_px; px += PX_BLOCK) {
-			uint32_t np = j->n_px - px < PX_BLOCK ? j->n_px - px : PX_BLOCK;
+	for (cb = 0; cb < j->cpad; cb += LANES) {
+		if (j->n_px < 8 || !j->tap_off) {
+			for (px = 0; px < j->n_px; px++)
+				if (hi)
+					block16x1(j, cb, px, 1);
+				else
+					block16x1(j, cb, px, 0);
+			continue;
+		}
+		for (px = 0; px < j->n_px; px += 8) {
+			uint32_t q = px + 8 <= j->n_px ? px : j->n_px - 8;
 
 			if (hi)
-				block16(j, cb, px, np, 1);
+				block16x8(j, cb, q, 1);
 			else
-				block16(j, cb, px, np, 0);
+				block16x8(j, cb, q, 0);
 		}
+	}
 }
 
-/* 32-bit lanes, up to 4 pixels x 16 channels in registers; shr selects the op */
+/* 32-bit lanes: 4 pixels x 16 channels (two vectors each) in registers */
+AVX2 static inline v8su op32v(int32_t x, v8si w, const struct qnn_lane_job *j, int shr)
+{
+	v8si xv = (v8si){} + x;
+
+	if (shr) /* exact: the plan bounds |x * w| + rc below 2^31 */
+		return (v8su)((xv * w + j->round_c) >> j->shift);
+	return (v8su)xv * (v8su)w; /* modulo 2^32 */
+}
+
+AVX2 static inline void store32(int32_t *o, v8su lo, v8su hi, uint32_t nc)
+{
+	uint32_t i;
+
+	if (nc >= LANES) {
+		*(v8si_u *)o = (v8si)lo;
+		*(v8si_u *)(o + 8) = (v8si)hi;
+		return;
+	}
+	for (i = 0; i < nc; i++)
+		o[i] = (int32_t)(i < 8 ? lo[i] : hi[i - 8]);
+}
+
 AVX2 static inline void block32(const struct qnn_lane_job *j, uint32_t cb, uint32_t px, uint32_t np,
 				int shr)
 {
-	v8su a[4][2], b0 = (v8su) * (const v8si_u *)(j->bias + cb),
-		      b1 = (v8su) * (const v8si_u *)(j->bias + cb + 8);
-	v8si rc = (v8si){} + j->round_c;
-	uint32_t r, t, p, i, sh = (uint32_t)j->shift;
-	size_t s = j->x_px_stride;
+	const int32_t *x = j->x;
+	const int32_t *xp[4];
+	const int32_t *wr = (const int32_t *)j->w + cb;
+	v8su b0 = (v8su) * (const v8si_u *)(j->bias + cb);
+	v8su b1 = (v8su) * (const v8si_u *)(j->bias + cb + 8);
+	v8su a0 = b0, a1 = b1, c0 = b0, c1 = b1, d0 = b0, d1 = b1, e0 = b0, e1 = b1;
+	int32_t *o = j->acc + (size_t)px * j->cout + cb;
+	uint32_t t, p, nc = j->cout - cb;
 
-	for (p = 0; p < 4; p++) {
-		a[p][0] = b0;
-		a[p][1] = b1;
+	for (p = 0; p < 4; p++)
+		xp[p] = x + origin(j, px + (p < np ? p : 0));
+	for (t = 0; t < j->n_taps; t++) {
+		v8si w0 = *(const v8si_u *)(wr + (size_t)t * j->cpad);
+		v8si w1 = *(const v8si_u *)(wr + (size_t)t * j->cpad + 8);
+		size_t k = tap(j, t);
+
+		a0 += op32v(xp[0][k], w0, j, shr);
+		a1 += op32v(xp[0][k], w1, j, shr);
+		c0 += op32v(xp[1][k], w0, j, shr);
+		c1 += op32v(xp[1][k], w1, j, shr);
+		d0 += op32v(xp[2][k], w0, j, shr);
+		d1 += op32v(xp[2][k], w1, j, shr);
+		e0 += op32v(xp[3][k], w0, j, shr);
+		e1 += op32v(xp[3][k], w1, j, shr);
 	}
-	for (r = 0; r < j->n_rows; r++) {
-		const int32_t *xr =
-		    (const int32_t *)j->x + (size_t)r * j->x_row_stride + (size_t)px * s;
-		const int32_t *wr = (const int32_t *)j->w + (size_t)r * j->run * j->cpad + cb;
-
-		for (t = 0; t < j->run; t++) {
-			v8si w0 = *(const v8si_u *)(wr + (size_t)t * j->cpad);
-			v8si w1 = *(const v8si_u *)(wr + (size_t)t * j->cpad + 8);
-
-			/* np is 4 except at the end of a row: the compiler unrolls p */
-			for (p = 0; p < 4; p++) {
-				v8si x;
-
-				if (p >= np)
-					break;
-				x = (v8si){} + xr[p * s + t];
-				if (shr) {
-					/* exact: the plan bounds |x * w| + rc below 2^31 */
-					a[p][0] += (v8su)((x * w0 + rc) >> sh);
-					a[p][1] += (v8su)((x * w1 + rc) >> sh);
-				} else {
-					a[p][0] += (v8su)x * (v8su)w0;
-					a[p][1] += (v8su)x * (v8su)w1;
-				}
-			}
-		}
-	}
-	for (p = 0; p < np; p++) {
-		int32_t *o = j->acc + (size_t)(px + p) * j->cout + cb;
-
-		if (j->cout - cb >= LANES) {
-			*(v8si_u *)o = (v8si)a[p][0];
-			*(v8si_u *)(o + 8) = (v8si)a[p][1];
-		} else {
-			for (i = 0; cb + i < j->cout; i++)
-				o[i] = (int32_t)a[p][i / 8][i % 8];
-		}
-	}
+	store32(o, a0, a1, nc);
+	if (np > 1)
+		store32(o + j->cout, c0, c1, nc);
+	if (np > 2)
+		store32(o + 2 * (size_t)j->cout, d0, d1, nc);
+	if (np > 3)
+		store32(o + 3 * (size_t)j->cout, e0, e1, nc);
 }
 
 AVX2 static void lanes32_avx2(const struct qnn_lane_job *j)
@@ -290,30 +272,26 @@ AVX2 static void lanes32_avx2(const struct qnn_lane_job *j)
 	int shr = j->lop == QNN_LOP_SHR;
 
 	for (cb = 0; cb < j->cpad; cb += LANES)
-		for (px = 0; px < j->n_px; px += PX_BLOCK) {
-			uint32_t np = j->n_px - px < PX_BLOCK ? j->n_px - px : PX_BLOCK;
+		for (px = 0; px < j->n_px; px += 4) {
+			uint32_t q = px, np = 4;
 
+			if (px + 4 > j->n_px) {
+				/* redo the last 4 pixels, or fewer when there are fewer */
+				q = j->n_px >= 4 ? j->n_px - 4 : px;
+				np = j->n_px >= 4 ? 4 : j->n_px - px;
+			}
 			if (shr)
-				block32(j, cb, px, np, 1);
+				block32(j, cb, q, np, 1);
 			else
-				block32(j, cb, px, np, 0);
+				block32(j, cb, q, np, 0);
 		}
 }
 #endif /* QNN_X86_SIMD */
 
-static int have_avx2(void)
-{
-#if defined(QNN_X86_SIMD)
-	return __builtin_cpu_supports("avx2");
-#else
-	return 0;
-#endif
-}
-
 void qnn_mac_lanes(const struct qnn_lane_job *j, uint8_t path)
 {
 #if defined(QNN_X86_SIMD)
-	if (have_avx2()) {
+	if (!j->scalar && __builtin_cpu_supports("avx2")) {
 		if (path == QNN_MAC_I16)
 			lanes16_avx2(j);
 		else
@@ -321,9 +299,5 @@ void qnn_mac_lanes(const struct qnn_lane_job *j, uint8_t path)
 		return;
 	}
 #endif
-	(void)have_avx2;
-	if (path == QNN_MAC_I16)
-		lanes16_c(j);
-	else
-		lanes32_c(j);
+	lanes_c(j, path == QNN_MAC_I16);
 }

@@ -52,9 +52,8 @@ size_t qnn_mac_packed_size(const struct qnn_layer_rec *r)
 }
 
 /*
- * Conv windows whose kernel rows are short (a 3x3 kernel over one channel:
- * rows of 3 taps) are walked through a table of tap offsets, one loop over
- * all taps instead of many tiny row loops.
+ * A conv window's taps, in kernel order (fh, fw, cin), as offsets from the
+ * window's origin in the padded input plane (mac_lanes.c walks them).
  */
 static void plan_taps(struct qnn_layer_plan *p, const struct qnn_layer_rec *r, void *ws, size_t off)
 {
@@ -62,7 +61,7 @@ static void plan_taps(struct qnn_layer_plan *p, const struct qnn_layer_rec *r, v
 	uint32_t pw = r->in_w + r->pad_left + r->pad_right, kh, kw, c, n = 0;
 
 	p->tap_off = 0;
-	if (r->kind != QNN_LAYER_CONV2D || r->kernel_h < 2 || (uint32_t)r->kernel_w * r->in_c >= 16)
+	if (r->kind != QNN_LAYER_CONV2D)
 		return;
 	for (kh = 0; kh < r->kernel_h; kh++)
 		for (kw = 0; kw < r->kernel_w; kw++)
@@ -305,6 +304,7 @@ int qnn_mac_plan(struct qnn_layer_plan *p, const struct qnn_layer *l, void *ws, 
 	p->lane[0] = none;
 	p->lane[1] = none;
 	p->has_narrow = 0;
+	p->tap_off = 0;
 	lp->w_off = off;
 	lp->b_off = off + (size_t)p->n_taps * p->cpad * 4; /* see pack_bytes() */
 	p->lane[1].w_off = off + wide;

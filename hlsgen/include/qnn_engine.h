@@ -51,6 +51,8 @@ struct qnn_engine {
  * the (bit-identical) SIMD lane paths. For tests and debugging.
  */
 #define QNN_ENGINE_REFERENCE 0x1u
+/* flags: run the lane paths as plain C even where SIMD exists (what kernel builds run) */
+#define QNN_ENGINE_SCALAR 0x2u
 
 /* Bytes of workspace one engine needs (one per concurrent thread). */
 size_t qnn_engine_workspace_size(const struct qnn_model *m);
