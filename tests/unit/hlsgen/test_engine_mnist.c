@@ -6,7 +6,8 @@
  *   - bit-exact accuracy of the fast engine >= 0.92 (hls4ml's own test bar);
  *   - on the first images, every layer's codes of the fast engine (SIMD lane
  *     paths, narrow plans, pools before activations) equal the scalar
- *     reference kernels', traced and untraced.
+ *     reference kernels', traced and untraced, and so do the final codes of
+ *     the lane paths in plain C (QNN_ENGINE_SCALAR, what kernel builds run).
  */
 #include <stdio.h>
 
@@ -96,9 +97,9 @@ static void check_model(int major, int minor)
 {
 	struct mnist d = {0};
 	struct qnn_model m;
-	struct qnn_engine fast = {0}, ref = {0};
+	struct qnn_engine fast = {0}, ref = {0}, scal = {0};
 	struct layers lf, lr;
-	void *buf = NULL, *wf, *wr;
+	void *buf = NULL, *wf, *wr, *ws;
 	uint16_t *cls;
 	int32_t out[10];
 	uint32_t i, l, correct = 0;
@@ -109,6 +110,7 @@ static void check_model(int major, int minor)
 	import_cnn(major, minor, &buf, &m);
 	bind(&fast, &m, &wf, 0);
 	bind(&ref, &m, &wr, QNN_ENGINE_REFERENCE);
+	bind(&scal, &m, &ws, QNN_ENGINE_SCALAR);
 	cls = malloc(sizeof(*cls) * d.n);
 	{
 		struct qnn_engine_out o = {.classes = cls};
@@ -133,6 +135,9 @@ static void check_model(int major, int minor)
 					 m.layers[l].rec->name);
 		cr_assert_eq(qnn_engine_run(&fast, QNN_INPUT_F32, xi, 1, &o, NULL, NULL), 0);
 		cr_assert_arr_eq(out, lr.codes[m.n_layers - 1], 40, "image %u untraced", i);
+		/* the lane paths as plain C, as the kernel's simulated accelerator runs them */
+		cr_assert_eq(qnn_engine_run(&scal, QNN_INPUT_F32, xi, 1, &o, NULL, NULL), 0);
+		cr_assert_arr_eq(out, lr.codes[m.n_layers - 1], 40, "image %u scalar", i);
 	}
 	for (l = 0; l < QNN_MAX_LAYERS; l++) {
 		free(lf.codes[l]);
@@ -141,6 +146,7 @@ static void check_model(int major, int minor)
 	free(cls);
 	free(wf);
 	free(wr);
+	free(ws);
 	free(buf);
 	free(d.x);
 	hlsgen_array_free(&d.imgs);
