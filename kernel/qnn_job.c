@@ -143,11 +143,14 @@ int qnn_job_run(struct qnn_file *f, struct qnn_kjob *job, __u64 *id,
 	return ret;
 }
 
-/* Lockless: evaluated by wait_event() after the task state changed. */
+/*
+ * Lockless: evaluated by wait_event() after the task state changed. Every
+ * async job ends up on the done list, also after an unbind (as -ENODEV),
+ * so waiting while n_async > 0 always ends.
+ */
 static bool qnn_reap_ready(struct qnn_file *f)
 {
-	return !list_empty_careful(&f->done) || !READ_ONCE(f->n_async) ||
-	       READ_ONCE(f->qdev->gone);
+	return !list_empty_careful(&f->done) || !READ_ONCE(f->n_async);
 }
 
 int qnn_job_reap(struct qnn_file *f, struct qnn_reap *r)
@@ -166,7 +169,7 @@ int qnn_job_reap(struct qnn_file *f, struct qnn_reap *r)
 			mutex_unlock(&qdev->lock);
 			break;
 		}
-		ret = qdev->gone ? -ENODEV : !f->n_async ? -ENOENT : 0;
+		ret = f->n_async ? 0 : qdev->gone ? -ENODEV : -ENOENT;
 		mutex_unlock(&qdev->lock);
 		if (ret)
 			return ret;
