@@ -67,6 +67,29 @@ sec=$(systemd-analyze security qnnd.service 2>&1 | sed -n 's/.*Overall exposure 
 check "systemd-analyze security (live): exposure $sec <= 2.0" \
 	'awk -v s="${sec:-99}" "BEGIN { exit !(s <= 2.0) }"'
 
+# ---- 2b. devices: qnn loaded at boot, DeviceAllow=char-qnn in qnnd's cgroup ----
+# No accelerator exists in this guest, but the driver registers its char
+# major ("qnn" in /proc/devices) when it loads. The device policy systemd
+# attached to qnnd's cgroup is probed by a process moved into that cgroup:
+# a qnn node must get past it (ENXIO: no device bound to that minor),
+# /dev/mem must not (EPERM), while outside the cgroup root may read it.
+major=$(awk '$2 == "qnn" { print $1 }' /proc/devices)
+check "modules-load.d/qnn.conf: qnn.ko loaded at boot (char major '$major')" \
+	'[ -n "$major" ]'
+mknod -m 660 /dev/qnn-probe c "${major:-0}" 0 && chgrp qnn /dev/qnn-probe
+mknod -m 600 /dev/mem-probe c 1 1
+cg=/sys/fs/cgroup/system.slice/qnnd.service
+in_qnnd_cgroup() { sh -c 'echo $$ >"$1/cgroup.procs" && exec head -c1 "$2" >/dev/null' sh "$cg" "$1" 2>&1; }
+out_q=$(in_qnnd_cgroup /dev/qnn-probe)
+out_m=$(in_qnnd_cgroup /dev/mem-probe)
+out_o=$(head -c1 /dev/mem-probe 2>&1 >/dev/null) && orc=0 || orc=$?
+check "DeviceAllow=char-qnn: a qnn node passes qnnd's device policy ('$out_q')" \
+	'grep -q "No such device or address" <<<"$out_q"'
+check "DevicePolicy=closed: /dev/mem is denied in qnnd's cgroup ('$out_m'), readable outside (exit $orc)" \
+	'grep -q "Operation not permitted" <<<"$out_m" && [ $orc -eq 0 ]'
+rm -f /dev/qnn-probe /dev/mem-probe
+check "udev rule installed where udev reads it" '[ -f /lib/udev/rules.d/60-qnn.rules ]'
+
 # ---- 3. clients: group qnn may, others may not ----
 if as_alice qnnctl classify --probs /srv/qnn/digits.npy >/tmp/got.txt 2>&1 &&
 	sed -E 's/^[^ ]*\[([0-9]+)\]:/\1:/' /tmp/got.txt | cmp -s - /srv/qnn/expected.txt; then

@@ -13,8 +13,9 @@
 #      plus the lab's model at the shipped config's path, test data, users
 #      alice (in group qnn) and bob, and the test unit
 #   3. Debian's amd64 kernel (downloaded, unpacked privately; never
-#      installed), the root file system as its initramfs, systemd as PID 1,
-#      booted by qemu-system-x86_64 (TCG: no dependency on KVM)
+#      installed) and qnn.ko built for it with qnn-dkms's boot files, the
+#      root file system as its initramfs, systemd as PID 1, booted by
+#      qemu-system-x86_64 (TCG: no dependency on KVM)
 #   4. tests/system/systemd/guest-test.sh runs as a unit after boot and
 #      prints QNN-SYSTEMD lines; the host judges the console log.
 # The expected classifications come from the packaged hlsgen on the host.
@@ -72,15 +73,15 @@ cp tests/system/systemd/guest-test.sh "$st/usr/local/sbin/qnn-systest"
 chmod 755 "$st/usr/local/sbin/qnn-systest"
 cp tests/system/systemd/qnn-systest.service "$st/etc/systemd/system/"
 
-step "Debian amd64 kernel"
-kabi=
-if [ -f "$BUILD/kernel/env.sh" ]; then # the kernel tests' ABI, when they ran
-	kabi=$(sed -n 's/^KREL=\(.*\)-arm64$/\1/p' "$BUILD/kernel/env.sh")
-fi
-if [ -z "$kabi" ]; then
-	kabi=$(apt-cache depends linux-image-amd64 | sed -n 's/.*Depends: linux-image-\(.*\)-amd64$/\1/p' | head -1)
-fi
-[ -n "$kabi" ] || { echo "check-systemd: cannot resolve Debian's amd64 kernel" >&2; exit 1; }
+step "Debian amd64 kernel and qnn.ko for it"
+# tests/kernel's private fetch gives the kernel ABI and Debian's amd64
+# headers; qnn.ko is built against them (the same build check-kernel does
+# for its amd64 compile check) so the guest can load it.
+bash tests/kernel/fetch-debian-arm64.sh "$BUILD/kernel" >"$work/fetch.log" 2>&1 ||
+	{ cat "$work/fetch.log" >&2; exit 1; }
+# shellcheck source=/dev/null
+. "$BUILD/kernel/env.sh"
+kabi=${KREL%-arm64}
 vmlinuz=$W/vmlinuz-$kabi-amd64
 if [ ! -s "$vmlinuz" ]; then
 	(cd "$work" && apt-get download -q "linux-image-$kabi-amd64" >/dev/null)
@@ -89,6 +90,14 @@ if [ ! -s "$vmlinuz" ]; then
 	mv "$work/boot/vmlinuz-$kabi-amd64" "$vmlinuz"
 	rm -f "$work"/linux-image-*.deb
 fi
+ko=$(bash tests/kernel/build-modules.sh amd64 "$BUILD/kernel" | grep '/qnn\.ko$')
+mdir=$st/lib/modules/$kabi-amd64/updates
+mkdir -p "$mdir"
+cp "$ko" "$mdir/"
+# What qnn-dkms installs besides the sources (modules-load.d, udev rule,
+# sysusers), as if DKMS had built the module: the guest has no compiler.
+dpkg-deb --fsys-tarfile "$PKG/qnn-dkms_${ver}_all.deb" |
+	tar -x -C "$st" ./usr/lib/modules-load.d ./lib/udev/rules.d ./usr/lib/sysusers.d
 
 step "root file system (mmdebstrap, installs our packages with apt)"
 inc=(--include=systemd,systemd-sysv,udev,kmod,procps)
@@ -102,6 +111,7 @@ slim=(--dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/sha
 if ! mmdebstrap --variant=minbase "${inc[@]}" "${slim[@]}" \
 	--hook-dir=/usr/share/mmdebstrap/hooks/file-mirror-automount \
 	--customize-hook="sync-in $st /" \
+	--customize-hook="chroot \"\$1\" depmod $kabi-amd64" \
 	--customize-hook='chroot "$1" useradd -m -G qnn alice' \
 	--customize-hook='chroot "$1" useradd -m bob' \
 	--customize-hook='chroot "$1" systemctl enable qnn-systest.service' \
