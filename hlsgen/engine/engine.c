@@ -126,6 +126,8 @@ static int mac_ok(const struct qnn_layer *l, const struct qnn_fixed_type *in_t)
 		return 0;
 	if ((r->flags & QNN_LF_HAS_BIAS) && qnn_fixed_type_check(&r->bias_t, 32))
 		return 0;
+	if (r->product_t.width && qnn_fixed_type_check(&r->product_t, QNN_MAX_PRODUCT_WIDTH))
+		return 0;
 	return in_t->width <= 32;
 }
 

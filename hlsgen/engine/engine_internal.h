@@ -156,6 +156,7 @@ size_t qnn_dense_scratch_size(const struct qnn_layer_rec *r);
 
 /* mac_generic.c: the reference */
 int64_t qnn_mac_bias(const struct qnn_layer *l, uint32_t co);
+int64_t qnn_mac_product(const struct qnn_layer_rec *r, int64_t x, int64_t w, int32_t fp);
 void qnn_mac_generic(const struct qnn_layer *l, const struct qnn_fixed_type *in_t, const int32_t *x,
 		     uint32_t n_taps, uint32_t cout, int32_t *out);
 

@@ -12,8 +12,31 @@
  * overflow step, in the order of hls4ml's loops (which only matters for
  * saturating accumulators). Slow but total: any modes, any widths <= 64.
  * The lane paths (mac_lanes.c) must give the same codes.
+ *
+ * With a product_t (po2 weights) the product is hls4ml's
+ * product::weight_exponential: the input shifted by the exponent in
+ * product_t (which rounds and wraps like a cast of x * |w|), negated in
+ * product_t for a negative weight; so a dropped bit is dropped from the
+ * magnitude (floor) before the sign is applied, not from the product.
  */
 #include "engine_internal.h"
+
+/* x * w as an accum_t code; fp: the exact product's fraction bits */
+int64_t qnn_mac_product(const struct qnn_layer_rec *r, int64_t x, int64_t w, int32_t fp)
+{
+	const struct qnn_fixed_type *pt = &r->product_t;
+	int32_t ft;
+	int64_t t;
+
+	if (!pt->width)
+		return qnn_fixed_convert(x * w, fp, &r->accum_t);
+	ft = qnn_fixed_frac(pt);
+	t = qnn_fixed_convert(x * (w < 0 ? -w : w), fp, pt);
+	/* product_t is at most 63 bits wide: -t fits */
+	if (w < 0)
+		t = qnn_fixed_convert(-t, ft, pt);
+	return qnn_fixed_convert(t, ft, &r->accum_t);
+}
 
 int64_t qnn_mac_bias(const struct qnn_layer *l, uint32_t co)
 {
@@ -37,9 +60,9 @@ void qnn_mac_generic(const struct qnn_layer *l, const struct qnn_fixed_type *in_
 		int64_t acc = qnn_mac_bias(l, co);
 
 		for (k = 0; k < n_taps; k++) {
-			int64_t prod = (int64_t)x[k] * l->weights[(size_t)k * cout + co];
+			int64_t t = qnn_mac_product(r, x[k], l->weights[(size_t)k * cout + co], fp);
 
-			acc = qnn_fixed_add(acc, qnn_fixed_convert(prod, fp, acc_t), acc_t);
+			acc = qnn_fixed_add(acc, t, acc_t);
 		}
 		out[co] = (int32_t)qnn_fixed_convert(acc, fa, &r->result_t);
 	}

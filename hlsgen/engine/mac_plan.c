@@ -19,6 +19,10 @@
  *     fits 31 bits; AP_RND adds 2^(s-1) first.
  * Anything else (other rounding modes per product, saturating sums that
  * can overflow, 64-bit accumulators) takes the generic path.
+ * A layer with a product_t (po2 weights) uses the lanes only while that
+ * cast provably changes nothing (prod_exact below): hls4ml's shift type
+ * drops bits from the magnitude before the sign is applied, which no lane
+ * op here reproduces.
  */
 #include "engine_internal.h"
 
@@ -97,7 +101,25 @@ struct mac_facts {
 	uint64_t bound;	    /* max over outputs of |bias| + sum |t| */
 	int32_t s;	    /* per-product right shift */
 	int wraps;	    /* accum_t wraps */
+	int prod_exact;	    /* product_t (if any) keeps every product */
 };
+
+/*
+ * product_t is the identity on every product: it keeps all fraction bits
+ * and, being signed, holds +-max |x * w| (so the negation cannot wrap).
+ */
+static int product_exact(const struct qnn_layer_rec *r, const struct qnn_layer_plan *p,
+			 uint64_t max_prod)
+{
+	const struct qnn_fixed_type *pt = &r->product_t;
+	int32_t up = qnn_fixed_frac(pt) - qnn_fixed_frac(&p->in_t) - qnn_fixed_frac(&r->weight_t);
+
+	if (!pt->width)
+		return 1;
+	if (!pt->is_signed || up < 0 || up > 62)
+		return 0;
+	return max_prod <= ((uint64_t)qnn_fixed_max(pt) >> up);
+}
 
 /* facts about the products for inputs in [xmin, xmax] */
 static void gather_facts(const struct qnn_layer *l, const struct qnn_layer_plan *p, int64_t xmin,
@@ -132,6 +154,7 @@ static void gather_facts(const struct qnn_layer *l, const struct qnn_layer_plan 
 		}
 		f->bound = sum > f->bound ? sum : f->bound;
 	}
+	f->prod_exact = product_exact(r, p, f->max_prod);
 }
 
 /* lane sums modulo 2^lane_bits reproduce the accumulator exactly */
@@ -179,7 +202,7 @@ static int find_mulhi_split(const struct mac_facts *f, uint8_t *a_out)
 static int plan_i16(struct qnn_lane_plan *p, const struct qnn_layer_rec *r,
 		    const struct mac_facts *f)
 {
-	if (f->max_w > 32767)
+	if (f->max_w > 32767 || !f->prod_exact)
 		return 0;
 	if (!sums_exact(r, f, 16, &p->acc_wrap))
 		return 0;
@@ -200,7 +223,7 @@ static int plan_i16(struct qnn_lane_plan *p, const struct qnn_layer_rec *r,
 static int plan_i32(struct qnn_lane_plan *p, const struct qnn_layer_rec *r,
 		    const struct mac_facts *f)
 {
-	if (!sums_exact(r, f, 32, &p->acc_wrap))
+	if (!f->prod_exact || !sums_exact(r, f, 32, &p->acc_wrap))
 		return 0;
 	p->x_shift = 0;
 	if (f->s <= 0) {

@@ -573,6 +573,10 @@ static int check_params(struct parse_ctx *c, uint32_t idx, const struct qnn_laye
 		rc = check_type(e, c->where, "bias_t", &r->bias_t, QNN_MAX_CODE_WIDTH, has_bias);
 	if (!rc)
 		rc = check_type(e, c->where, "accum_t", &r->accum_t, QNN_MAX_ACCUM_WIDTH, 1);
+	/* product_t is optional (width 0: exact products) */
+	if (!rc)
+		rc = check_type(e, c->where, "product_t", &r->product_t, QNN_MAX_PRODUCT_WIDTH,
+				r->product_t.width != 0);
 	if (!rc)
 		rc = get_blob(c, "weights", &r->weights, (uint32_t)n_w, (const void **)&l->weights);
 	if (!rc)
@@ -611,6 +615,8 @@ static int no_params(struct parse_ctx *c, const struct qnn_layer_rec *r)
 		rc = check_type(e, c->where, "bias_t", &r->bias_t, 0, 0);
 	if (!rc)
 		rc = check_type(e, c->where, "accum_t", &r->accum_t, 0, 0);
+	if (!rc)
+		rc = check_type(e, c->where, "product_t", &r->product_t, 0, 0);
 	if (!rc && (r->weights.count || r->weights.offset || r->bias.count || r->bias.offset ||
 		    r->float_weights.count || r->float_weights.offset || r->float_bias.count ||
 		    r->float_bias.offset))

@@ -240,6 +240,37 @@ static void base_rec(const struct imp_layer *l, struct qnn_layer_rec *r, int kin
 	r->reuse_factor = reuse;
 }
 
+/*
+ * hls4ml's po2 product (nnet_mult.h product::weight_exponential, 0.8 and
+ * 1.x): r_T y = (r_T)x << exponent, r_T = ap_fixed<2(We+Wx), We+Wx> with
+ * We = the exponent's width (ExponentPrecisionType(width=bits)) and Wx the
+ * input's; negated in r_T for a negative weight. Shifting the cast input
+ * equals casting x * |w| to r_T (TRN, WRAP) while x fits r_T's integer
+ * part (Fx >= -We): outside that, and past the format's 63 bits, refuse.
+ */
+static int po2_product_type(struct ictx *c, const struct imp_layer *l,
+			    const struct qnn_fixed_type *in_t, struct qnn_layer_rec *r)
+{
+	int we = l->wq.bits, wx = in_t->width, fx = in_t->width - in_t->int_bits;
+	int emax = (1 << (we - 1)) - 1, emin = -(1 << (we - 1));
+	char ts[64];
+
+	if (l->wq.kind != QNN_QK_QUANTIZED_PO2)
+		return 0;
+	if (l->wq.min_exp < emin || l->wq.max_exp > emax)
+		return imp_err(c->err, c->errlen, EOPNOTSUPP,
+			       "layer '%s': quantized_po2 exponents %d..%d do not fit hls4ml's "
+			       "ap_int<%d> exponent: unsupported",
+			       l->name, l->wq.min_exp, l->wq.max_exp, we);
+	if (2 * (we + wx) > (int)QNN_MAX_PRODUCT_WIDTH || fx < -we)
+		return imp_err(c->err, c->errlen, EOPNOTSUPP,
+			       "layer '%s': hls4ml's po2 product type ap_fixed<%d,%d> for input %s "
+			       "is not representable: unsupported",
+			       l->name, 2 * (we + wx), we + wx, imp_type_str(in_t, ts, sizeof(ts)));
+	r->product_t = imp_fixed(2 * (we + wx), we + wx, true, QNN_RND_TRN, QNN_OVF_WRAP);
+	return 0;
+}
+
 static int conv_dense(struct ictx *c, const struct imp_layer *l, const struct qnn_fixed_type *in_t,
 		      struct hlsgen_layer_desc *d, bool *result_auto)
 {
@@ -262,6 +293,8 @@ static int conv_dense(struct ictx *c, const struct imp_layer *l, const struct qn
 		n_ops = l->in_c;
 	}
 	rc = param_type(c, l, "weight", &l->wq, &r->weight_t);
+	if (!rc)
+		rc = po2_product_type(c, l, in_t, r);
 	if (!rc && l->use_bias)
 		rc = param_type(c, l, "bias", &l->bq, &r->bias_t);
 	if (rc)

@@ -30,7 +30,7 @@
 
 #define QNN_MODEL_MAGIC 0x4d4e4e51u /* "QNNM" read as a little-endian u32 */
 #define QNN_MODEL_VERSION_MAJOR 1   /* incompatible changes bump this */
-#define QNN_MODEL_VERSION_MINOR 0   /* compatible additions bump this */
+#define QNN_MODEL_VERSION_MINOR 1   /* compatible additions bump this */
 
 #define QNN_HEADER_SIZE 256u
 #define QNN_LAYER_REC_SIZE 256u
@@ -45,6 +45,7 @@
 #define QNN_MAX_FILE_SIZE (256u << 20)     /* 256 MiB */
 #define QNN_MAX_CODE_WIDTH 32u             /* weights, biases, results, tables */
 #define QNN_MAX_ACCUM_WIDTH 64u            /* accumulators may be wider */
+#define QNN_MAX_PRODUCT_WIDTH 63u          /* product_t: its negation fits int64 */
 
 /* ---- fixed-point types (semantics.md section 1) ---- */
 
@@ -182,7 +183,14 @@ struct qnn_layer_rec {
 	 */
 	struct qnn_fixed_type inp_norm_t;
 	struct qnn_fixed_type inv_inp_t;
-	uint8_t reserved[16];           /* pads the record to 256; must be 0 */
+	/*
+	 * Conv/dense, minor 1: width 0 = exact products (hls4ml's 'mult').
+	 * Otherwise hls4ml's power-of-two product (nnet_mult.h
+	 * weight_exponential): t = (product_t)(x * |w|), negated in product_t
+	 * when w < 0, then cast to accum_t. Width 1..63.
+	 */
+	struct qnn_fixed_type product_t;
+	uint8_t reserved[8];            /* pads the record to 256; must be 0 */
 };
 
 /* layer flags */

@@ -76,6 +76,8 @@ static void summary(const void *buf, size_t len)
 		if (r->kind == QNN_LAYER_CONV2D || r->kind == QNN_LAYER_DENSE)
 			printf(" %s / %s / %s", tstr(&r->weight_t, b, sizeof(b)),
 			       tstr(&r->bias_t, c, sizeof(c)), tstr(&r->accum_t, d, sizeof(d)));
+		if (r->product_t.width)
+			printf(" (po2 product %s)", tstr(&r->product_t, b, sizeof(b)));
 		if (r->kind == QNN_LAYER_SOFTMAX && r->table_size)
 			printf(" tables %u x %s / %s", r->table_size,
 			       tstr(&r->exp_table_t, b, sizeof(b)),

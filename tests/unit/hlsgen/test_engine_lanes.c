@@ -6,7 +6,9 @@
  * the lane paths in SIMD and in their plain C versions (QNN_ENGINE_SCALAR). The
  * reference itself is pinned down by the hand-derived layer tests; this
  * test proves the fast paths (mulhi/mullo/shift lanes, wrap-around sums,
- * the fast casts) are the same function.
+ * the fast casts) are the same function. A third of the conv/dense layers
+ * get po2 weights and a product_t (hls4ml's shift type, a random one, or one
+ * that keeps every product so the lanes still run).
  */
 #include "test_engine_model.h"
 
@@ -53,11 +55,49 @@ static struct qnn_fixed_type rnd_accum(void)
 
 static int32_t wbuf[4][65536], bbuf[4][64];
 
+/* the type of the codes entering the next layer */
+static struct qnn_fixed_type cur_in_t(const struct tm *t)
+{
+	for (uint32_t i = t->m.n_layers; i > 0; i--)
+		if (t->rec[i - 1].result_t.width)
+			return t->rec[i - 1].result_t;
+	return t->hdr.input_t;
+}
+
+/* a random ±2^e code of wt (po2 weights) */
+static int32_t rnd_po2(const struct qnn_fixed_type *wt)
+{
+	int32_t v = (int32_t)1 << rnd(wt->width - 1);
+
+	return rnd(2) ? -v : v;
+}
+
+/*
+ * product_t for po2 weights: hls4ml's ap_fixed<2(We+Wx), We+Wx> (often
+ * dropping bits), any random type, or one wide enough to keep every
+ * product (the lane paths must then still be taken and agree).
+ */
+static struct qnn_fixed_type rnd_product(const struct qnn_fixed_type *in,
+					 const struct qnn_fixed_type *wt)
+{
+	int f = qnn_fixed_frac(in) + qnn_fixed_frac(wt);
+	unsigned k = rnd(3), we = 2 + rnd(4);
+
+	if (k == 0)
+		return tm_type(2 * (we + in->width), (int)(we + in->width), 1, QNN_RND_TRN,
+			       QNN_OVF_WRAP);
+	if (k == 1)
+		return rnd_type(2, 40);
+	return tm_type(62, 62 - (f + (int)rnd(3)), 1, QNN_RND_TRN, QNN_OVF_WRAP);
+}
+
 static void add_mac(struct tm *t, int conv, int li)
 {
 	struct qnn_fixed_type wt = rnd_type(2, 8), acc = rnd_accum(), res = rnd_type(6, 16);
+	struct qnn_fixed_type in_t = cur_in_t(t);
 	struct qnn_layer_rec *r;
 	uint32_t cout = 1 + rnd(20), n, i;
+	int po2 = !rnd(3);
 
 	if (conv) {
 		uint32_t k = 1 + rnd(3), s = 1 + rnd(2);
@@ -82,10 +122,12 @@ static void add_mac(struct tm *t, int conv, int li)
 	}
 	cr_assert(n <= 65536);
 	for (i = 0; i < n; i++)
-		wbuf[li][i] = rnd_code(&wt);
+		wbuf[li][i] = po2 ? rnd_po2(&wt) : rnd_code(&wt);
 	for (i = 0; i < cout; i++)
 		bbuf[li][i] = rnd_code(&wt);
 	tm_weights(t, wbuf[li], rnd(4) ? bbuf[li] : NULL, wt, acc, res);
+	if (po2)
+		r->product_t = rnd_product(&in_t, &wt);
 }
 
 static void build(struct tm *t)

@@ -211,9 +211,9 @@ Test(model_parse, reserved_fields)
 	fx_hdr(buf)->flags = 4;
 	expect_reject(EINVAL, "unknown header flags");
 	fx_hdr(buf)->flags = 0;
-	fx_layer(buf, 3)->reserved[15] = 9;
+	fx_layer(buf, 3)->reserved[7] = 9;
 	expect_reject(EINVAL, "layer 3 'qa': reserved bytes");
-	fx_layer(buf, 3)->reserved[15] = 0;
+	fx_layer(buf, 3)->reserved[7] = 0;
 	fx_layer(buf, 3)->reserved0 = 1;
 	expect_reject(EINVAL, "reserved bytes");
 	fx_layer(buf, 3)->reserved0 = 0;
@@ -271,6 +271,31 @@ Test(model_parse, softmax_hls4ml_12_types)
 	s->inv_inp_t = fx_type(0, 0, 0, 0, 0);
 	fx_layer(buf, 1)->inv_inp_t = fx_type(8, 2, 1, 0, 0); /* not a softmax */
 	expect_reject(EINVAL, "layer 1 'c1_relu': softmax fields set");
+}
+
+/* product_t (minor 1): optional on conv/dense, a valid type of at most 63 bits */
+Test(model_parse, product_type)
+{
+	fx_layer(buf, 7)->product_t = fx_type(14, 7, 1, 0, 0);
+	cr_expect_eq(reseal_parse(), 0, "%s", err);
+	fx_layer(buf, 0)->product_t = fx_type(63, 30, 1, 0, 0);
+	cr_expect_eq(reseal_parse(), 0, "%s", err);
+	fx_layer(buf, 0)->product_t.width = 64;
+	expect_reject(EINVAL, "layer 0 'c1': product_t width 64 out of range (max 63)");
+	fx_layer(buf, 0)->product_t = fx_type(14, 7, 1, QNN_RND_COUNT, 0);
+	expect_reject(EINVAL, "product_t unknown rounding mode");
+	fx_layer(buf, 0)->product_t = fx_type(14, 7, 1, 0, 0);
+	fx_layer(buf, 0)->product_t.reserved = 1;
+	expect_reject(EINVAL, "product_t reserved");
+	fx_layer(buf, 0)->product_t = fx_type(14, -90, 1, 0, 0);
+	expect_reject(EINVAL, "product_t int_bits -90 out of range");
+	fx_layer(buf, 0)->product_t = fx_type(0, 0, 0, 0, 0);
+	fx_layer(buf, 1)->product_t = fx_type(14, 7, 1, 0, 0); /* a relu has no products */
+	expect_reject(EINVAL, "layer 1 'c1_relu': product_t is set but unused");
+	fx_layer(buf, 1)->product_t = fx_type(0, 7, 0, 0, 0); /* width 0 but not all zero */
+	expect_reject(EINVAL, "product_t is set but unused");
+	fx_layer(buf, 1)->product_t = fx_type(0, 0, 0, 0, 0);
+	cr_expect_eq(reseal_parse(), 0, "%s", err);
 }
 
 Test(model_parse, type_widths)
