@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "hlsgen_import.h"
+#include "qnn_engine.h"
 #include "qnn_model.h"
 
 static char path_json[512], path_h5[512], path_cfg[512];
@@ -261,6 +262,12 @@ Test(import_models, dense_published_config_hls4ml_08)
 	expect_type(&layer("q_dense_2")->bias_t, 2, 1, 1, 0, 0, "q_dense_2 bias");
 	expect_type(&layer("q_dense_3")->weight_t, 4, 1, 1, 0, 0, "q_dense_3 weight");
 	FIX16_6(&layer("q_dense_2")->accum_t, "accum default");
+	/* hls4ml's shift type: ap_fixed<2(We+Wx), We+Wx>, We = 4 (ap_int<4>
+	 * exponent), Wx = 3 (ap_fixed<3,1> input) -> ap_fixed<14,7> */
+	expect_type(&layer("q_dense_2")->product_t, 14, 7, 1, QNN_RND_TRN, QNN_OVF_WRAP,
+		    "po2 product");
+	cr_expect_eq(layer("q_dense_3")->product_t.width, 0, "quantized_bits: exact products");
+	cr_expect_eq(model->hdr->version_minor, 1, "product_t is a minor-1 field");
 	cr_expect_eq(layer("q_dense_2")->weight_q.kind, QNN_QK_QUANTIZED_PO2);
 	cr_expect_eq(layer("q_dense_2")->weight_q.integer, 0, "max_value 1 = 2^0");
 	cr_expect_eq(layer("q_dense_2")->bias_q.symmetric, 1);
@@ -288,6 +295,10 @@ Test(import_models, dense_no_config_hls4ml_13)
 		    "quantized_relu(3,1)");
 	/* po2 weights are an exponent type in hls4ml: no inference, default */
 	FIX16_6(&layer("q_dense_2")->result_t, "po2 layer falls back to the default");
+	/* input ap_ufixed<2,0>: Wx = 2 -> ap_fixed<12,6> */
+	expect_type(&layer("q_dense_2")->product_t, 12, 6, 1, QNN_RND_TRN, QNN_OVF_WRAP,
+		    "po2 product");
+	cr_expect_eq(layer("q_dense_3")->product_t.width, 0);
 	/* in ap_ufixed<3,1>, w <4,1>, 20 products: W 4+3+5 = 12, I 1+1+5 = 7,
 	 * F 5; bias <4,1>: I 8, W 8 + 5 = 13 */
 	expect_type(&layer("q_dense_3")->result_t, 13, 8, 1, 0, 0, "q_dense_3 auto");
@@ -298,6 +309,101 @@ Test(import_models, dense_no_config_hls4ml_08)
 	cr_assert_eq(import("dense", false, 0, 8), 0, "%s", err);
 	FIX16_6(&layer("q_dense_3")->result_t, "default");
 	cr_expect_eq(layer("activation_3")->softmax_rule, QNN_SMX_RULE_HLS4ML_08);
+}
+
+/* ---- the imported po2 layer against hls4ml's shifts, written out ---- */
+
+static int32_t d2_in[64][784], d2_out[64][20];
+
+static void capture_d2(void *ctx, uint32_t sample, uint32_t layer_i, const int32_t *codes,
+		       uint32_t count)
+{
+	(void)ctx;
+	if (layer_i == 0)
+		memcpy(d2_in[sample], codes, count * sizeof(*codes));
+	else if (layer_i == 1)
+		memcpy(d2_out[sample], codes, count * sizeof(*codes));
+}
+
+/* keep the low w bits, sign-extended (AP_WRAP) */
+static int64_t wrap(int64_t v, int w)
+{
+	uint64_t m = ((uint64_t)1 << w) - 1, u = (uint64_t)v & m;
+
+	return (u >> (w - 1)) ? (int64_t)(u | ~m) : (int64_t)u;
+}
+
+/*
+ * nnet_mult.h weight_exponential as the C++ does it, for q_dense_2's types
+ * (input ap_fixed<3,1> F 2, exponent ap_int<4>, r_T ap_fixed<14,7> F 7,
+ * bias ap_fixed<2,1> F 1, accum ap_fixed<16,6> F 10): r = (r_T)x, i.e.
+ * x << 5; y = r << e (a right shift, which floors, for e < 0); -y for a
+ * negative weight; each y enters the accumulator as y << 3.
+ */
+static int32_t d2_by_shifts(const struct qnn_layer *l, const int32_t *x, uint32_t o)
+{
+	int64_t acc = wrap((int64_t)l->bias[o] << 9, 16);
+
+	for (uint32_t i = 0; i < 784; i++) {
+		int32_t w = l->weights[i * 20 + o], mag = w < 0 ? -w : w, e = -8;
+		int64_t y = wrap((int64_t)x[i] << 5, 14);
+
+		cr_assert(mag > 0 && (mag & (mag - 1)) == 0, "weight %d not a power of two", w);
+		while (mag > 1)
+			mag >>= 1, e++;
+		y = e >= 0 ? wrap(y << e, 14) : y >> -e;
+		if (w < 0)
+			y = wrap(-y, 14);
+		acc = wrap(acc + (y << 3), 16);
+	}
+	return (int32_t)acc;
+}
+
+Test(import_models, dense_po2_layer_matches_hls4ml_shifts)
+{
+	static int32_t x[64][784];
+	static const uint32_t flags[2] = {0, QNN_ENGINE_REFERENCE};
+	uint64_t rng = 12345;
+	struct qnn_engine e;
+	const struct qnn_layer *d2;
+	uint32_t lost = 0;
+	size_t n;
+	void *ws;
+
+	cr_assert_eq(import("dense", true, 0, 8), 0, "%s", err);
+	d2 = layer_view("q_dense_2");
+	cr_assert_eq(model->layers[1].rec, d2->rec);
+	/* inputs -1 .. 2 in ap_fixed<16,6>: relu outputs 0..0.75 and, past 1.0,
+	 * ap_fixed<3,1>'s wrapped negatives: both signs of x reach the shifts */
+	for (int s = 0; s < 64; s++)
+		for (int i = 0; i < 784; i++) {
+			rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+			x[s][i] = (int32_t)((rng >> 33) % 3072) - 1024;
+		}
+	n = qnn_engine_workspace_size(model);
+	cr_assert(n);
+	ws = malloc(n);
+	cr_assert_not_null(ws);
+	for (int k = 0; k < 2; k++) {
+		memset(&e, 0, sizeof(e));
+		e.flags = flags[k];
+		cr_assert_eq(qnn_engine_init(&e, model, ws, n), 0);
+		cr_assert_eq(qnn_engine_run(&e, QNN_INPUT_CODES, x, 64, NULL, capture_d2, NULL), 0);
+		for (int s = 0; s < 64; s++)
+			for (uint32_t o = 0; o < 20; o++) {
+				int32_t want = d2_by_shifts(d2, d2_in[s], o);
+				int64_t exact = (int64_t)d2->bias[o] << 9;
+
+				cr_assert_eq(d2_out[s][o], want, "flags %u sample %d out %u: %d != %d",
+					     flags[k], s, o, d2_out[s][o], want);
+				for (uint32_t i = 0; i < 784; i++)
+					exact += (int64_t)d2_in[s][i] * d2->weights[i * 20 + o];
+				lost += k == 0 && wrap(exact, 16) != want;
+			}
+	}
+	/* the case matters on this model: many outputs differ from exact products */
+	cr_expect_gt(lost, 100, "only %u of 1280 outputs differ from exact products", lost);
+	free(ws);
 }
 
 Test(import_models, unknown_version_rejected)
