@@ -394,8 +394,9 @@ Test(import_models, dense_po2_layer_matches_hls4ml_shifts)
 				int32_t want = d2_by_shifts(d2, d2_in[s], o);
 				int64_t exact = (int64_t)d2->bias[o] << 9;
 
-				cr_assert_eq(d2_out[s][o], want, "flags %u sample %d out %u: %d != %d",
-					     flags[k], s, o, d2_out[s][o], want);
+				cr_assert_eq(d2_out[s][o], want,
+					     "flags %u sample %d out %u: %d != %d", flags[k], s, o,
+					     d2_out[s][o], want);
 				for (uint32_t i = 0; i < 784; i++)
 					exact += (int64_t)d2_in[s][i] * d2->weights[i * 20 + o];
 				lost += k == 0 && wrap(exact, 16) != want;
