@@ -257,3 +257,54 @@ Test(import_errors, missing_files)
 	cr_expect_neq(hlsgen_import_build(&o, &buf, &len, err, sizeof(err)), 0);
 	cr_expect(strstr(err, "/nonexistent.json"), "%s", err);
 }
+
+/* q_dense with po2 weights: hls4ml's shift type follows its input type */
+static void po2_kernel(void)
+{
+	struct json_object *q = json_object_new_object(), *c = json_object_new_object();
+
+	json_object_object_add(c, "bits", json_object_new_int(4));
+	json_object_object_add(c, "max_value", json_object_new_int(1));
+	json_object_object_add(q, "class_name", json_object_new_string("quantized_po2"));
+	json_object_object_add(q, "config", c);
+	json_object_object_add(layer_cfg(9), "kernel_quantizer", q);
+}
+
+Test(import_errors, po2_product_type_follows_input)
+{
+	struct qnn_model *m = malloc(sizeof(*m));
+	const struct qnn_layer_rec *r;
+
+	po2_kernel();
+	/*
+	 * No config. 0.8: the pool before q_dense has the default
+	 * ap_fixed<16,6>: ap_fixed<2(4+16), 4+16>. 1.3: the pool keeps
+	 * quantized_relu(6)'s ap_ufixed<6,0>: ap_fixed<2(4+6), 4+6>.
+	 */
+	static const int minor[2] = {8, 3}, width[2] = {40, 20};
+
+	for (int k = 0; k < 2; k++) {
+		cr_assert_eq(run(k, minor[k], NULL), 0, "%s", err);
+		cr_assert_eq(qnn_model_parse(buf, len, m, err, sizeof(err)), 0, "%s", err);
+		r = m->layers[m->n_layers - 2].rec;
+		cr_expect_str_eq(r->name, "q_dense");
+		cr_expect(r->product_t.width == width[k] && r->product_t.int_bits == width[k] / 2 &&
+			      r->product_t.is_signed && r->product_t.rounding == QNN_RND_TRN &&
+			      r->product_t.overflow == QNN_OVF_WRAP,
+			  "hls4ml %d.%d: product_t <%u,%d>", k, minor[k], r->product_t.width,
+			  r->product_t.int_bits);
+		cr_expect_eq(m->layers[0].rec->product_t.width, 0, "quantized_bits conv: exact");
+	}
+	free(m);
+}
+
+Test(import_errors, po2_product_type_too_wide)
+{
+	const char *cfg = "HLSConfig:\n  Model:\n    Precision: ap_fixed<16,6>\n"
+			  "  LayerName:\n    max_pooling2d_1:\n      Precision:\n"
+			  "        result: ap_fixed<30,10>\n";
+
+	po2_kernel();
+	/* 2 * (4 + 30) = 68 bits: more than the format's 63 */
+	expect_error(run(0, 8, cfg), EOPNOTSUPP, "layer 'q_dense'", "ap_fixed<68,34>");
+}
