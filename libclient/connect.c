@@ -149,12 +149,18 @@ static int handshake(int fd, struct qnn_model_info *info, int64_t deadline)
 	int r, st;
 
 	qnn_proto_put_hdr(hdr, QNN_MSG_INFO, 1, 0);
-	r = write_all(fd, hdr, sizeof(hdr), deadline);
-	if (r)
-		return r == QNN_E_DISCONNECTED ? QNN_E_CONNECT : r;
+	int wr = write_all(fd, hdr, sizeof(hdr), deadline);
+
+	if (wr && wr != QNN_E_DISCONNECTED)
+		return wr;
+	/*
+	 * Even when the write failed: a daemon that refuses us (allow_group) sends
+	 * its ERROR at accept and hangs up, maybe before our INFO went out (EPIPE).
+	 * Its reason is still in our receive queue.
+	 */
 	r = read_exact(fd, hdr, sizeof(hdr), deadline);
 	if (r)
-		return r == QNN_E_DISCONNECTED ? QNN_E_CONNECT : r;
+		return r == QNN_E_DISCONNECTED || wr ? QNN_E_CONNECT : r;
 	r = qnn_proto_parse_hdr(hdr, sizeof(hdr), sizeof(buf), &h);
 	if (r != QNN_PROTO_HDR_OK)
 		return r < 0 ? r : QNN_E_PROTO;
@@ -163,6 +169,8 @@ static int handshake(int fd, struct qnn_model_info *info, int64_t deadline)
 		return r;
 	if (h.type == QNN_MSG_ERROR)
 		return qnn_proto_get_error(buf, h.len, &st, NULL, 0) ? QNN_E_PROTO : st;
+	if (wr)
+		return QNN_E_CONNECT;
 	if (h.type != QNN_MSG_INFO_REPLY || h.id != 1)
 		return QNN_E_PROTO;
 	return qnn_proto_get_info(buf, h.len, info);
