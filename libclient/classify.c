@@ -278,10 +278,17 @@ QNN_EXPORT int qnn_reap(qnn_client *c, struct qnn_completion *done, int max, int
 
 	if (!c || !done || max <= 0)
 		return QNN_E_INVAL;
-	r = qnn_mux_wait(c, have_done, NULL, qnn_deadline(timeout_ms));
-	if (r && r != QNN_E_TIMEOUT && r != QNN_E_DISCONNECTED)
-		return r;
 	pthread_mutex_lock(&c->mu);
+	c->reapers++;
+	pthread_mutex_unlock(&c->mu);
+	r = qnn_mux_wait(c, have_done, NULL, qnn_deadline(timeout_ms));
+	pthread_mutex_lock(&c->mu);
+	c->reapers--;
+	if (r && r != QNN_E_TIMEOUT && r != QNN_E_DISCONNECTED) {
+		qnn_sync_efd(c); /* completions this call did not take stay signalled */
+		pthread_mutex_unlock(&c->mu);
+		return r;
+	}
 	while (n < max && c->done_head) {
 		struct op *op = c->done_head;
 
@@ -296,13 +303,7 @@ QNN_EXPORT int qnn_reap(qnn_client *c, struct qnn_completion *done, int max, int
 		};
 		free(op);
 	}
-	if (!c->done_head) {
-		uint64_t v;
-
-		if (read(c->efd, &v, sizeof(v)) < 0) {
-			/* already zero */
-		}
-	}
+	qnn_sync_efd(c);
 	pthread_mutex_unlock(&c->mu);
 	return n;
 }

@@ -75,8 +75,10 @@ struct qnn_client {
 	/* asynchronous completions (under mu) */
 	struct op *done_head, *done_tail;
 	uint64_t next_ticket;
-	int efd;  /* eventfd: done queue non-empty */
-	int epfd; /* the completion fd: efd + the socket */
+	int efd;	  /* eventfd: readable while the done queue is non-empty */
+	bool efd_set;	  /* efd holds a count (kept == done_head != NULL) */
+	unsigned reapers; /* threads inside qnn_reap(): they empty the queue themselves */
+	int epfd;	  /* the completion fd: efd + the socket */
 
 	/* sending (send_mu); reading (only the active reader) */
 	pthread_mutex_t send_mu;
@@ -103,5 +105,7 @@ int qnn_mux_send(qnn_client *c, uint64_t gen, const uint8_t *hdr, const void *p1
 /* Wait until pred(c, arg) under mu, reading as the leader when nobody is. */
 int qnn_mux_wait(qnn_client *c, bool (*pred)(qnn_client *, void *), void *arg, int64_t deadline);
 void qnn_op_part_done(qnn_client *c, struct op *op, int status); /* under mu */
+/* Under mu: make efd readable iff the done queue is non-empty (no syscall when it already is). */
+void qnn_sync_efd(qnn_client *c);
 
 #endif

@@ -82,14 +82,30 @@ void qnn_op_part_done(qnn_client *c, struct op *op, int status)
 		else
 			c->done_head = op;
 		c->done_tail = op;
-		uint64_t one = 1;
-
-		if (write(c->efd, &one, sizeof(one)) < 0) {
-			/* eventfd saturation cannot happen with one increment per empty->non-empty
-			 */
-		}
+		/*
+		 * A thread inside qnn_reap() takes it (the broadcast below wakes it) and
+		 * signals efd itself for whatever it leaves: the common "reader reaps its own
+		 * completions" case then costs no eventfd write + read per request.
+		 */
+		if (!c->reapers)
+			qnn_sync_efd(c);
 	}
 	pthread_cond_broadcast(&c->cv);
+}
+
+void qnn_sync_efd(qnn_client *c)
+{
+	uint64_t v = 1;
+
+	if (c->done_head && !c->efd_set) {
+		if (write(c->efd, &v, sizeof(v)) == sizeof(v))
+			c->efd_set = true;
+	} else if (!c->done_head && c->efd_set) {
+		if (read(c->efd, &v, sizeof(v)) < 0) {
+			/* already zero */
+		}
+		c->efd_set = false;
+	}
 }
 
 static int send_iov(int fd, struct iovec *iov, int cnt, int64_t deadline)
@@ -264,10 +280,15 @@ static int read_some(qnn_client *c, int fd, int64_t deadline)
 
 	if (left < 0 || left > READ_SLICE_MS)
 		left = READ_SLICE_MS;
-	r = poll(&pfd, 1, left);
-	if (r <= 0)
-		return 0;
+	/* The socket is non-blocking: try first, poll only when nothing is there yet. */
 	ssize_t got = recv(fd, c->rbuf + c->rlen, c->rcap - c->rlen, 0);
+
+	if (got < 0 && errno == EAGAIN) {
+		r = poll(&pfd, 1, left);
+		if (r <= 0)
+			return 0;
+		got = recv(fd, c->rbuf + c->rlen, c->rcap - c->rlen, 0);
+	}
 
 	if (got == 0)
 		return QNN_E_DISCONNECTED;

@@ -493,6 +493,51 @@ Test(qnnd, async_submit_and_completion_fd)
 	qnn_close(c);
 }
 
+/*
+ * The completion fd stays readable while completions wait, however they were
+ * read off the socket: by a reap that took only some of them, or by a
+ * synchronous call on another path (the socket is drained then, so only the
+ * library's own signal can wake a poller); and it is not readable once all
+ * are reaped.
+ */
+Test(qnnd, completion_fd_level_while_completions_wait)
+{
+	const char *extra[] = {"--backend", "sw", NULL};
+
+	t_start(&d, extra);
+	qnn_client *c = must_connect();
+	enum { N = 12 };
+	float in[72];
+	int32_t cls[N], sync_cls = -1;
+	struct qnn_outputs outs[N], sync_out = {.classes = &sync_cls};
+	struct qnn_completion comp[N];
+	struct pollfd pfd = {.fd = qnn_completion_fd(c), .events = POLLIN};
+
+	t_inputs(in, 72, 77);
+	for (int i = 0; i < N; i++) {
+		outs[i] = (struct qnn_outputs){.classes = &cls[i]};
+		cr_assert_eq(qnn_submit(c, in, 1, &outs[i], 10000, NULL, NULL), 0);
+	}
+	usleep(300000); /* every reply is on the socket by now */
+	/* A synchronous call reads the socket: the async replies it meets are queued. */
+	cr_assert_eq(qnn_classify(c, in, 1, &sync_out, 10000), 0);
+	int done = 0;
+
+	while (done < N) {
+		cr_assert_eq(poll(&pfd, 1, 2000), 1, "completion fd readable with %d of %d reaped",
+			     done, N);
+		int k = qnn_reap(c, comp, 1, 0); /* one at a time: the rest must stay signalled */
+
+		cr_assert_eq(k, 1);
+		cr_assert_eq(comp[0].status, 0);
+		done++;
+	}
+	cr_assert_eq(poll(&pfd, 1, 0), 0, "nothing left to reap, nothing signalled");
+	for (int i = 0; i < N; i++)
+		cr_assert_eq(cls[i], sync_cls);
+	qnn_close(c);
+}
+
 static atomic_int stop_load;
 
 struct loader {
