@@ -111,9 +111,9 @@ slim=(--dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/sha
 if ! mmdebstrap --variant=minbase "${inc[@]}" "${slim[@]}" \
 	--hook-dir=/usr/share/mmdebstrap/hooks/file-mirror-automount \
 	--customize-hook="sync-in $st /" \
-	--customize-hook="chroot \"\$1\" depmod $kabi-amd64" \
-	--customize-hook='chroot "$1" useradd -m -G qnn alice' \
-	--customize-hook='chroot "$1" useradd -m bob' \
+	--customize-hook="chroot \"\$1\" /sbin/depmod $kabi-amd64" \
+	--customize-hook='chroot "$1" /usr/sbin/useradd -m -G qnn alice' \
+	--customize-hook='chroot "$1" /usr/sbin/useradd -m bob' \
 	--customize-hook='chroot "$1" systemctl enable qnn-systest.service' \
 	bookworm "$root" "${mirror[@]}" >"$work/mmdebstrap.log" 2>&1; then
 	tail -30 "$work/mmdebstrap.log" >&2
