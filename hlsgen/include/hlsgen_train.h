@@ -178,8 +178,13 @@ void hg_prune_mask(const float *w, size_t n, float sparsity, float *mask);
 /* The lab's CNN with the given quantizers (NONE: float); names as Keras'. */
 void hg_spec_lab_cnn(struct hg_net_spec *s, const struct hg_quantizer *kernel_q,
 		     const struct hg_quantizer *bias_q, const struct hg_quantizer *act_q);
-/* A Keras/QKeras Sequential model JSON (model.to_json()). */
+/*
+ * A Keras/QKeras Sequential model JSON (model.to_json()), or the small text
+ * format of hlsgen/train/spec_text.c when the file does not start with '{'.
+ */
 int hg_spec_from_keras_json(const char *path, struct hg_net_spec *s, char *err, size_t errlen);
+/* The small text format from memory. */
+int hg_spec_from_text(const char *text, struct hg_net_spec *s, char *err, size_t errlen);
 /* Parse the same JSON from memory. */
 int hg_spec_from_keras_json_text(const char *text, struct hg_net_spec *s, char *err,
 				 size_t errlen);

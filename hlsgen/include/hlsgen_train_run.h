@@ -64,7 +64,8 @@ int hg_recipe_option(struct hg_recipe *r, int argc, char **argv, int *i, char *e
 extern const char hg_recipe_usage[];
 #define HG_RECIPE_USAGE \
 	"model and data:\n" \
-	"  --model lab|M.json   the lab's CNN (default) or a Keras/QKeras model JSON\n" \
+	"  --model lab|M.json|M.txt  the lab's CNN (default), a Keras/QKeras model JSON,\n" \
+	"                       or the small text format (hlsgen/train/README.md)\n" \
 	"  --data SPEC          mnist (default), fashion, or X.npy:Y.npy: the test set;\n" \
 	"                       training uses SPEC:train unless --train-data SPEC\n" \
 	"  --train-limit N      only the first N training samples (--test-limit: test)\n" \

@@ -328,7 +328,15 @@ int hg_spec_from_keras_json(const char *path, struct hg_net_spec *s, char *err, 
 		return -1;
 	}
 	fclose(f);
-	rc = hg_spec_from_keras_json_text(text, s, err, errlen);
+	/* a Keras JSON starts with '{'; anything else is the small text format */
+	{
+		const char *p = text;
+
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+			p++;
+		rc = *p == '{' ? hg_spec_from_keras_json_text(text, s, err, errlen)
+			       : hg_spec_from_text(text, s, err, errlen);
+	}
 	free(text);
 	if (rc) {
 		char msg[256];

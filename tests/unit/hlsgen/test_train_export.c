@@ -279,3 +279,47 @@ Test(train_export, imported_qnn_computes_what_the_trainer_computes, .timeout = 6
 	hg_net_free(net);
 	rm_tmp();
 }
+
+Test(train_export, text_spec_is_the_lab_cnn_and_errors_name_lines)
+{
+	static const char lab[] =
+	    "# the lab's CNN\n"
+	    "input 28 28 1\n"
+	    "conv2d q_conv2d filters=16 kernel=3 activation=relu \\\n"
+	    "   kernel_quantizer=quantized_bits(6, 0, alpha=1) bias_quantizer=quantized_bits(6,0)\n"
+	    "activation q_activation quantized_relu(6)\n"
+	    "maxpool max_pooling2d 2\n"
+	    "conv2d q_conv2d_1 filters=16 kernel=3 activation=relu "
+	    "kernel_quantizer=quantized_bits(6,0) bias_quantizer=quantized_bits(6,0)\n"
+	    "activation q_activation_1 quantized_relu(6)\n"
+	    "maxpool max_pooling2d_1 2\n"
+	    "\n"
+	    "flatten flatten\n"
+	    "dropout dropout 0.5\n"
+	    "dense q_dense units=10 kernel_quantizer=quantized_bits(6,0) "
+	    "bias_quantizer=quantized_bits(6,0)\n"
+	    "softmax softmax\n";
+	static const struct {
+		const char *text, *needle;
+	} bad[] = {
+	    {"conv2d c filters=2 kernel=3\n", "line 1"},
+	    {"input 8 8 1\nconv2d c filters=2\n", "line 2"},
+	    {"input 8 8 1\n\n\nfoo x\n", "line 4: unknown layer kind 'foo'"},
+	    {"input 8 8 1\ndropout d 1.5\n", "RATE"},
+	    {"input 8 8 1\nactivation a quantized_relu(6,0,use_sigmoid=1)\n", "use_sigmoid"},
+	    {"input 8 8 1\ndense d units=4 bogus=1\n", "bogus"},
+	};
+	struct hg_net_spec got, want;
+	struct hg_quantizer w = q6(), r6 = {.kind = HG_Q_RELU, .bits = 6};
+	char err[256];
+
+	cr_assert_eq(hg_spec_from_text(lab, &got, err, sizeof(err)), 0, "%s", err);
+	hg_spec_lab_cnn(&want, &w, &w, &r6);
+	expect_same_spec(&got, &want);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = 0;
+		cr_expect_eq(hg_spec_from_text(bad[i].text, &got, err, sizeof(err)), -1, "case %zu", i);
+		cr_expect(strstr(err, bad[i].needle) != NULL, "case %zu: '%s' lacks '%s'", i, err,
+			  bad[i].needle);
+	}
+}
