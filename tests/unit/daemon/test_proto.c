@@ -135,6 +135,38 @@ Test(proto_floats, nonfinite_detected)
 	}
 }
 
+/* The scan goes in blocks: every length, every position, the first of two, exact copies. */
+Test(proto_floats, nonfinite_every_position_and_length)
+{
+	enum { N = 41 };
+	const uint32_t bad[] = {0x7fc00000u, 0xffc00001u, 0x7f800000u, 0xff800000u, 0x7f800001u};
+	const float finite[4] = {3.4028235e38f, -0.0f, 1e-40f, -1}; /* largest, -0, denormal */
+	float in[N], out[N];
+	uint8_t w[4 * N];
+
+	for (int n = 1; n <= N; n++) {
+		for (int i = 0; i < n; i++)
+			in[i] = finite[i % 4];
+		qnn_proto_put_floats(w, in, (size_t)n);
+		cr_assert_eq(qnn_proto_get_floats(out, w, (size_t)n), -1, "n %d", n);
+		cr_assert_eq(qnn_first_nonfinite(in, (size_t)n), -1, "n %d", n);
+		cr_assert_eq(memcmp(out, in, 4 * (size_t)n), 0, "n %d: bits copied", n);
+		for (int p = 0; p < n; p++) {
+			float save = in[p];
+
+			memcpy(&in[p], &bad[(p + n) % 5], 4);
+			if (p + 3 < n)
+				in[n - 1] = NAN; /* a later one does not hide the first */
+			qnn_proto_put_floats(w, in, (size_t)n);
+			cr_assert_eq(qnn_proto_get_floats(out, w, (size_t)n), p, "n %d p %d", n, p);
+			cr_assert_eq(qnn_first_nonfinite(in, (size_t)n), p, "n %d p %d", n, p);
+			cr_assert_eq(memcmp(out, in, 4 * (size_t)n), 0, "n %d p %d: bits", n, p);
+			in[p] = save;
+			in[n - 1] = -1;
+		}
+	}
+}
+
 Test(proto_reply, header_checks)
 {
 	struct qnn_wire_reply r = {.n_samples = 3,
