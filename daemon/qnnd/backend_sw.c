@@ -278,7 +278,9 @@ static int sw_submit(struct backend *be, struct qnnd_batch *b)
 		sb->qlen++;
 		first += n;
 	}
-	pthread_cond_broadcast(&sb->cv);
+	/* One wake-up per slice: a small batch does not wake every worker for nothing. */
+	for (unsigned p = 0; p < parts; p++)
+		pthread_cond_signal(&sb->cv);
 	pthread_mutex_unlock(&sb->mu);
 	return 0;
 }

@@ -77,8 +77,6 @@ static bool dispatch_one(struct server *s, struct service *svc, uint64_t now)
 		memcpy(b->in + (size_t)off * svc->info.n_in, r->in, cnt * sizeof(float));
 		off += r->n;
 		r->dispatch_us = now;
-		free(r->in);
-		r->in = NULL;
 	}
 	b->n = samples;
 	b->owner = o;

@@ -37,7 +37,7 @@ struct request {
 	struct conn *conn;
 	uint32_t id, n, want;
 	uint64_t recv_us, dispatch_us;
-	float *in; /* n * n_in floats until dispatch */
+	float in[]; /* n * n_in floats: allocated with the request (one malloc) */
 };
 
 struct conn {

@@ -15,7 +15,6 @@ void req_free(struct server *s, struct request *r)
 {
 	struct conn *c = r->conn;
 
-	free(r->in);
 	free(r);
 	conn_put(s, c);
 }
@@ -157,19 +156,18 @@ static void classify(struct server *s, struct conn *c, const struct qnn_frame_hd
 		conn_send_error(s, c, h->id, QNN_E_LIMIT, msg);
 		return;
 	}
-	struct request *rq = calloc(1, sizeof(*rq));
 	size_t count = (size_t)wc.n_samples * svc->info.n_in;
+	struct request *rq = malloc(sizeof(*rq) + count * sizeof(float));
 
-	if (!rq || !(rq->in = malloc(count * sizeof(float)))) {
-		free(rq);
+	if (!rq) {
 		s->st.errors++;
 		conn_send_error(s, c, h->id, QNN_E_NOMEM, "daemon out of memory");
 		return;
 	}
+	memset(rq, 0, sizeof(*rq)); /* the header; the inputs are written next */
 	long bad = qnn_proto_get_floats(rq->in, floats, count);
 
 	if (bad >= 0) {
-		free(rq->in);
 		free(rq);
 		s->st.nonfinite++;
 		snprintf(msg, sizeof(msg), "sample %ld, element %ld is NaN or infinite",
@@ -188,7 +186,6 @@ static void classify(struct server *s, struct conn *c, const struct qnn_frame_hd
 	rq->q.n = wc.n_samples;
 	rq->q.deadline_us = timeout ? now + (uint64_t)timeout * 1000 : 0;
 	if (batcher_push(&s->bq, &c->q, &rq->q, now)) {
-		free(rq->in);
 		free(rq);
 		s->st.busy++;
 		snprintf(msg, sizeof(msg), "queue full (%u samples waiting)", s->bq.queued_samples);
