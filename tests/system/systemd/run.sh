@@ -91,13 +91,18 @@ if [ ! -s "$vmlinuz" ]; then
 	rm -f "$work"/linux-image-*.deb
 fi
 ko=$(bash tests/kernel/build-modules.sh amd64 "$BUILD/kernel" | grep '/qnn\.ko$')
-mdir=$st/lib/modules/$kabi-amd64/updates
+# (Under /usr: the guest's /lib is a symlink to usr/lib that sync-in must
+# not replace with a directory.)
+mdir=$st/usr/lib/modules/$kabi-amd64/updates
 mkdir -p "$mdir"
 cp "$ko" "$mdir/"
 # What qnn-dkms installs besides the sources (modules-load.d, udev rule,
 # sysusers), as if DKMS had built the module: the guest has no compiler.
+mkdir -p "$work/dkms" "$st/usr/lib/udev"
 dpkg-deb --fsys-tarfile "$PKG/qnn-dkms_${ver}_all.deb" |
-	tar -x -C "$st" ./usr/lib/modules-load.d ./lib/udev/rules.d ./usr/lib/sysusers.d
+	tar -x -C "$work/dkms" ./usr/lib/modules-load.d ./lib/udev/rules.d ./usr/lib/sysusers.d
+cp -a "$work/dkms/usr/lib/modules-load.d" "$work/dkms/usr/lib/sysusers.d" "$st/usr/lib/"
+cp -a "$work/dkms/lib/udev/rules.d" "$st/usr/lib/udev/"
 
 step "root file system (mmdebstrap, installs our packages with apt)"
 inc=(--include=systemd,systemd-sysv,udev,kmod,procps)
