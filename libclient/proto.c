@@ -198,12 +198,19 @@ static void put_str(uint8_t *out, const char *s, size_t size)
 		memcpy(out, s, n);
 }
 
-/* Copies a fixed-size wire string; refuses one without a NUL. */
+/*
+ * Copies a fixed-size wire string; refuses one without a NUL. Bytes after
+ * the NUL are not carried over, so a decoded value re-encodes to the same
+ * bytes and no peer garbage reaches the caller.
+ */
 static int get_str(char *dst, const uint8_t *src, size_t size)
 {
-	if (!memchr(src, 0, size))
+	const uint8_t *nul = memchr(src, 0, size);
+
+	if (!nul)
 		return QNN_E_PROTO;
-	memcpy(dst, src, size);
+	memset(dst, 0, size);
+	memcpy(dst, src, (size_t)(nul - src));
 	return 0;
 }
 

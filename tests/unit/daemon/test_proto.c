@@ -270,6 +270,24 @@ Test(proto_stats, roundtrip_and_forward_compat)
 	cr_assert_str_eq(back.backend, "null");
 }
 
+/* Found by fuzz_frame: bytes after a string's NUL must not survive decoding. */
+Test(proto_stats, string_padding_not_carried_over)
+{
+	struct qnn_daemon_stats s = {0}, back, again;
+	uint8_t p[QNN_WIRE_STATS_SIZE], q[QNN_WIRE_STATS_SIZE];
+
+	strcpy(s.backend, "sw");
+	qnn_proto_put_stats(p, &s);
+	memcpy(p + 8 + 8 * QNN_STAT_COUNT + 3, "junk", 4); /* after "sw\0" */
+	cr_assert_eq(qnn_proto_get_stats(p, sizeof(p), &back), 0);
+	cr_assert_str_eq(back.backend, "sw");
+	for (size_t i = 2; i < sizeof(back.backend); i++)
+		cr_assert_eq(back.backend[i], 0, "byte %zu of backend kept peer garbage", i);
+	qnn_proto_put_stats(q, &back);
+	cr_assert_eq(qnn_proto_get_stats(q, sizeof(q), &again), 0);
+	cr_assert_eq(memcmp(&back, &again, sizeof(back)), 0);
+}
+
 Test(strerror, every_status_named)
 {
 	for (int st = 0; st >= QNN_STATUS_MIN; st--)
