@@ -342,19 +342,19 @@ static int64_t wrap(int64_t v, int w)
  */
 static int32_t d2_by_shifts(const struct qnn_layer *l, const int32_t *x, uint32_t o)
 {
-	int64_t acc = wrap((int64_t)l->bias[o] << 9, 16);
+	int64_t acc = wrap((int64_t)l->bias[o] * 512, 16); /* << 9 */
 
 	for (uint32_t i = 0; i < 784; i++) {
 		int32_t w = l->weights[i * 20 + o], mag = w < 0 ? -w : w, e = -8;
-		int64_t y = wrap((int64_t)x[i] << 5, 14);
+		int64_t y = wrap((int64_t)x[i] * 32, 14); /* << 5 */
 
 		cr_assert(mag > 0 && (mag & (mag - 1)) == 0, "weight %d not a power of two", w);
 		while (mag > 1)
 			mag >>= 1, e++;
-		y = e >= 0 ? wrap(y << e, 14) : y >> -e;
+		y = e >= 0 ? wrap(y * ((int64_t)1 << e), 14) : y >> -e;
 		if (w < 0)
 			y = wrap(-y, 14);
-		acc = wrap(acc + (y << 3), 16);
+		acc = wrap(acc + y * 8, 16);
 	}
 	return (int32_t)acc;
 }
@@ -392,7 +392,7 @@ Test(import_models, dense_po2_layer_matches_hls4ml_shifts)
 		for (int s = 0; s < 64; s++)
 			for (uint32_t o = 0; o < 20; o++) {
 				int32_t want = d2_by_shifts(d2, d2_in[s], o);
-				int64_t exact = (int64_t)d2->bias[o] << 9;
+				int64_t exact = (int64_t)d2->bias[o] * 512;
 
 				cr_assert_eq(d2_out[s][o], want,
 					     "flags %u sample %d out %u: %d != %d", flags[k], s, o,
