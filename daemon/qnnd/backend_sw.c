@@ -121,11 +121,18 @@ static void *worker(void *arg)
 			else
 				sb->done_head = slot;
 			sb->done_tail = slot;
+			/*
+			 * Written outside the lock: the event loop, woken by this, takes the
+			 * lock in sw_complete() at once. A count left after it already took
+			 * the slot only costs one empty complete().
+			 */
 			uint64_t one = 1;
 
+			pthread_mutex_unlock(&sb->mu);
 			if (write(sb->efd, &one, sizeof(one)) < 0) {
 				/* cannot fail for a non-saturated eventfd */
 			}
+			pthread_mutex_lock(&sb->mu);
 		}
 	}
 	pthread_mutex_unlock(&sb->mu);
