@@ -20,29 +20,35 @@ results=$tmp/results.tsv
 echo "== training benchmark: $(nproc) CPUs, $(uname -m), PyTorch $("$PY" -c 'import torch; print(torch.__version__)'), seeds: $SEEDS"
 echo "   (loadavg at start: $(cut -d' ' -f1-3 /proc/loadavg))"
 
-# one run: impl data recipe seed epochs s_per_epoch quant_acc bitexact_acc
-record() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$results"; \
-	printf '%-6s %-8s %-11s seed %-2s %3s epochs  %6.3f s/epoch  acc %.4f  bit-exact %s\n' "$@"; }
+# one run: impl data recipe seed epochs s_per_epoch quant_acc bitexact_acc cpu_s_per_epoch
+# (the last: user + system CPU seconds of the whole process / epochs, which
+# a busy machine disturbs far less than wall-clock time)
+record() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$results"; \
+	printf '%-6s %-8s %-11s seed %-2s %3s epochs  %6.3f s/epoch  acc %.4f  bit-exact %-6s  CPU %.3f s/epoch\n' "$@"; }
+cpu_per_epoch() { "$PY" -c 'import sys; u, s = open(sys.argv[1]).read().split(); print((float(u) + float(s)) / float(sys.argv[2]))' "$1" "$2"; }
 
 hl() { # data recipe seed epochs extra-args...
 	local data=$1 recipe=$2 seed=$3 epochs=$4; shift 4
 	local out
-	out=$("$H" train --data "$data" --epochs "$epochs" --seed "$seed" --threads 2 \
-		--progress none --json -o "$tmp/m" "$@")
+	out=$(/usr/bin/time -f '%U %S' -o "$tmp/cpu" "$H" train --data "$data" --epochs "$epochs" \
+		--seed "$seed" --threads 2 --progress none --json -o "$tmp/m" "$@")
 	record hlsgen "$data" "$recipe" "$seed" "$epochs" \
 		"$("$PY" -c 'import json,sys; print(json.loads(sys.argv[1])["seconds_per_epoch"])' "$out")" \
 		"$("$PY" -c 'import json,sys; print(json.loads(sys.argv[1])["quantized_acc"])' "$out")" \
-		"$("$PY" -c 'import json,sys; print("%.4f" % json.loads(sys.argv[1])["bitexact_acc"])' "$out")"
+		"$("$PY" -c 'import json,sys; print("%.4f" % json.loads(sys.argv[1])["bitexact_acc"])' "$out")" \
+		"$(cpu_per_epoch "$tmp/cpu" "$epochs")"
 }
 
 pt() { # data recipe seed epochs extra-args...
 	local data=$1 recipe=$2 seed=$3 epochs=$4; shift 4
 	local out
-	out=$("$PY" "$here/torch_train_ref.py" --data "$DATA/$data" --epochs "$epochs" \
-		--seed "$seed" --threads 2 "$@" 2>/dev/null | tail -1)
+	out=$(/usr/bin/time -f '%U %S' -o "$tmp/cpu" "$PY" "$here/torch_train_ref.py" \
+		--data "$DATA/$data" --epochs "$epochs" --seed "$seed" --threads 2 "$@" 2>/dev/null |
+		tail -1)
 	record torch "$data" "$recipe" "$seed" "$epochs" \
 		"$("$PY" -c 'import json,sys; print(json.loads(sys.argv[1])["sec_per_epoch"])' "$out")" \
-		"$("$PY" -c 'import json,sys; print(json.loads(sys.argv[1])["test_acc"])' "$out")" "-"
+		"$("$PY" -c 'import json,sys; print(json.loads(sys.argv[1])["test_acc"])' "$out")" "-" \
+		"$(cpu_per_epoch "$tmp/cpu" "$epochs")"
 }
 
 for spec in ${BENCH_TRAIN_SPECS:-mnist:30 fashion:10}; do
@@ -61,6 +67,8 @@ rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])]
 def pick(impl, data, recipe):
     r = [x for x in rows if x[0] == impl and x[1] == data and x[2] == recipe]
     return [float(x[6]) for x in r], [float(x[5]) for x in r], [x[7] for x in r]
+def cpu(impl, data, recipe):
+    return [float(x[8]) for x in rows if x[0] == impl and x[1] == data and x[2] == recipe]
 print("\n== summary (mean over seeds; accuracy in %, QKeras-quantized test accuracy)")
 ok = True
 for data in ("mnist", "fashion"):
@@ -75,7 +83,8 @@ for data in ("mnist", "fashion"):
     print(f"{data:8s} best recipe (PolynomialDecay 0 -> 75%): hlsgen {m(ga):6.2f} "
           f"(bit-exact {', '.join(gb)})   vs torch lab {m(ta):6.2f}: {m(ga) - m(ta):+.2f} points")
     print(f"{data:8s} seconds/epoch: hlsgen {st.mean(hs):.3f}  torch {st.mean(ts):.3f}  "
-          f"(x{st.mean(ts) / st.mean(hs):.2f})")
+          f"(x{st.mean(ts) / st.mean(hs):.2f}); CPU s/epoch (whole run): hlsgen "
+          f"{st.mean(cpu('hlsgen', data, 'lab')):.3f}  torch {st.mean(cpu('torch', data, 'lab')):.3f}")
     bars = [(m(ha) >= m(ta) - 0.3, "lab recipe >= torch - 0.3"),
             (m(ga) > m(ta), "best recipe > torch"),
             (st.mean(hs) <= st.mean(ts), "epoch time <= torch")]
