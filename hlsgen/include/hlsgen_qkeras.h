@@ -13,19 +13,19 @@
 #include <stddef.h>
 
 enum hg_q_kind {
-	HG_Q_NONE = 0,  /* float value used as is */
-	HG_Q_BITS = 1,  /* quantized_bits(bits, integer, symmetric, keep_negative) */
-	HG_Q_RELU = 2,  /* quantized_relu(bits, integer) */
-	HG_Q_PO2 = 3,   /* quantized_po2(bits, max_value) */
+	HG_Q_NONE = 0, /* float value used as is */
+	HG_Q_BITS = 1, /* quantized_bits(bits, integer, symmetric, keep_negative) */
+	HG_Q_RELU = 2, /* quantized_relu(bits, integer) */
+	HG_Q_PO2 = 3,  /* quantized_po2(bits, max_value) */
 };
 
 struct hg_quantizer {
-	int kind;          /* enum hg_q_kind */
+	int kind; /* enum hg_q_kind */
 	int bits;
-	int integer;       /* bits / relu: integer bits (sign not counted) */
-	int symmetric;     /* bits */
+	int integer;	   /* bits / relu: integer bits (sign not counted) */
+	int symmetric;	   /* bits */
 	int keep_negative; /* bits */
-	int has_max;       /* po2: max_value given */
+	int has_max;	   /* po2: max_value given */
 	float max_value;   /* po2 */
 };
 

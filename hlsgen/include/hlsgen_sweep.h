@@ -14,16 +14,16 @@
 #include "hlsgen_train_run.h"
 
 struct hg_sweep_row {
-	char tag[32];           /* "6w6a", "6w6a-p75", "float" */
-	int wbits, abits;       /* 0: float */
-	int prune_kind;         /* enum hg_prune_kind */
+	char tag[32];	  /* "6w6a", "6w6a-p75", "float" */
+	int wbits, abits; /* 0: float */
+	int prune_kind;	  /* enum hg_prune_kind */
 	float target_sparsity;
-	double sparsity;        /* measured: zero kernel weights / all */
+	double sparsity; /* measured: zero kernel weights / all */
 	double float_acc, quant_acc, bitexact_acc;
 	long nonzero, total;
 	long size_bits;
 	int widest_a, widest_b;
-	struct hg_synth est;    /* ESTIMATE on the sweep's part */
+	struct hg_synth est; /* ESTIMATE on the sweep's part */
 	int epochs_run;
 	double sec_per_epoch;
 	char qnn[512];

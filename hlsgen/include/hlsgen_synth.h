@@ -21,26 +21,26 @@ enum hg_res_kind { HG_BRAM18K = 0, HG_DSP, HG_FF, HG_LUT, HG_URAM, HG_RES_COUNT 
 extern const char *const hg_res_name[HG_RES_COUNT];
 
 enum hg_synth_source {
-	HG_SRC_CSYNTH_RPT = 1, /* Vivado/Vitis HLS text report */
-	HG_SRC_CSYNTH_XML = 2, /* Vivado/Vitis HLS XML report */
+	HG_SRC_CSYNTH_RPT = 1,	/* Vivado/Vitis HLS text report */
+	HG_SRC_CSYNTH_XML = 2,	/* Vivado/Vitis HLS XML report */
 	HG_SRC_UTILIZATION = 3, /* Vivado report_utilization (post synthesis/place) */
-	HG_SRC_ESTIMATE = 4,   /* hlsgen's estimate from a .qnn: NOT a tool report */
+	HG_SRC_ESTIMATE = 4,	/* hlsgen's estimate from a .qnn: NOT a tool report */
 };
 
 struct hg_synth {
-	char name[64];          /* project label */
+	char name[64]; /* project label */
 	char path[512];
-	int source;             /* enum hg_synth_source */
-	char tool[64];          /* "Vivado HLS 2019.2", "Vitis HLS 2022.2", ... */
+	int source;    /* enum hg_synth_source */
+	char tool[64]; /* "Vivado HLS 2019.2", "Vitis HLS 2022.2", ... */
 	char part[64];
 	char top[64];
 	double used[HG_RES_COUNT];
-	double avail[HG_RES_COUNT]; /* 0: unknown */
-	int have[HG_RES_COUNT];     /* the report gave this resource */
+	double avail[HG_RES_COUNT];	      /* 0: unknown */
+	int have[HG_RES_COUNT];		      /* the report gave this resource */
 	double clock_target_ns, clock_est_ns; /* 0: unknown */
-	long latency_min, latency_max;        /* cycles, -1: unknown */
+	long latency_min, latency_max;	      /* cycles, -1: unknown */
 	long interval_min, interval_max;      /* cycles, -1: unknown */
-	double accuracy;                      /* from the user, <0: unknown */
+	double accuracy;		      /* from the user, <0: unknown */
 };
 
 /* Device capacity of a part ("xczu7ev-ffvc1156-2-e", "xczu7ev", "zcu104"). */
@@ -53,17 +53,16 @@ int hg_part_capacity(const char *part, double avail[HG_RES_COUNT], char *canonic
  */
 int hg_synth_load(const char *path, struct hg_synth *r, char *err, size_t errlen);
 int hg_synth_parse_rpt(const char *text, struct hg_synth *r, char *err, size_t errlen);
-int hg_synth_parse_xml(const char *text, size_t len, struct hg_synth *r, char *err,
-		       size_t errlen);
+int hg_synth_parse_xml(const char *text, size_t len, struct hg_synth *r, char *err, size_t errlen);
 int hg_synth_parse_utilization(const char *text, struct hg_synth *r, char *err, size_t errlen);
 
 /* ---- the estimate ---- */
 
 struct hg_estimate_detail {
-	long multipliers;       /* physical multipliers after pruning and reuse */
+	long multipliers; /* physical multipliers after pruning and reuse */
 	long nonzero_weights;
 	long total_weights;
-	long size_bits;         /* nonzero weights and biases x their widths */
+	long size_bits;		/* nonzero weights and biases x their widths */
 	int widest_a, widest_b; /* widest multiplier: input bits x weight bits */
 };
 
@@ -84,7 +83,7 @@ extern const double hg_estimate_calibration[HG_RES_COUNT];
 
 struct hg_budget {
 	double pct[HG_RES_COUNT]; /* maximum utilization per resource, percent */
-	double accuracy_slack;    /* points of accuracy traded for resources */
+	double accuracy_slack;	  /* points of accuracy traded for resources */
 };
 
 void hg_budget_default(struct hg_budget *b);

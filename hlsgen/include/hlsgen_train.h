@@ -16,35 +16,35 @@
 #include "hlsgen_qkeras.h"
 
 #define HG_MAX_LAYERS 48
-#define HG_NAME_LEN 48
+#define HG_NAME_LEN   48
 
 enum hg_layer_kind {
-	HG_L_CONV2D = 1,   /* QConv2D / Conv2D, optional inner activation */
-	HG_L_DENSE = 2,    /* QDense / Dense, optional inner activation */
-	HG_L_ACT = 3,      /* Activation / QActivation */
-	HG_L_MAXPOOL = 4,  /* MaxPooling2D, 'valid' padding */
+	HG_L_CONV2D = 1,  /* QConv2D / Conv2D, optional inner activation */
+	HG_L_DENSE = 2,	  /* QDense / Dense, optional inner activation */
+	HG_L_ACT = 3,	  /* Activation / QActivation */
+	HG_L_MAXPOOL = 4, /* MaxPooling2D, 'valid' padding */
 	HG_L_FLATTEN = 5,
 	HG_L_DROPOUT = 6,
-	HG_L_SOFTMAX = 7,  /* Activation('softmax'); must be the last layer */
+	HG_L_SOFTMAX = 7, /* Activation('softmax'); must be the last layer */
 };
 
 enum hg_act {
 	HG_ACT_LINEAR = 0,
 	HG_ACT_RELU = 1,
-	HG_ACT_QUANT = 2,  /* the layer's act_q quantizer (QActivation) */
+	HG_ACT_QUANT = 2, /* the layer's act_q quantizer (QActivation) */
 };
 
 struct hg_layer_spec {
 	char name[HG_NAME_LEN];
-	int kind;                   /* enum hg_layer_kind */
+	int kind; /* enum hg_layer_kind */
 	/* conv2d / dense */
-	int units;                  /* filters or units */
-	int kh, kw, sh, sw;         /* conv kernel and strides; pool window and strides */
-	int same_padding;           /* conv: 'same' instead of 'valid' */
+	int units;	    /* filters or units */
+	int kh, kw, sh, sw; /* conv kernel and strides; pool window and strides */
+	int same_padding;   /* conv: 'same' instead of 'valid' */
 	int use_bias;
-	int activation;             /* enum hg_act: inner activation, or the ACT layer's */
+	int activation; /* enum hg_act: inner activation, or the ACT layer's */
 	struct hg_quantizer kernel_q, bias_q;
-	int prunable;               /* magnitude pruning applies to the kernel */
+	int prunable; /* magnitude pruning applies to the kernel */
 	/* act */
 	struct hg_quantizer act_q;
 	/* dropout */
@@ -69,24 +69,24 @@ struct hg_data {
 
 enum hg_prune_kind {
 	HG_PRUNE_NONE = 0,
-	HG_PRUNE_CONSTANT = 1,   /* TF-MOT ConstantSparsity */
+	HG_PRUNE_CONSTANT = 1,	 /* TF-MOT ConstantSparsity */
 	HG_PRUNE_POLYNOMIAL = 2, /* TF-MOT PolynomialDecay */
 };
 
 struct hg_prune_schedule {
-	int kind;                /* enum hg_prune_kind */
-	float target_sparsity;   /* constant: target; polynomial: final */
-	float initial_sparsity;  /* polynomial */
+	int kind;		   /* enum hg_prune_kind */
+	float target_sparsity;	   /* constant: target; polynomial: final */
+	float initial_sparsity;	   /* polynomial */
 	long begin_step, end_step; /* end_step -1: forever (constant only) */
 	long frequency;
-	float power;             /* polynomial exponent (TF-MOT default 3) */
+	float power; /* polynomial exponent (TF-MOT default 3) */
 };
 
 struct hg_train_config {
 	int epochs;
 	int batch_size;
-	float lr, beta1, beta2, epsilon;   /* Keras Adam */
-	float val_split;                   /* last fraction held out, as Keras */
+	float lr, beta1, beta2, epsilon; /* Keras Adam */
+	float val_split;		 /* last fraction held out, as Keras */
 	uint64_t seed;
 	int threads;
 	struct hg_prune_schedule prune;
@@ -97,8 +97,8 @@ struct hg_train_config {
 	int stop_patience;
 	float stop_min_delta;
 	int restore_best;
-	int clip_constraint;   /* QKeras' Clip(-max, max) kernel/bias constraints */
-	int progress;          /* 0 quiet, 1 a line per epoch, 2 live bar */
+	int clip_constraint; /* QKeras' Clip(-max, max) kernel/bias constraints */
+	int progress;	     /* 0 quiet, 1 a line per epoch, 2 live bar */
 };
 
 struct hg_epoch_log {
@@ -110,7 +110,7 @@ struct hg_train_result {
 	int epochs_run;
 	int stopped_early;
 	long steps;
-	double seconds;          /* training only, validation excluded */
+	double seconds; /* training only, validation excluded */
 	double seconds_with_val;
 	struct hg_epoch_log hist[1024];
 };
@@ -121,8 +121,8 @@ struct hg_net;
 void hg_train_config_default(struct hg_train_config *c);
 
 /* Shape-check the spec and allocate. threads >= 1. */
-int hg_net_create(struct hg_net **out, const struct hg_net_spec *spec, int threads,
-		  char *err, size_t errlen);
+int hg_net_create(struct hg_net **out, const struct hg_net_spec *spec, int threads, char *err,
+		  size_t errlen);
 void hg_net_free(struct hg_net *net);
 const struct hg_net_spec *hg_net_spec_of(const struct hg_net *net);
 
@@ -158,8 +158,8 @@ int hg_net_predict(struct hg_net *net, const float *x, size_t n, int quantized, 
  * hg_net_param() and returns the loss. For gradient checks and tools.
  * din (optional, n * input size) receives d(loss)/d(input).
  */
-double hg_net_loss_grad(struct hg_net *net, const float *x, const uint8_t *y, size_t n,
-			long step, uint64_t seed, int quantized, float *din);
+double hg_net_loss_grad(struct hg_net *net, const float *x, const uint8_t *y, size_t n, long step,
+			uint64_t seed, int quantized, float *din);
 
 /* Parameters of layer l (NULL when it has none); count in *n. */
 enum hg_param { HG_P_KERNEL, HG_P_BIAS, HG_P_KERNEL_GRAD, HG_P_BIAS_GRAD, HG_P_MASK };
@@ -186,8 +186,7 @@ int hg_spec_from_keras_json(const char *path, struct hg_net_spec *s, char *err, 
 /* The small text format from memory. */
 int hg_spec_from_text(const char *text, struct hg_net_spec *s, char *err, size_t errlen);
 /* Parse the same JSON from memory. */
-int hg_spec_from_keras_json_text(const char *text, struct hg_net_spec *s, char *err,
-				 size_t errlen);
+int hg_spec_from_keras_json_text(const char *text, struct hg_net_spec *s, char *err, size_t errlen);
 
 /* ---- outputs ---- */
 

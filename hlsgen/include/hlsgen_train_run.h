@@ -40,14 +40,14 @@ int hg_data_load(const char *spec, int h, int w, int c, struct hg_data *d, char 
 
 struct hg_recipe {
 	struct hg_train_config cfg;
-	const char *model;        /* "lab" or a Keras JSON path */
-	const char *data;         /* "mnist", "fashion", ... (test split) */
-	const char *train_data;   /* training set when not DATA:train */
-	const char *init;         /* checkpoint to start from, or NULL */
+	const char *model;		/* "lab" or a Keras JSON path */
+	const char *data;		/* "mnist", "fashion", ... (test split) */
+	const char *train_data;		/* training set when not DATA:train */
+	const char *init;		/* checkpoint to start from, or NULL */
 	struct hg_quantizer kq, bq, aq; /* overrides (when have_q) */
-	int have_q;               /* --bits / --*-quantizer given */
+	int have_q;			/* --bits / --*-quantizer given */
 	long train_limit, test_limit;
-	int poly_end_auto;        /* polynomial end_step: 2/3 of all steps */
+	int poly_end_auto; /* polynomial end_step: 2/3 of all steps */
 	struct hg_export_opts exp;
 	const char *hls4ml_version;
 };
@@ -58,37 +58,36 @@ void hg_recipe_default(struct hg_recipe *r);
  * Consume the recipe option at argv[*i] (advancing *i past its value).
  * Returns 1 when consumed, 0 when not a recipe option, -1 on a bad value.
  */
-int hg_recipe_option(struct hg_recipe *r, int argc, char **argv, int *i, char *err,
-		     size_t errlen);
+int hg_recipe_option(struct hg_recipe *r, int argc, char **argv, int *i, char *err, size_t errlen);
 /* The recipe options' help text (also as a literal for usage strings). */
 extern const char hg_recipe_usage[];
-#define HG_RECIPE_USAGE \
-	"model and data:\n" \
-	"  --model lab|M.json|M.txt  the lab's CNN (default), a Keras/QKeras model JSON,\n" \
-	"                       or the small text format (hlsgen/train/README.md)\n" \
-	"  --data SPEC          mnist (default), fashion, or X.npy:Y.npy: the test set;\n" \
-	"                       training uses SPEC:train unless --train-data SPEC\n" \
-	"  --train-limit N      only the first N training samples (--test-limit: test)\n" \
-	"  --init CKPT          start from a checkpoint instead of fresh weights\n" \
-	"quantization (QKeras):\n" \
-	"  --bits W/A|float     quantized_bits(W,0,alpha=1) kernels and biases,\n" \
-	"                       quantized_relu(A) activations (default 6/6)\n" \
-	"  --weight-quantizer Q, --bias-quantizer Q, --act-quantizer Q\n" \
-	"                       any quantized_bits/quantized_relu/quantized_po2 expression\n" \
-	"pruning (TF-MOT prune_low_magnitude):\n" \
-	"  --prune none|constant|polynomial   (default constant: ConstantSparsity)\n" \
-	"  --sparsity S         target/final sparsity (default 0.75)\n" \
-	"  --initial-sparsity S polynomial: starting sparsity (default 0)\n" \
-	"  --begin-step N, --end-step N, --frequency N (default 0, -1, 100)\n" \
-	"                       polynomial without --end-step ends at 2/3 of training\n" \
-	"  --power P            polynomial exponent (default 3)\n" \
-	"optimizer and callbacks (Keras):\n" \
-	"  --epochs N (30)  --batch N (32)  --lr X (1e-3)  --val-split F (0.1)\n" \
-	"  --lr-patience N (3, 0 = off)  --lr-factor F (0.5)  --lr-min X (1e-6)\n" \
-	"  --lr-cooldown N (0)  --lr-min-delta X (1e-4)\n" \
-	"  --stop-patience N (10, 0 = off)  --restore-best  --no-clip (no Clip constraint)\n" \
-	"  --seed N (1)  --threads N (2)  --progress none|lines|bar\n" \
-	"conversion (the importer's hls4ml rules):\n" \
+#define HG_RECIPE_USAGE                                                                            \
+	"model and data:\n"                                                                        \
+	"  --model lab|M.json|M.txt  the lab's CNN (default), a Keras/QKeras model JSON,\n"        \
+	"                       or the small text format (hlsgen/train/README.md)\n"               \
+	"  --data SPEC          mnist (default), fashion, or X.npy:Y.npy: the test set;\n"         \
+	"                       training uses SPEC:train unless --train-data SPEC\n"               \
+	"  --train-limit N      only the first N training samples (--test-limit: test)\n"          \
+	"  --init CKPT          start from a checkpoint instead of fresh weights\n"                \
+	"quantization (QKeras):\n"                                                                 \
+	"  --bits W/A|float     quantized_bits(W,0,alpha=1) kernels and biases,\n"                 \
+	"                       quantized_relu(A) activations (default 6/6)\n"                     \
+	"  --weight-quantizer Q, --bias-quantizer Q, --act-quantizer Q\n"                          \
+	"                       any quantized_bits/quantized_relu/quantized_po2 expression\n"      \
+	"pruning (TF-MOT prune_low_magnitude):\n"                                                  \
+	"  --prune none|constant|polynomial   (default constant: ConstantSparsity)\n"              \
+	"  --sparsity S         target/final sparsity (default 0.75)\n"                            \
+	"  --initial-sparsity S polynomial: starting sparsity (default 0)\n"                       \
+	"  --begin-step N, --end-step N, --frequency N (default 0, -1, 100)\n"                     \
+	"                       polynomial without --end-step ends at 2/3 of training\n"           \
+	"  --power P            polynomial exponent (default 3)\n"                                 \
+	"optimizer and callbacks (Keras):\n"                                                       \
+	"  --epochs N (30)  --batch N (32)  --lr X (1e-3)  --val-split F (0.1)\n"                  \
+	"  --lr-patience N (3, 0 = off)  --lr-factor F (0.5)  --lr-min X (1e-6)\n"                 \
+	"  --lr-cooldown N (0)  --lr-min-delta X (1e-4)\n"                                         \
+	"  --stop-patience N (10, 0 = off)  --restore-best  --no-clip (no Clip constraint)\n"      \
+	"  --seed N (1)  --threads N (2)  --progress none|lines|bar\n"                             \
+	"conversion (the importer's hls4ml rules):\n"                                              \
 	"  --config HLS4ML.yml  --hls4ml-version 0.8|1.0..1.3\n"
 
 /* Training (DATA:train or --train-data) and test (DATA) sets, limits applied. */

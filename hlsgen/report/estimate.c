@@ -36,9 +36,9 @@
  * is thus off by -45% (BRAM), +254% (DSP), -6.5% (FF), -41% (LUT) on the
  * one published design; test_report_estimate.c recomputes all of this.
  */
-#define CAL_LUT 1.6868
-#define CAL_FF 1.0700
-#define CAL_DSP 0.2822
+#define CAL_LUT	 1.6868
+#define CAL_FF	 1.0700
+#define CAL_DSP	 0.2822
 #define CAL_BRAM 1.8182
 
 const double hg_estimate_calibration[HG_RES_COUNT] = {CAL_BRAM, CAL_DSP, CAL_FF, CAL_LUT, 0.0};
@@ -67,7 +67,7 @@ static int csd_digits(long c)
 /* Fewest 18 Kb BRAMs for a D x W bit FIFO over the BRAM's aspect ratios. */
 static double fifo_brams(double depth, double width)
 {
-	static const double shapes[][2] = {{16384, 1}, {8192, 2}, {4096, 4},
+	static const double shapes[][2] = {{16384, 1}, {8192, 2},  {4096, 4},
 					   {2048, 9},  {1024, 18}, {512, 36}};
 	double best = 1e30;
 
@@ -136,8 +136,8 @@ void hg_estimate_raw(const struct qnn_model *m, double out[HG_RES_COUNT],
 		if (rec->kind == QNN_LAYER_CONV2D || rec->kind == QNN_LAYER_DENSE)
 			mac_layer(ly, a, &raw, d);
 		if (rec->kind != QNN_LAYER_FLATTEN && rec->kind != QNN_LAYER_DROPOUT)
-			raw.bram += fifo_brams((double)rec->out_h * rec->out_w,
-					       (double)rec->out_c * out_w);
+			raw.bram +=
+			    fifo_brams((double)rec->out_h * rec->out_w, (double)rec->out_c * out_w);
 		a = out_w;
 	}
 	out[HG_LUT] = raw.lut;
@@ -164,8 +164,9 @@ int hg_estimate(const struct qnn_model *m, const char *part, struct hg_synth *r,
 	snprintf(r->name, sizeof(r->name), "%s", m->hdr->name);
 	snprintf(r->top, sizeof(r->top), "%s", m->hdr->name);
 	if (part && hg_part_capacity(part, r->avail, r->part, sizeof(r->part))) {
-		snprintf(err, errlen, "unknown part '%s' (known: xczu7ev/zcu104, xczu9eg, xczu3eg, "
-				      "xc7z020, xcvu9p, xcku115)",
+		snprintf(err, errlen,
+			 "unknown part '%s' (known: xczu7ev/zcu104, xczu9eg, xczu3eg, "
+			 "xc7z020, xcvu9p, xcku115)",
 			 part);
 		return -1;
 	}

@@ -29,9 +29,9 @@ int hg_budget_parse(const char *text, struct hg_budget *b, char *err, size_t err
 	static const struct {
 		const char *key;
 		int res;
-	} keys[] = {{"lut", HG_LUT},   {"ff", HG_FF},     {"bram", HG_BRAM18K},
-		    {"bram_18k", HG_BRAM18K}, {"dsp", HG_DSP}, {"uram", HG_URAM},
-		    {"acc", -1},       {"accuracy", -1}};
+	} keys[] = {
+	    {"lut", HG_LUT}, {"ff", HG_FF},	{"bram", HG_BRAM18K}, {"bram_18k", HG_BRAM18K},
+	    {"dsp", HG_DSP}, {"uram", HG_URAM}, {"acc", -1},	      {"accuracy", -1}};
 	char buf[256], *save = NULL;
 
 	snprintf(buf, sizeof(buf), "%s", text);
@@ -58,8 +58,8 @@ int hg_budget_parse(const char *text, struct hg_budget *b, char *err, size_t err
 	}
 	return 0;
 bad:
-	snprintf(err, errlen, "budget '%s': expected lut=PCT,ff=PCT,bram=PCT,dsp=PCT,uram=PCT,acc=POINTS",
-		 text);
+	snprintf(err, errlen,
+		 "budget '%s': expected lut=PCT,ff=PCT,bram=PCT,dsp=PCT,uram=PCT,acc=POINTS", text);
 	return -1;
 }
 
@@ -92,8 +92,9 @@ static int over_budget(const struct hg_synth *r, const struct hg_budget *b, char
 		double p = hg_synth_pct(r, i);
 
 		if (p > b->pct[i])
-			at += (size_t)snprintf(why + at, at < len ? len - at : 0, "%s%s %.1f%% > %.0f%%",
-					       at ? ", " : "", hg_res_name[i], p, b->pct[i]);
+			at += (size_t)snprintf(why + at, at < len ? len - at : 0,
+					       "%s%s %.1f%% > %.0f%%", at ? ", " : "",
+					       hg_res_name[i], p, b->pct[i]);
 	}
 	return at > 0;
 }
@@ -130,8 +131,9 @@ int hg_recommend(const struct hg_synth *r, int n, const struct hg_budget *b, cha
 			continue;
 		}
 		if (all_acc && r[i].accuracy < best_acc - b->accuracy_slack / 100.0) {
-			append(why, whylen, "%s: fits, but accuracy %.4f is more than %.1f points "
-					    "below the best fitting %.4f\n",
+			append(why, whylen,
+			       "%s: fits, but accuracy %.4f is more than %.1f points "
+			       "below the best fitting %.4f\n",
 			       r[i].name, r[i].accuracy, b->accuracy_slack, best_acc);
 			continue;
 		}
@@ -210,12 +212,14 @@ void hg_synth_print(FILE *f, const struct hg_synth *r, int n, int md)
 		if (r[k].accuracy >= 0)
 			snprintf(acc, sizeof(acc), "%.4f", r[k].accuracy);
 		if (md)
-			fprintf(f, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+			fprintf(f,
+				"| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
 				r[k].name, source_label(r[k].source), part, c[0], c[1], c[2], c[3],
 				c[4], lat, iv, clk, acc);
 		else
-			fprintf(f, "%-14s %-11s %-20s %-13s %-13s %-15s %-16s %-9s %-8s %-8s %-6s %s\n",
-				r[k].name, source_label(r[k].source), part, c[0], c[1], c[2], c[3],
-				c[4], lat, iv, clk, acc);
+			fprintf(
+			    f, "%-14s %-11s %-20s %-13s %-13s %-15s %-16s %-9s %-8s %-8s %-6s %s\n",
+			    r[k].name, source_label(r[k].source), part, c[0], c[1], c[2], c[3],
+			    c[4], lat, iv, clk, acc);
 	}
 }

@@ -106,11 +106,11 @@ static int load_file(const char *path, struct hg_synth *r, char *err, size_t err
 		rc = hg_synth_parse_xml(text, len, r, msg, sizeof(msg));
 	else if (strstr(text, "HLS Report for"))
 		rc = hg_synth_parse_rpt(text, r, msg, sizeof(msg));
-	else if (strstr(text, "report_utilization") || strstr(text, "Utilization Design Information"))
+	else if (strstr(text, "report_utilization") ||
+		 strstr(text, "Utilization Design Information"))
 		rc = hg_synth_parse_utilization(text, r, msg, sizeof(msg));
 	else {
-		snprintf(msg, sizeof(msg),
-			 "not a csynth .rpt/.xml or report_utilization report");
+		snprintf(msg, sizeof(msg), "not a csynth .rpt/.xml or report_utilization report");
 		rc = -1;
 	}
 	free(text);

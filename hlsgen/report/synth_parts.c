@@ -13,7 +13,7 @@
 const char *const hg_res_name[HG_RES_COUNT] = {"BRAM_18K", "DSP", "FF", "LUT", "URAM"};
 
 static const struct {
-	const char *prefix;  /* device name, lower case, without package/speed */
+	const char *prefix; /* device name, lower case, without package/speed */
 	const char *board;
 	double cap[HG_RES_COUNT];
 } parts[] = {

@@ -10,7 +10,7 @@
 #include <stddef.h>
 
 #define SYNTH_MAX_CELLS 16
-#define SYNTH_CELL_LEN 64
+#define SYNTH_CELL_LEN	64
 
 /* Cells of a table row (line starting with '|'); returns the count or -1. */
 int synth_row_cells(const char *line, char cells[][SYNTH_CELL_LEN], int max);

@@ -82,7 +82,8 @@ int hg_synth_parse_utilization(const char *text, struct hg_synth *r, char *err, 
 			double scale, v;
 			int res = site_resource(cells[0], &scale);
 
-			if (res >= 0 && used_col < n && (v = synth_cell_number(cells[used_col])) >= 0) {
+			if (res >= 0 && used_col < n &&
+			    (v = synth_cell_number(cells[used_col])) >= 0) {
 				r->used[res] = v * scale;
 				r->have[res] = 1;
 				found++;

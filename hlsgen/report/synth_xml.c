@@ -72,8 +72,7 @@ static int area(xmlXPathContextPtr ctx, const char *xpath, double *out, int *hav
 	return found;
 }
 
-int hg_synth_parse_xml(const char *text, size_t len, struct hg_synth *r, char *err,
-		       size_t errlen)
+int hg_synth_parse_xml(const char *text, size_t len, struct hg_synth *r, char *err, size_t errlen)
 {
 	xmlDocPtr doc = xmlReadMemory(text, (int)len, "csynth.xml", NULL,
 				      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
@@ -96,8 +95,8 @@ int hg_synth_parse_xml(const char *text, size_t len, struct hg_synth *r, char *e
 	copy_text(ctx, "/profile/UserAssignments/Part", r->part, sizeof(r->part));
 	copy_text(ctx, "/profile/UserAssignments/TopModelName", r->top, sizeof(r->top));
 	r->clock_target_ns = number(ctx, "/profile/UserAssignments/TargetClockPeriod");
-	r->clock_est_ns =
-	    number(ctx, "/profile/PerformanceEstimates/SummaryOfTimingAnalysis/EstimatedClockPeriod");
+	r->clock_est_ns = number(
+	    ctx, "/profile/PerformanceEstimates/SummaryOfTimingAnalysis/EstimatedClockPeriod");
 	r->latency_min = (long)number(
 	    ctx, "/profile/PerformanceEstimates/SummaryOfOverallLatency/Best-caseLatency");
 	r->latency_max = (long)number(

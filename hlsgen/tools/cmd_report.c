@@ -87,8 +87,7 @@ static int is_qnn(const char *path)
 	return n > 4 && !strcmp(path + n - 4, ".qnn");
 }
 
-static int load_one(const char *arg, const char *part, struct hg_synth *r, char *err,
-		    size_t errlen)
+static int load_one(const char *arg, const char *part, struct hg_synth *r, char *err, size_t errlen)
 {
 	const char *eq = strchr(arg, '=');
 	const char *path = eq ? eq + 1 : arg;
@@ -126,7 +125,8 @@ static int apply_accuracies(struct report_cli *c, struct hg_synth *r)
 
 		v = eq ? strtod(eq + 1, &end) : -1;
 		if (!eq || end == eq + 1 || *end || v < 0 || v > 1) {
-			fprintf(stderr, "hlsgen report: --accuracy NAME=A with A in [0, 1], got '%s'\n",
+			fprintf(stderr,
+				"hlsgen report: --accuracy NAME=A with A in [0, 1], got '%s'\n",
 				c->acc[k]);
 			return -1;
 		}
@@ -161,7 +161,8 @@ static void json_string(const char *s)
 
 static void print_json(const struct hg_synth *r, int n, int best, const char *why)
 {
-	static const char *const src[] = {"", "csynth_rpt", "csynth_xml", "utilization", "estimate"};
+	static const char *const src[] = {"", "csynth_rpt", "csynth_xml", "utilization",
+					  "estimate"};
 
 	printf("{\"projects\": [");
 	for (int i = 0; i < n; i++) {
@@ -181,7 +182,8 @@ static void print_json(const struct hg_synth *r, int n, int best, const char *wh
 			printf("%s\"%s\": %.0f", k ? ", " : "", hg_res_name[k], r[i].avail[k]);
 		printf("}, \"percent\": {");
 		for (int k = 0; k < HG_RES_COUNT; k++)
-			printf("%s\"%s\": %.2f", k ? ", " : "", hg_res_name[k], hg_synth_pct(&r[i], k));
+			printf("%s\"%s\": %.2f", k ? ", " : "", hg_res_name[k],
+			       hg_synth_pct(&r[i], k));
 		printf("}, \"latency_max\": %ld, \"interval_max\": %ld, \"clock_est_ns\": %.3f, "
 		       "\"accuracy\": %.4f}",
 		       r[i].latency_max, r[i].interval_max, r[i].clock_est_ns, r[i].accuracy);

@@ -33,7 +33,8 @@ static const char usage_text[] =
     "  --plot FILE          plot file (.svg or .png), default DIR/sweep.svg\n"
     "  --title TEXT         table and plot title\n"
     "\n"
-    "The training recipe (defaults: the lab's; --sparsity sets the pruned rows'):\n" HG_RECIPE_USAGE;
+    "The training recipe (defaults: the lab's; --sparsity sets the pruned "
+    "rows'):\n" HG_RECIPE_USAGE;
 
 struct sweep_cli {
 	struct hg_recipe r;
@@ -126,7 +127,8 @@ static int plan(const struct sweep_cli *c, struct setting *s, int *n)
 		a = aq.bits;
 		for (int k = 0; k < nk; k++) {
 			if (*n == MAX_SETTINGS) {
-				fprintf(stderr, "hlsgen sweep: more than %d settings\n", MAX_SETTINGS);
+				fprintf(stderr, "hlsgen sweep: more than %d settings\n",
+					MAX_SETTINGS);
 				return -1;
 			}
 			s[(*n)++] = (struct setting){w, a, kinds[k]};
@@ -162,11 +164,12 @@ static int run(int argc, char **argv)
 		if (hg_sweep_run_one(&c.r, s[i].w, s[i].a, s[i].prune, &tr, &te, c.dir, c.part,
 				     &rows[i], stderr, err, sizeof(err)))
 			goto out;
-		printf("%-12s float %.4f  QKeras %.4f  bit-exact %.4f  sparsity %.1f%%  size %ld bits"
-		       "  widest %dx%d  LUT %.0f (est.)  %.2f s/epoch\n",
-		       rows[i].tag, rows[i].float_acc, rows[i].quant_acc, rows[i].bitexact_acc,
-		       100.0 * rows[i].sparsity, rows[i].size_bits, rows[i].widest_a,
-		       rows[i].widest_b, rows[i].est.used[HG_LUT], rows[i].sec_per_epoch);
+		printf(
+		    "%-12s float %.4f  QKeras %.4f  bit-exact %.4f  sparsity %.1f%%  size %ld bits"
+		    "  widest %dx%d  LUT %.0f (est.)  %.2f s/epoch\n",
+		    rows[i].tag, rows[i].float_acc, rows[i].quant_acc, rows[i].bitexact_acc,
+		    100.0 * rows[i].sparsity, rows[i].size_bits, rows[i].widest_a, rows[i].widest_b,
+		    rows[i].est.used[HG_LUT], rows[i].sec_per_epoch);
 		fflush(stdout);
 	}
 	snprintf(path, sizeof(path), "%s/sweep.csv", c.dir);

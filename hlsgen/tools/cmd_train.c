@@ -51,7 +51,8 @@ static int parse(int argc, char **argv, struct train_cli *c)
 		} else if (!strcmp(argv[i], "--json")) {
 			c->json = 1;
 		} else {
-			fprintf(stderr, "hlsgen train: unknown option '%s' (see --help)\n", argv[i]);
+			fprintf(stderr, "hlsgen train: unknown option '%s' (see --help)\n",
+				argv[i]);
 			return -1;
 		}
 	}
@@ -63,8 +64,8 @@ static int parse(int argc, char **argv, struct train_cli *c)
 }
 
 /* The model to train: a checkpoint, the lab's CNN, or a Keras JSON. */
-static int load_spec(struct hg_recipe *r, struct hg_net **init, struct hg_net_spec *spec,
-		     char *err, size_t errlen)
+static int load_spec(struct hg_recipe *r, struct hg_net **init, struct hg_net_spec *spec, char *err,
+		     size_t errlen)
 {
 	*init = NULL;
 	if (r->init) {
@@ -112,8 +113,8 @@ static void report(const struct train_cli *c, const struct hg_train_result *res,
 	printf("trained %d epochs (%ld steps) in %.1f s, %.3f s/epoch on %d threads%s\n",
 	       res->epochs_run, res->steps, res->seconds, spe, cfg->threads,
 	       res->stopped_early ? " (early stop)" : "");
-	printf("test accuracy (%s): float %.4f  QKeras-quantized %.4f  bit-exact %.4f\n",
-	       c->r.data, fa, qa, ba);
+	printf("test accuracy (%s): float %.4f  QKeras-quantized %.4f  bit-exact %.4f\n", c->r.data,
+	       fa, qa, ba);
 	printf("wrote %s %s %s %s\n", p->json, p->h5, p->qnn, p->ckpt);
 }
 

@@ -19,7 +19,7 @@
 #include "tnet.h"
 
 #define CKPT_MAGIC "HGCKPT01"
-#define CKPT_MAX (256u << 20)
+#define CKPT_MAX   (256u << 20)
 
 struct wbuf {
 	unsigned char *p;
@@ -179,8 +179,7 @@ trunc:
 	return -1;
 }
 
-int hg_checkpoint_read(const char *path, int threads, struct hg_net **out, char *err,
-		       size_t errlen)
+int hg_checkpoint_read(const char *path, int threads, struct hg_net **out, char *err, size_t errlen)
 {
 	size_t n = 0;
 	unsigned char *p = slurp(path, &n, err, errlen);

@@ -30,8 +30,7 @@ static void fmt_time(char *buf, size_t len, double s)
 		snprintf(buf, len, "%ld:%02ld", t / 60, t % 60);
 }
 
-void hg_progress_step(struct hg_progress *p, int epoch, long step_in_epoch, double loss,
-		      double acc)
+void hg_progress_step(struct hg_progress *p, int epoch, long step_in_epoch, double loss, double acc)
 {
 	double now = hlsgen_now();
 	long done = (long)epoch * p->steps_per_epoch + step_in_epoch;
@@ -42,7 +41,8 @@ void hg_progress_step(struct hg_progress *p, int epoch, long step_in_epoch, doub
 	if (!p->live || (now - p->last_draw < 0.1 && step_in_epoch < p->steps_per_epoch))
 		return;
 	p->last_draw = now;
-	fmt_time(eta, sizeof(eta), done ? (now - p->t_start) / (double)done * (double)(total - done) : 0);
+	fmt_time(eta, sizeof(eta),
+		 done ? (now - p->t_start) / (double)done * (double)(total - done) : 0);
 	fill = (int)((double)width * (double)step_in_epoch / (double)p->steps_per_epoch);
 	fprintf(p->f, "\repoch %d/%d [", epoch + 1, p->epochs);
 	for (int i = 0; i < width; i++)
@@ -52,8 +52,8 @@ void hg_progress_step(struct hg_progress *p, int epoch, long step_in_epoch, doub
 	fflush(p->f);
 }
 
-void hg_progress_epoch(struct hg_progress *p, int epoch, double loss, double acc,
-		       double val_loss, double val_acc, double lr, double seconds, const char *note)
+void hg_progress_epoch(struct hg_progress *p, int epoch, double loss, double acc, double val_loss,
+		       double val_acc, double lr, double seconds, const char *note)
 {
 	double el = hlsgen_now() - p->t_start;
 	char eta[32];
@@ -61,7 +61,9 @@ void hg_progress_epoch(struct hg_progress *p, int epoch, double loss, double acc
 	if (p->quiet)
 		return;
 	fmt_time(eta, sizeof(eta), el / (epoch + 1) * (p->epochs - epoch - 1));
-	fprintf(p->f, "%sepoch %d/%d  %.2fs  loss %.4f  acc %.4f  val_loss %.4f  val_acc %.4f  lr %.3g  ETA %s%s%s\n",
+	fprintf(p->f,
+		"%sepoch %d/%d  %.2fs  loss %.4f  acc %.4f  val_loss %.4f  val_acc %.4f  lr %.3g  "
+		"ETA %s%s%s\n",
 		p->live ? "\r\033[K" : "", epoch + 1, p->epochs, seconds, loss, acc, val_loss,
 		val_acc, lr, eta, note && *note ? "  " : "", note ? note : "");
 	fflush(p->f);

@@ -11,7 +11,7 @@
 
 struct hg_progress {
 	FILE *f;
-	int live;           /* redraw one line with \r */
+	int live; /* redraw one line with \r */
 	int quiet;
 	int epochs;
 	long steps_per_epoch;
@@ -23,7 +23,7 @@ struct hg_progress {
 void hg_progress_start(struct hg_progress *p, FILE *f, int mode, int epochs, long steps_per_epoch);
 void hg_progress_step(struct hg_progress *p, int epoch, long step_in_epoch, double loss,
 		      double acc);
-void hg_progress_epoch(struct hg_progress *p, int epoch, double loss, double acc,
-		       double val_loss, double val_acc, double lr, double seconds, const char *note);
+void hg_progress_epoch(struct hg_progress *p, int epoch, double loss, double acc, double val_loss,
+		       double val_acc, double lr, double seconds, const char *note);
 
 #endif /* HG_PROGRESS_H */

@@ -192,8 +192,8 @@ int hg_quantizer_format(const struct hg_quantizer *q, char *buf, size_t len)
 {
 	switch (q->kind) {
 	case HG_Q_BITS:
-		return snprintf(buf, len, "quantized_bits(%d,%d,%d%s,alpha=1)", q->bits,
-				q->integer, q->symmetric, q->keep_negative ? "" : ",keep_negative=0");
+		return snprintf(buf, len, "quantized_bits(%d,%d,%d%s,alpha=1)", q->bits, q->integer,
+				q->symmetric, q->keep_negative ? "" : ",keep_negative=0");
 	case HG_Q_RELU:
 		return snprintf(buf, len, "quantized_relu(%d,%d)", q->bits, q->integer);
 	case HG_Q_PO2:

@@ -19,9 +19,8 @@ static void blas_single_thread(void)
 	openblas_set_num_threads(1);
 }
 
-void hg_sgemm(int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha,
-	      const float *a, size_t lda, const float *b, size_t ldb, float beta, float *c,
-	      size_t ldc)
+void hg_sgemm(int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha, const float *a,
+	      size_t lda, const float *b, size_t ldb, float beta, float *c, size_t ldc)
 {
 	pthread_once(&blas_once, blas_single_thread);
 	if (!m || !n)

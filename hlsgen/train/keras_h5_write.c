@@ -83,9 +83,8 @@ static int dataset(hid_t grp, const char *name, const float *v, const hsize_t *d
 {
 	hid_t space = H5Screate_simple(rank, dims, NULL), dcpl = untimed(H5P_DATASET_CREATE);
 	hid_t d = H5Dcreate2(grp, name, H5T_IEEE_F32LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
-	int rc = (d < 0 || H5Dwrite(d, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0)
-			 ? -1
-			 : 0;
+	int rc =
+	    (d < 0 || H5Dwrite(d, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0) ? -1 : 0;
 
 	if (d >= 0)
 		H5Dclose(d);

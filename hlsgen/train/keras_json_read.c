@@ -91,15 +91,16 @@ static int quantizer(struct rctx *k, struct json_object *v, struct hg_quantizer 
 	at = (size_t)snprintf(text, sizeof(text), "%s(", cls);
 	json_object_object_foreach(cfg, key, val)
 	{
-		const char *sv = json_object_is_type(val, json_type_null) ? "None"
-										: json_object_get_string(val);
+		const char *sv =
+		    json_object_is_type(val, json_type_null) ? "None" : json_object_get_string(val);
 
-		if (json_object_is_type(val, json_type_object) || json_object_is_type(val, json_type_array))
+		if (json_object_is_type(val, json_type_object) ||
+		    json_object_is_type(val, json_type_array))
 			return fail(k, "quantizer argument %s is not a scalar", key);
 		if (!strcmp(key, "__passive_serialization__"))
 			continue;
-		at += (size_t)snprintf(text + at, at < sizeof(text) ? sizeof(text) - at : 0, "%s=%s,",
-				       key, sv);
+		at += (size_t)snprintf(text + at, at < sizeof(text) ? sizeof(text) - at : 0,
+				       "%s=%s,", key, sv);
 	}
 	if (at >= sizeof(text) - 1)
 		return fail(k, "quantizer config too long");
@@ -168,8 +169,8 @@ static int act_layer(struct rctx *k, struct hg_layer_spec *l, const char *cls,
 		     struct json_object *c)
 {
 	struct json_object *a = get(c, "activation");
-	const char *as = a && json_object_is_type(a, json_type_string) ? json_object_get_string(a)
-								     : NULL;
+	const char *as =
+	    a && json_object_is_type(a, json_type_string) ? json_object_get_string(a) : NULL;
 
 	l->kind = HG_L_ACT;
 	if (as && !strcmp(as, "softmax")) {
@@ -211,8 +212,8 @@ static int one_layer(struct rctx *k, const char *cls, struct json_object *c,
 		if (get_pair(k, c, "pool_size", 2, &l->kh, &l->kw))
 			return -1;
 		return get(c, "strides") && !json_object_is_type(get(c, "strides"), json_type_null)
-			       ? get_pair(k, c, "strides", 1, &l->sh, &l->sw)
-			       : (l->sh = l->kh, l->sw = l->kw, 0);
+			   ? get_pair(k, c, "strides", 1, &l->sh, &l->sw)
+			   : (l->sh = l->kh, l->sw = l->kw, 0);
 	}
 	if (!strcmp(cls, "Flatten")) {
 		l->kind = HG_L_FLATTEN;
@@ -229,8 +230,8 @@ static int one_layer(struct rctx *k, const char *cls, struct json_object *c,
 static int input_shape(struct rctx *k, struct json_object *shape)
 {
 	size_t n = shape && json_object_is_type(shape, json_type_array)
-			   ? json_object_array_length(shape)
-			   : 0;
+		       ? json_object_array_length(shape)
+		       : 0;
 	int d[3] = {1, 1, 1};
 
 	if (n < 2 || n > 4)
@@ -248,8 +249,7 @@ static int input_shape(struct rctx *k, struct json_object *shape)
 	return 0;
 }
 
-int hg_spec_from_keras_json_text(const char *text, struct hg_net_spec *s, char *err,
-				 size_t errlen)
+int hg_spec_from_keras_json_text(const char *text, struct hg_net_spec *s, char *err, size_t errlen)
 {
 	struct json_object *root = json_tokener_parse(text), *cfg, *layers;
 	struct rctx k = {s, NULL, err, errlen};
@@ -264,7 +264,8 @@ int hg_spec_from_keras_json_text(const char *text, struct hg_net_spec *s, char *
 	cls = get_str(root, "class_name");
 	cfg = get(root, "config");
 	layers = json_object_is_type(cfg, json_type_array) ? cfg : get(cfg, "layers");
-	if (!cls || (strcmp(cls, "Sequential") && strcmp(cls, "Functional") && strcmp(cls, "Model")) ||
+	if (!cls ||
+	    (strcmp(cls, "Sequential") && strcmp(cls, "Functional") && strcmp(cls, "Model")) ||
 	    !layers || !json_object_is_type(layers, json_type_array)) {
 		snprintf(err, errlen, "not a Keras Sequential/Functional model JSON");
 		goto out;
@@ -315,7 +316,8 @@ int hg_spec_from_keras_json(const char *path, struct hg_net_spec *s, char *err, 
 		snprintf(err, errlen, "%s: cannot open", path);
 		return -1;
 	}
-	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || n > (16 << 20) || fseek(f, 0, SEEK_SET)) {
+	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || n > (16 << 20) ||
+	    fseek(f, 0, SEEK_SET)) {
 		fclose(f);
 		snprintf(err, errlen, "%s: unreadable or larger than 16 MiB", path);
 		return -1;

@@ -33,7 +33,8 @@ static struct json_object *quantizer_json(const struct hg_quantizer *q)
 		json_object_object_add(c, "integer", json_object_new_int(q->integer));
 		json_object_object_add(c, "symmetric", json_object_new_int(q->symmetric));
 		json_object_object_add(c, "alpha", json_object_new_int(1));
-		json_object_object_add(c, "keep_negative", json_object_new_boolean(q->keep_negative));
+		json_object_object_add(c, "keep_negative",
+				       json_object_new_boolean(q->keep_negative));
 		json_object_object_add(c, "use_stochastic_rounding", json_object_new_boolean(0));
 		json_object_object_add(c, "qnoise_factor", json_object_new_double(1.0));
 		break;
@@ -110,7 +111,8 @@ static void weights_config(struct json_object *c, const struct hg_layer_spec *l)
 	json_object_object_add(c, "bias_constraint", l->bias_q.kind ? clip_json(&l->bias_q) : NULL);
 	json_object_object_add(c, "kernel_quantizer",
 			       l->kernel_q.kind ? quantizer_json(&l->kernel_q) : NULL);
-	json_object_object_add(c, "bias_quantizer", l->bias_q.kind ? quantizer_json(&l->bias_q) : NULL);
+	json_object_object_add(c, "bias_quantizer",
+			       l->bias_q.kind ? quantizer_json(&l->bias_q) : NULL);
 	json_object_object_add(c, "kernel_range", NULL);
 	json_object_object_add(c, "bias_range", NULL);
 }

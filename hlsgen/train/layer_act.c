@@ -52,8 +52,8 @@ void act_forward(const struct tlayer *L, const float *in, float *out, size_t n, 
 			  out, cnt);
 }
 
-void act_backward(const struct tlayer *L, const float *in, const float *dout, float *din,
-		  size_t n, int quantized)
+void act_backward(const struct tlayer *L, const float *in, const float *dout, float *din, size_t n,
+		  int quantized)
 {
 	size_t cnt = n * L->out_n;
 	int a = L->s->activation;
@@ -90,8 +90,8 @@ static uint64_t mix64(uint64_t z)
 	return z ^ (z >> 31);
 }
 
-void dropout_forward(const struct tlayer *L, const float *in, float *out, float *keep,
-		     size_t n, uint64_t seed, long step, size_t first_sample)
+void dropout_forward(const struct tlayer *L, const float *in, float *out, float *keep, size_t n,
+		     uint64_t seed, long step, size_t first_sample)
 {
 	float rate = L->s->rate;
 	float scale = rate < 1.0f ? 1.0f / (1.0f - rate) : 0.0f;

@@ -40,8 +40,9 @@ static void im2col(const struct tlayer *L, const float *in, float *cols)
 					int ix = ix0 + fx;
 
 					for (size_t c = 0; c < cin; c++)
-						cols[c] = (ix < 0 || ix >= L->in_w) ? 0.0f
-										     : row[(size_t)ix * cin + c];
+						cols[c] = (ix < 0 || ix >= L->in_w)
+							      ? 0.0f
+							      : row[(size_t)ix * cin + c];
 					cols += cin;
 				}
 			}

@@ -39,8 +39,7 @@ static void pool2x2(const struct tlayer *L, const float *restrict x, float *rest
 		}
 }
 
-void pool_forward(const struct tlayer *L, const float *in, float *out, int32_t *argmax,
-		  size_t n)
+void pool_forward(const struct tlayer *L, const float *in, float *out, int32_t *argmax, size_t n)
 {
 	const struct hg_layer_spec *s = L->s;
 

@@ -246,8 +246,8 @@ static int alloc_one_ws(struct hg_net *net, struct tws *ws, size_t cap)
 	ws->g0 = malloc(cap * net->max_n * sizeof(float));
 	ws->g1 = malloc(cap * net->max_n * sizeof(float));
 	ws->dcols = net->max_cols ? malloc(cap * net->max_cols * sizeof(float)) : NULL;
-	if (!ws->act || !ws->cols || !ws->argmax || !ws->dmask || !ws->gw || !ws->gb || !ws->x || !ws->y ||
-	    !ws->g0 || !ws->g1 || (net->max_cols && !ws->dcols))
+	if (!ws->act || !ws->cols || !ws->argmax || !ws->dmask || !ws->gw || !ws->gb || !ws->x ||
+	    !ws->y || !ws->g0 || !ws->g1 || (net->max_cols && !ws->dcols))
 		return -1;
 	for (int l = 0; l < nl; l++) {
 		struct tlayer *L = &net->L[l];

@@ -54,7 +54,8 @@ void net_forward(struct hg_net *net, struct tws *ws, const float *x, size_t n, i
 			break;
 		case HG_L_DROPOUT:
 			if (train) {
-				dropout_forward(L, in, out, ws->dmask[l], n, seed, step, first_sample);
+				dropout_forward(L, in, out, ws->dmask[l], n, seed, step,
+						first_sample);
 				break;
 			}
 			__attribute__((fallthrough)); /* identity at inference */
@@ -204,8 +205,8 @@ struct lg_ctx {
 	float *din;
 };
 
-void net_shard_loss_grad(struct hg_net *net, struct tws *ws, size_t n, int quantized,
-			 uint64_t seed, long step, size_t first, float *din)
+void net_shard_loss_grad(struct hg_net *net, struct tws *ws, size_t n, int quantized, uint64_t seed,
+			 long step, size_t first, float *din)
 {
 	int last = net->n_layers - 1;
 	int c = net->L[last].out_c;
@@ -236,8 +237,8 @@ static void lg_fn(void *vctx, int tid, int nt)
 			    c->din ? c->din + b * c->net->in_n : NULL);
 }
 
-double hg_net_loss_grad(struct hg_net *net, const float *x, const uint8_t *y, size_t n,
-			long step, uint64_t seed, int quantized, float *din)
+double hg_net_loss_grad(struct hg_net *net, const float *x, const uint8_t *y, size_t n, long step,
+			uint64_t seed, int quantized, float *din)
 {
 	struct lg_ctx c = {net, x, y, n, step, seed, quantized, din};
 	double loss = 0.0;

@@ -20,8 +20,8 @@ int hg_prune_should_update(const struct hg_prune_schedule *s, long step, float *
 	if (s->kind == HG_PRUNE_NONE)
 		return 0;
 	in_range = step >= s->begin_step && (step <= s->end_step || s->end_step < 0);
-	turn = s->frequency > 0 && ((step - s->begin_step) % s->frequency + s->frequency) %
-						  s->frequency == 0;
+	turn = s->frequency > 0 &&
+	       ((step - s->begin_step) % s->frequency + s->frequency) % s->frequency == 0;
 	if (s->kind == HG_PRUNE_CONSTANT) {
 		*sparsity = s->target_sparsity;
 	} else {

@@ -19,7 +19,7 @@
 #define MAX_ARGS 12
 
 struct qarg {
-	char key[32];   /* "" for positional */
+	char key[32]; /* "" for positional */
 	char val[32];
 };
 
@@ -151,10 +151,11 @@ static int refuse_if_set(const char *qname, const char *what, const char *v, cha
 static int parse_bits(const struct qarg *a, int na, struct hg_quantizer *q, char *err,
 		      size_t errlen)
 {
-	static const char *const names[] = {"bits", "integer", "symmetric", "keep_negative",
-					    "alpha", "use_stochastic_rounding", "scale_axis",
-					    "qnoise_factor", "var_name", "use_ste",
-					    "use_variables", NULL};
+	static const char *const names[] = {
+	    "bits",	     "integer",	      "symmetric",
+	    "keep_negative", "alpha",	      "use_stochastic_rounding",
+	    "scale_axis",    "qnoise_factor", "var_name",
+	    "use_ste",	     "use_variables", NULL};
 	const char *v[11];
 
 	if (bind_args("quantized_bits", names, a, na, v, err, errlen))
@@ -185,10 +186,18 @@ static int parse_bits(const struct qarg *a, int na, struct hg_quantizer *q, char
 static int parse_relu(const struct qarg *a, int na, struct hg_quantizer *q, char *err,
 		      size_t errlen)
 {
-	static const char *const names[] = {"bits", "integer", "use_sigmoid", "negative_slope",
-					    "use_stochastic_rounding", "relu_upper_bound",
-					    "is_quantized_clip", "qnoise_factor", "var_name",
-					    "use_ste", "use_variables", NULL};
+	static const char *const names[] = {"bits",
+					    "integer",
+					    "use_sigmoid",
+					    "negative_slope",
+					    "use_stochastic_rounding",
+					    "relu_upper_bound",
+					    "is_quantized_clip",
+					    "qnoise_factor",
+					    "var_name",
+					    "use_ste",
+					    "use_variables",
+					    NULL};
 	const char *v[11];
 	int clip = 1;
 
@@ -217,13 +226,18 @@ static int parse_relu(const struct qarg *a, int na, struct hg_quantizer *q, char
 	return 0;
 }
 
-static int parse_po2(const struct qarg *a, int na, struct hg_quantizer *q, char *err,
-		     size_t errlen)
+static int parse_po2(const struct qarg *a, int na, struct hg_quantizer *q, char *err, size_t errlen)
 {
-	static const char *const names[] = {"bits", "max_value", "use_stochastic_rounding",
-					    "quadratic_approximation", "log2_rounding",
-					    "qnoise_factor", "var_name", "use_ste",
-					    "use_variables", NULL};
+	static const char *const names[] = {"bits",
+					    "max_value",
+					    "use_stochastic_rounding",
+					    "quadratic_approximation",
+					    "log2_rounding",
+					    "qnoise_factor",
+					    "var_name",
+					    "use_ste",
+					    "use_variables",
+					    NULL};
 	const char *v[9];
 
 	if (bind_args("quantized_po2", names, a, na, v, err, errlen))
@@ -270,8 +284,8 @@ int hg_quantizer_parse(const char *text, struct hg_quantizer *q, char *err, size
 		return 0;
 	if (!open || !close || close < open || (size_t)(open - text) >= sizeof(name) ||
 	    (size_t)(close - open - 1) >= sizeof(inner))
-		return fail(err, errlen, "'%s' is not a quantizer expression like quantized_bits(6,0)",
-			    text);
+		return fail(err, errlen,
+			    "'%s' is not a quantizer expression like quantized_bits(6,0)", text);
 	memcpy(name, text, (size_t)(open - text));
 	name[open - text] = 0;
 	trim(name);
@@ -288,6 +302,8 @@ int hg_quantizer_parse(const char *text, struct hg_quantizer *q, char *err, size
 		return parse_relu(a, na, q, err, errlen);
 	if (!strcmp(name, "quantized_po2"))
 		return parse_po2(a, na, q, err, errlen);
-	return fail(err, errlen, "quantizer '%s' is not supported (quantized_bits, quantized_relu, "
-		    "quantized_po2)", name);
+	return fail(err, errlen,
+		    "quantizer '%s' is not supported (quantized_bits, quantized_relu, "
+		    "quantized_po2)",
+		    name);
 }

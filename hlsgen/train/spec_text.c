@@ -107,7 +107,8 @@ static int weights_opts(struct hg_layer_spec *l, char **tok, int n, int line, ch
 		else if (!strcmp(k, "stride") && l->kind == HG_L_CONV2D)
 			bad = int_val(v, 1, 64, &x), l->sh = l->sw = x;
 		else if (!strcmp(k, "padding"))
-			bad = strcmp(v, "valid") && strcmp(v, "same"), l->same_padding = !strcmp(v, "same");
+			bad = strcmp(v, "valid") && strcmp(v, "same"),
+			l->same_padding = !strcmp(v, "same");
 		else if (!strcmp(k, "activation"))
 			bad = activation_val(v, &l->activation);
 		else if (!strcmp(k, "use_bias"))
@@ -130,8 +131,7 @@ static int weights_opts(struct hg_layer_spec *l, char **tok, int n, int line, ch
 	return 0;
 }
 
-static int layer_line(struct hg_net_spec *s, char **tok, int n, int line, char *err,
-		      size_t errlen)
+static int layer_line(struct hg_net_spec *s, char **tok, int n, int line, char *err, size_t errlen)
 {
 	struct hg_layer_spec *l;
 	char e[200];
@@ -209,8 +209,10 @@ int hg_spec_from_text(const char *text, struct hg_net_spec *s, char *err, size_t
 			continue;
 		if (!strcmp(tok[0], "input")) {
 			if (n != 4 || have_input || int_val(tok[1], 1, 4096, &s->in_h) ||
-			    int_val(tok[2], 1, 4096, &s->in_w) || int_val(tok[3], 1, 4096, &s->in_c)) {
-				fail(err, errlen, line, "one 'input H W C' line, before the layers");
+			    int_val(tok[2], 1, 4096, &s->in_w) ||
+			    int_val(tok[3], 1, 4096, &s->in_c)) {
+				fail(err, errlen, line,
+				     "one 'input H W C' line, before the layers");
 				goto out;
 			}
 			have_input = 1;

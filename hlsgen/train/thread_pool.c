@@ -95,7 +95,8 @@ struct hg_pool *hg_pool_create(int n)
 	for (int i = 1; i < p->n; i++) {
 		struct worker_arg *wa = malloc(sizeof(*wa));
 
-		if (!wa || (wa->p = p, wa->tid = i, pthread_create(&p->tids[i], NULL, worker, wa))) {
+		if (!wa ||
+		    (wa->p = p, wa->tid = i, pthread_create(&p->tids[i], NULL, worker, wa))) {
 			free(wa);
 			p->n = i; /* run with the threads we got */
 			break;

@@ -16,30 +16,30 @@
 struct tlayer {
 	const struct hg_layer_spec *s;
 	int in_h, in_w, in_c, out_h, out_w, out_c;
-	size_t in_n, out_n;         /* elements per sample */
-	int pad_t, pad_l;           /* conv 'same' padding (top/left) */
-	size_t k;                   /* conv: kh*kw*cin; dense: n_in */
-	size_t nw, nb;              /* parameter counts */
-	float *w, *b;               /* float parameters (the trained state) */
-	float *wq, *bq;             /* what the forward pass uses this step */
-	float *mask;                /* pruning mask of w (1/0), NULL if not prunable */
-	float *gw, *gb;             /* batch-mean gradients (reduced) */
-	float *mw, *vw, *mb, *vb;   /* Adam moments */
+	size_t in_n, out_n;	  /* elements per sample */
+	int pad_t, pad_l;	  /* conv 'same' padding (top/left) */
+	size_t k;		  /* conv: kh*kw*cin; dense: n_in */
+	size_t nw, nb;		  /* parameter counts */
+	float *w, *b;		  /* float parameters (the trained state) */
+	float *wq, *bq;		  /* what the forward pass uses this step */
+	float *mask;		  /* pruning mask of w (1/0), NULL if not prunable */
+	float *gw, *gb;		  /* batch-mean gradients (reduced) */
+	float *mw, *vw, *mb, *vb; /* Adam moments */
 };
 
 /* Per-thread scratch for a shard of at most cap samples. */
 struct tws {
 	size_t cap;
-	float *x;                   /* gathered input, cap * in_n */
-	uint8_t *y;                 /* gathered labels, cap */
-	float **act;                /* act[l]: output of layer l, cap * out_n */
-	float **cols;               /* conv im2col per layer (NULL otherwise) */
-	int32_t **argmax;           /* maxpool winners per layer */
-	float **dmask;              /* dropout keep-scale per layer */
-	float *g0, *g1;             /* ping-pong gradients, cap * max_n */
-	float *dcols;               /* conv backward scratch */
-	float **gw, **gb;           /* this thread's gradient sums per layer */
-	double loss;                /* this thread's summed loss, correct count */
+	float *x;	  /* gathered input, cap * in_n */
+	uint8_t *y;	  /* gathered labels, cap */
+	float **act;	  /* act[l]: output of layer l, cap * out_n */
+	float **cols;	  /* conv im2col per layer (NULL otherwise) */
+	int32_t **argmax; /* maxpool winners per layer */
+	float **dmask;	  /* dropout keep-scale per layer */
+	float *g0, *g1;	  /* ping-pong gradients, cap * max_n */
+	float *dcols;	  /* conv backward scratch */
+	float **gw, **gb; /* this thread's gradient sums per layer */
+	double loss;	  /* this thread's summed loss, correct count */
 	long correct;
 };
 
@@ -50,7 +50,7 @@ struct hg_net {
 	size_t in_n, max_n, max_cols;
 	int threads;
 	struct hg_pool *pool;
-	struct tws *ws;             /* [threads] */
+	struct tws *ws; /* [threads] */
 	size_t ws_cap;
 };
 
@@ -63,14 +63,13 @@ void dense_forward(const struct tlayer *L, const float *in, float *out, size_t n
 void dense_backward(const struct tlayer *L, const float *in, const float *out, float *dout,
 		    float *din, float *gw, float *gb, size_t n);
 void act_forward(const struct tlayer *L, const float *in, float *out, size_t n, int quantized);
-void act_backward(const struct tlayer *L, const float *in, const float *dout, float *din,
-		  size_t n, int quantized);
-void pool_forward(const struct tlayer *L, const float *in, float *out, int32_t *argmax,
-		  size_t n);
+void act_backward(const struct tlayer *L, const float *in, const float *dout, float *din, size_t n,
+		  int quantized);
+void pool_forward(const struct tlayer *L, const float *in, float *out, int32_t *argmax, size_t n);
 void pool_backward(const struct tlayer *L, const float *dout, const int32_t *argmax, float *din,
 		   size_t n);
-void dropout_forward(const struct tlayer *L, const float *in, float *out, float *keep,
-		     size_t n, uint64_t seed, long step, size_t first_sample);
+void dropout_forward(const struct tlayer *L, const float *in, float *out, float *keep, size_t n,
+		     uint64_t seed, long step, size_t first_sample);
 void dropout_backward(const struct tlayer *L, const float *dout, const float *keep, float *din,
 		      size_t n);
 /* Softmax in place over rows of c; returns summed cross-entropy against y. */
@@ -92,8 +91,8 @@ void net_backward(struct hg_net *net, struct tws *ws, const float *x, size_t n, 
 		  float *din);
 void net_zero_thread_grads(struct hg_net *net, struct tws *ws);
 /* Forward + softmax cross-entropy + backward over ws->x/ws->y (n samples). */
-void net_shard_loss_grad(struct hg_net *net, struct tws *ws, size_t n, int quantized,
-			 uint64_t seed, long step, size_t first, float *din);
+void net_shard_loss_grad(struct hg_net *net, struct tws *ws, size_t n, int quantized, uint64_t seed,
+			 long step, size_t first, float *din);
 /* Zero this thread's sums, gather batch positions [b, e) through idx, step. */
 void net_train_shard(struct hg_net *net, struct tws *ws, const struct hg_data *d,
 		     const uint32_t *idx, size_t b, size_t e, uint64_t seed, long step);
@@ -114,8 +113,7 @@ void net_apply_masks(struct hg_net *net);
 void net_update_masks(struct hg_net *net, float sparsity);
 
 /* ---- GEMM (gemm.c): C = alpha * op(A) op(B) + beta * C, row-major ---- */
-void hg_sgemm(int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha,
-	      const float *a, size_t lda, const float *b, size_t ldb, float beta, float *c,
-	      size_t ldc);
+void hg_sgemm(int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha, const float *a,
+	      size_t lda, const float *b, size_t ldb, float beta, float *c, size_t ldc);
 
 #endif /* HG_TNET_H */

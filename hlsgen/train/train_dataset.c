@@ -7,8 +7,7 @@
 #include "hlsgen_dataset.h"
 #include "hlsgen_train_run.h"
 
-int hg_data_load(const char *spec, int h, int w, int c, struct hg_data *d, char *err,
-		 size_t errlen)
+int hg_data_load(const char *spec, int h, int w, int c, struct hg_data *d, char *err, size_t errlen)
 {
 	struct hlsgen_dataset ds = {0};
 	int rc = hlsgen_dataset_load(spec, NULL, (uint32_t)h, (uint32_t)w, (uint32_t)c, &ds, err,

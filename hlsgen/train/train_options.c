@@ -84,8 +84,8 @@ struct numopt {
 	const char *name;
 	double lo, hi;
 	int is_int;
-	size_t off;     /* offset in struct hg_recipe */
-	int size;       /* sizeof the field */
+	size_t off; /* offset in struct hg_recipe */
+	int size;   /* sizeof the field */
 };
 
 #define RO(f) offsetof(struct hg_recipe, f), (int)sizeof(((struct hg_recipe *)0)->f)
@@ -151,7 +151,8 @@ static int string_opt(struct hg_recipe *r, const char *o, const char *v, char *e
 		r->hls4ml_version = v;
 	} else if (!strcmp(o, "--bits")) {
 		if (hg_bits_quantizers(v, &r->kq, &r->bq, &r->aq))
-			return fail(err, errlen, "--bits: expected W/A (2..32) or float, got '%s'", v);
+			return fail(err, errlen, "--bits: expected W/A (2..32) or float, got '%s'",
+				    v);
 		r->have_q = 1;
 	} else if (!strcmp(o, "--weight-quantizer")) {
 		r->have_q = 1;
@@ -201,14 +202,24 @@ static int string_opt(struct hg_recipe *r, const char *o, const char *v, char *e
 	return 1;
 }
 
-int hg_recipe_option(struct hg_recipe *r, int argc, char **argv, int *i, char *err,
-		     size_t errlen)
+int hg_recipe_option(struct hg_recipe *r, int argc, char **argv, int *i, char *err, size_t errlen)
 {
 	const char *o = argv[*i];
-	static const char *const with_value[] = {
-	    "--model", "--data", "--train-data", "--init", "--config", "--hls4ml-version", "--bits",
-	    "--weight-quantizer", "--bias-quantizer", "--act-quantizer", "--prune", "--end-step",
-	    "--seed", "--progress", NULL};
+	static const char *const with_value[] = {"--model",
+						 "--data",
+						 "--train-data",
+						 "--init",
+						 "--config",
+						 "--hls4ml-version",
+						 "--bits",
+						 "--weight-quantizer",
+						 "--bias-quantizer",
+						 "--act-quantizer",
+						 "--prune",
+						 "--end-step",
+						 "--seed",
+						 "--progress",
+						 NULL};
 	int rc;
 
 	if (!strcmp(o, "--restore-best")) {

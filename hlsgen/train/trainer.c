@@ -79,8 +79,8 @@ static int check_config(const struct hg_train_config *c, const struct hg_data *d
 				    i / net->in_n);
 	for (size_t i = 0; i < d->n; i++)
 		if (d->y[i] >= net->L[last].out_c)
-			return fail(err, errlen, "sample %zu: label %d, the model has %d outputs", i,
-				    d->y[i], net->L[last].out_c);
+			return fail(err, errlen, "sample %zu: label %d, the model has %d outputs",
+				    i, d->y[i], net->L[last].out_c);
 	if (p->kind != HG_PRUNE_NONE) {
 		if (!(p->target_sparsity >= 0.0f && p->target_sparsity < 1.0f) ||
 		    !(p->initial_sparsity >= 0.0f && p->initial_sparsity < 1.0f))
@@ -96,7 +96,7 @@ static int check_config(const struct hg_train_config *c, const struct hg_data *d
 struct step_ctx {
 	struct hg_net *net;
 	const struct hg_data *d;
-	const uint32_t *idx;   /* this batch's sample indices */
+	const uint32_t *idx; /* this batch's sample indices */
 	size_t bsz;
 	uint64_t seed;
 	long step;
@@ -160,8 +160,7 @@ struct fit_state {
 };
 
 /* One epoch over the training part; returns 0, or -1 on a non-finite loss. */
-static int run_epoch(struct fit_state *st, int epoch, struct hg_rng *rng, double *loss,
-		     double *acc)
+static int run_epoch(struct fit_state *st, int epoch, struct hg_rng *rng, double *loss, double *acc)
 {
 	struct hg_net *net = st->net;
 	const struct hg_train_config *cfg = st->cfg;

@@ -20,7 +20,7 @@
 #include "hlsgen_train.h"
 
 #define N_SAMPLES 5
-#define EPS 1e-2f
+#define EPS	  1e-2f
 
 static uint64_t rng_state;
 
@@ -79,7 +79,6 @@ static void input(struct hg_net_spec *s, int h, int w, int c)
 	s->in_c = c;
 }
 
-
 /* ---- an independent float64 forward pass (naive loops) for the kinked nets ---- */
 
 struct dref {
@@ -113,12 +112,15 @@ static void dconv(const struct hg_layer_spec *l, const double *w, const double *
 				for (int fy = 0; fy < l->kh; fy++)
 					for (int fx = 0; fx < l->kw; fx++)
 						for (int ci = 0; ci < c; ci++) {
-							int iy = y * l->sh - pt + fy, ix = x * l->sw - pl + fx;
+							int iy = y * l->sh - pt + fy,
+							    ix = x * l->sw - pl + fx;
 
 							if (iy < 0 || iy >= h || ix < 0 || ix >= wd)
 								continue;
 							acc += in[(iy * wd + ix) * c + ci] *
-							       w[((fy * l->kw + fx) * c + ci) * l->units + o];
+							       w[((fy * l->kw + fx) * c + ci) *
+								     l->units +
+								 o];
 						}
 				out[(y * *ow + x) * l->units + o] =
 				    l->activation == HG_ACT_RELU && acc < 0 ? 0.0 : acc;
@@ -154,7 +156,8 @@ static double dref_loss(const struct dref *r, const double *x, const uint8_t *y,
 
 					for (int i = 0; i < h * w * c; i++)
 						acc += in[i] * r->w[l][i * oc + o];
-					out[o] = ls->activation == HG_ACT_RELU && acc < 0 ? 0.0 : acc;
+					out[o] =
+					    ls->activation == HG_ACT_RELU && acc < 0 ? 0.0 : acc;
 				}
 				break;
 			case HG_L_MAXPOOL:
@@ -167,13 +170,20 @@ static double dref_loss(const struct dref *r, const double *x, const uint8_t *y,
 
 							for (int fy = 0; fy < ls->kh; fy++)
 								for (int fx = 0; fx < ls->kw; fx++)
-									m = fmax(m, in[((yy * ls->sh + fy) * w + xx * ls->sw + fx) * c + ci]);
+									m = fmax(
+									    m,
+									    in[((yy * ls->sh + fy) *
+										    w +
+										xx * ls->sw + fx) *
+										   c +
+									       ci]);
 							out[(yy * ow + xx) * c + ci] = m;
 						}
 				break;
 			case HG_L_ACT:
 				for (int i = 0; i < h * w * c; i++)
-					out[i] = ls->activation == HG_ACT_RELU && in[i] < 0 ? 0.0 : in[i];
+					out[i] = ls->activation == HG_ACT_RELU && in[i] < 0 ? 0.0
+											    : in[i];
 				break;
 			case HG_L_SOFTMAX: {
 				double mx = in[0], sum = 0.0;
@@ -319,9 +329,11 @@ static void grad_check(const struct hg_net_spec *spec, size_t max_per_tensor, in
 		gw[l] = malloc((nw + 1) * sizeof(float));
 		gb[l] = malloc((nb + 1) * sizeof(float));
 		if (nw)
-			memcpy(gw[l], hg_net_param(net, l, HG_P_KERNEL_GRAD, &dummy), nw * sizeof(float));
+			memcpy(gw[l], hg_net_param(net, l, HG_P_KERNEL_GRAD, &dummy),
+			       nw * sizeof(float));
 		if (nb)
-			memcpy(gb[l], hg_net_param(net, l, HG_P_BIAS_GRAD, &dummy), nb * sizeof(float));
+			memcpy(gb[l], hg_net_param(net, l, HG_P_BIAS_GRAD, &dummy),
+			       nb * sizeof(float));
 		ref.w[l] = to_double(w, nw);
 		ref.b[l] = to_double(b, nb);
 		ref.nw[l] = nw;
@@ -333,7 +345,8 @@ static void grad_check(const struct hg_net_spec *spec, size_t max_per_tensor, in
 		double f = hg_net_loss_grad(net, p.x, p.y, N_SAMPLES, 7, 3, 0, NULL);
 
 		/* the float32 forward pass agrees with the float64 one */
-		cr_expect(fabs(d - f) < 1e-5 * (1 + fabs(d)), "loss float64 %.9g, float32 %.9g", d, f);
+		cr_expect(fabs(d - f) < 1e-5 * (1 + fabs(d)), "loss float64 %.9g, float32 %.9g", d,
+			  f);
 		p.ref = &ref;
 	}
 	for (int l = 0; l < spec->n_layers; l++) {
@@ -516,7 +529,8 @@ Test(grad, weight_ste_is_gradient_of_quantized_value)
 /* quantized_relu(3, 1): output gradient passes exactly where 0 < x <= 1.75. */
 Test(grad, activation_ste_window)
 {
-	struct hg_layer_spec ls = {.kind = HG_L_ACT, .activation = HG_ACT_QUANT,
+	struct hg_layer_spec ls = {.kind = HG_L_ACT,
+				   .activation = HG_ACT_QUANT,
 				   .act_q = {.kind = HG_Q_RELU, .bits = 3, .integer = 1}};
 	struct tlayer L = {.s = &ls, .in_h = 1, .in_w = 1, .in_c = 8, .out_n = 8, .in_n = 8};
 	const float in[8] = {-1.0f, 0.0f, 0.01f, 0.5f, 1.75f, 1.7501f, 3.0f, -0.0f};

@@ -16,8 +16,11 @@
 
 static struct hg_quantizer qbits(int bits, int integer, int symmetric, int keep_negative)
 {
-	return (struct hg_quantizer){.kind = HG_Q_BITS, .bits = bits, .integer = integer,
-				     .symmetric = symmetric, .keep_negative = keep_negative};
+	return (struct hg_quantizer){.kind = HG_Q_BITS,
+				     .bits = bits,
+				     .integer = integer,
+				     .symmetric = symmetric,
+				     .keep_negative = keep_negative};
 }
 
 static struct hg_quantizer qrelu(int bits, int integer)
@@ -27,8 +30,8 @@ static struct hg_quantizer qrelu(int bits, int integer)
 
 static struct hg_quantizer qpo2(int bits, float max_value)
 {
-	return (struct hg_quantizer){.kind = HG_Q_PO2, .bits = bits, .has_max = max_value > 0,
-				     .max_value = max_value};
+	return (struct hg_quantizer){
+	    .kind = HG_Q_PO2, .bits = bits, .has_max = max_value > 0, .max_value = max_value};
 }
 
 #define EXPECT_Q(q, x, want)                                                                       \
@@ -104,16 +107,16 @@ Test(quantizer_train, po2_exponent_range_sign_and_epsilon)
 	struct hg_quantizer p4 = qpo2(4, 0);  /* exponent sign needed: exps -4..3 */
 	struct hg_quantizer p4m = qpo2(4, 1); /* max_value 1: exps -8..7, values <= 1 */
 
-	EXPECT_Q(p4, 0.3, 0.25);     /* log2 0.3 = -1.74 -> -2 */
-	EXPECT_Q(p4, 3.0, 4.0);      /* 1.58 -> 2 */
-	EXPECT_Q(p4, 100.0, 8.0);    /* clipped to 2^3 */
+	EXPECT_Q(p4, 0.3, 0.25);  /* log2 0.3 = -1.74 -> -2 */
+	EXPECT_Q(p4, 3.0, 4.0);	  /* 1.58 -> 2 */
+	EXPECT_Q(p4, 100.0, 8.0); /* clipped to 2^3 */
 	EXPECT_Q(p4, -0.3, -0.25);
-	EXPECT_Q(p4, 0.0, 0.0625);   /* sign(0) -> +1, below epsilon -> 2^min_exp */
+	EXPECT_Q(p4, 0.0, 0.0625); /* sign(0) -> +1, below epsilon -> 2^min_exp */
 	EXPECT_Q(p4, 1e-9, 0.0625);
 	EXPECT_Q(p4, 0.001, 0.0625); /* -9.97 clipped to -4 */
 	EXPECT_Q(p4, 1.0, 1.0);
 	EXPECT_Q(p4, 0.5, 0.5);
-	EXPECT_Q(p4m, 3.0, 1.0);     /* values at or above max_value become max_value */
+	EXPECT_Q(p4m, 3.0, 1.0); /* values at or above max_value become max_value */
 	EXPECT_Q(p4m, 0.3, 0.25);
 	EXPECT_Q(p4m, 0.001, 1.0 / 256);
 	EXPECT_Q(p4m, -0.001, -1.0 / 256);
@@ -163,8 +166,9 @@ static struct qnn_qkeras_quantizer to_ref(const struct hg_quantizer *q)
 Test(quantizer_train, agrees_with_float_reference_bit_for_bit)
 {
 	const struct hg_quantizer qs[] = {
-	    qbits(6, 0, 0, 1), qbits(4, 0, 1, 1), qbits(8, 2, 0, 1), qbits(3, 0, 0, 0),
-	    qbits(16, 5, 0, 1), qrelu(6, 0), qrelu(3, 1), qrelu(8, 2), qpo2(4, 0), qpo2(5, 1),
+	    qbits(6, 0, 0, 1),	qbits(4, 0, 1, 1), qbits(8, 2, 0, 1), qbits(3, 0, 0, 0),
+	    qbits(16, 5, 0, 1), qrelu(6, 0),	   qrelu(3, 1),	      qrelu(8, 2),
+	    qpo2(4, 0),		qpo2(5, 1),
 	};
 	long checked = 0;
 
@@ -213,10 +217,16 @@ Test(quantizer_train, parser_accepts_qkeras_spellings)
 Test(quantizer_train, parser_refuses_what_it_cannot_compute)
 {
 	static const char *const bad[] = {
-	    "quantized_bits(6,0,alpha='auto')", "quantized_bits(6,0,use_stochastic_rounding=1)",
-	    "quantized_relu(6,0,use_sigmoid=1)", "quantized_relu(4,negative_slope=0.25)",
-	    "binary()", "quantized_bits(6", "quantized_bits(x)", "quantized_bits(6,0,foo=1)",
-	    "quantized_po2(4,1,quadratic_approximation=True)", "quantized_bits(99)",
+	    "quantized_bits(6,0,alpha='auto')",
+	    "quantized_bits(6,0,use_stochastic_rounding=1)",
+	    "quantized_relu(6,0,use_sigmoid=1)",
+	    "quantized_relu(4,negative_slope=0.25)",
+	    "binary()",
+	    "quantized_bits(6",
+	    "quantized_bits(x)",
+	    "quantized_bits(6,0,foo=1)",
+	    "quantized_po2(4,1,quadratic_approximation=True)",
+	    "quantized_bits(99)",
 	};
 	struct hg_quantizer q;
 	char err[200];

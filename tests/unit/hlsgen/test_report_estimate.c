@@ -23,8 +23,11 @@ static void *import_shared(struct qnn_model *m)
 {
 	const char *shared = getenv("QNN_SHARED");
 	char json[512], h5[512], yml[512], err[512];
-	struct hlsgen_import_opts o = {.json_path = json, .h5_path = h5, .config_path = yml,
-				       .hls4ml_major = 0, .hls4ml_minor = 8};
+	struct hlsgen_import_opts o = {.json_path = json,
+				       .h5_path = h5,
+				       .config_path = yml,
+				       .hls4ml_major = 0,
+				       .hls4ml_minor = 8};
 	void *buf = NULL;
 	size_t len = 0;
 
@@ -94,7 +97,8 @@ Test(report_estimate, reproduces_the_published_design)
 	cr_expect_eq(d.widest_a, 16);
 	cr_expect_eq(d.widest_b, 6);
 	for (int i = 0; i < HG_RES_COUNT; i++) {
-		double err_pct = published[i] ? 100.0 * (r.used[i] - published[i]) / published[i] : 0;
+		double err_pct =
+		    published[i] ? 100.0 * (r.used[i] - published[i]) / published[i] : 0;
 
 		cr_expect(fabs(err_pct) < 0.5, "%s: estimate %.0f, published %.0f (%.2f%%)",
 			  hg_res_name[i], r.used[i], published[i], err_pct);

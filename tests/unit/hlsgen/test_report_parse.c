@@ -114,8 +114,10 @@ Test(report_parse, malformed_reports_are_refused)
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err[0] = 0;
-		cr_expect_eq(hg_synth_load(bad[i], &r, err, sizeof(err)), -1, "%s accepted", bad[i]);
-		cr_expect(strstr(err, bad[i]) != NULL, "message '%s' does not name %s", err, bad[i]);
+		cr_expect_eq(hg_synth_load(bad[i], &r, err, sizeof(err)), -1, "%s accepted",
+			     bad[i]);
+		cr_expect(strstr(err, bad[i]) != NULL, "message '%s' does not name %s", err,
+			  bad[i]);
 	}
 }
 
@@ -129,12 +131,12 @@ Test(report_parse, parsers_on_edge_text)
 	cr_expect_eq(hg_synth_parse_xml("", 0, &r, err, sizeof(err)), -1);
 	cr_expect_eq(hg_synth_parse_xml("<other/>", 8, &r, err, sizeof(err)), -1);
 	cr_expect_eq(hg_synth_parse_rpt("", &r, err, sizeof(err)), -1);
-	cr_expect_eq(hg_synth_parse_rpt("== Vivado HLS Report for 'x'\n|Total|1|\n", &r, err,
-					 sizeof(err)),
-		     -1); /* Total outside a utilization summary */
-	cr_expect_eq(hg_synth_parse_utilization("| Command : report_utilization\n", &r, err,
-						sizeof(err)),
-		     -1);
+	cr_expect_eq(
+	    hg_synth_parse_rpt("== Vivado HLS Report for 'x'\n|Total|1|\n", &r, err, sizeof(err)),
+	    -1); /* Total outside a utilization summary */
+	cr_expect_eq(
+	    hg_synth_parse_utilization("| Command : report_utilization\n", &r, err, sizeof(err)),
+	    -1);
 }
 
 Test(report_parse, budget_syntax)
@@ -144,8 +146,8 @@ Test(report_parse, budget_syntax)
 
 	hg_budget_default(&b);
 	cr_expect_eq(b.pct[HG_LUT], 80);
-	cr_assert_eq(hg_budget_parse("lut=50,dsp=70%,BRAM=60,acc=1", &b, err, sizeof(err)), 0,
-		     "%s", err);
+	cr_assert_eq(hg_budget_parse("lut=50,dsp=70%,BRAM=60,acc=1", &b, err, sizeof(err)), 0, "%s",
+		     err);
 	cr_expect_eq(b.pct[HG_LUT], 50);
 	cr_expect_eq(b.pct[HG_DSP], 70);
 	cr_expect_eq(b.pct[HG_BRAM18K], 60);

@@ -60,12 +60,14 @@ static void expect_same_spec(const struct hg_net_spec *a, const struct hg_net_sp
 		cr_expect_str_eq(x->name, y->name);
 		cr_expect_eq(x->kind, y->kind, "%s", x->name);
 		cr_expect(x->units == y->units && x->kh == y->kh && x->kw == y->kw &&
-			      x->sh == y->sh && x->sw == y->sw && x->same_padding == y->same_padding,
+			      x->sh == y->sh && x->sw == y->sw &&
+			      x->same_padding == y->same_padding,
 			  "%s: geometry differs", x->name);
 		cr_expect_eq(x->activation, y->activation, "%s", x->name);
 		cr_expect_eq(x->use_bias, y->use_bias, "%s", x->name);
 		cr_expect_float_eq(x->rate, y->rate, 1e-6, "%s", x->name);
-		cr_expect_eq(memcmp(&x->kernel_q, &y->kernel_q, sizeof(x->kernel_q)), 0, "%s", x->name);
+		cr_expect_eq(memcmp(&x->kernel_q, &y->kernel_q, sizeof(x->kernel_q)), 0, "%s",
+			     x->name);
 		cr_expect_eq(memcmp(&x->bias_q, &y->bias_q, sizeof(x->bias_q)), 0, "%s", x->name);
 		cr_expect_eq(memcmp(&x->act_q, &y->act_q, sizeof(x->act_q)), 0, "%s", x->name);
 	}
@@ -89,8 +91,8 @@ Test(train_export, json_round_trip)
 {
 	struct hg_net_spec s, back;
 	struct hg_quantizer po2 = {.kind = HG_Q_PO2, .bits = 4, .has_max = 1, .max_value = 1.0f};
-	struct hg_quantizer b4 = {.kind = HG_Q_BITS, .bits = 4, .integer = 1, .symmetric = 1,
-				  .keep_negative = 1};
+	struct hg_quantizer b4 = {
+	    .kind = HG_Q_BITS, .bits = 4, .integer = 1, .symmetric = 1, .keep_negative = 1};
 	struct hg_quantizer r3 = {.kind = HG_Q_RELU, .bits = 3, .integer = 1};
 	char err[256], *text;
 
@@ -118,17 +120,21 @@ Test(train_export, json_reader_names_what_it_refuses)
 	static const struct {
 		const char *json, *needle;
 	} bad[] = {
-	    {"{\"class_name\":\"Sequential\",\"config\":{\"layers\":[{\"class_name\":\"InputLayer\","
+	    {"{\"class_name\":\"Sequential\",\"config\":{\"layers\":[{\"class_name\":"
+	     "\"InputLayer\","
 	     "\"config\":{\"name\":\"in\",\"batch_input_shape\":[null,8,8,1]}},{\"class_name\":"
 	     "\"Conv2D\",\"config\":{\"name\":\"c1\",\"filters\":2,\"kernel_size\":[3,3],"
 	     "\"dilation_rate\":[2,2]}}]}}",
 	     "c1"},
-	    {"{\"class_name\":\"Sequential\",\"config\":{\"layers\":[{\"class_name\":\"InputLayer\","
+	    {"{\"class_name\":\"Sequential\",\"config\":{\"layers\":[{\"class_name\":"
+	     "\"InputLayer\","
 	     "\"config\":{\"name\":\"in\",\"batch_input_shape\":[null,8,8,1]}},{\"class_name\":"
 	     "\"LSTM\",\"config\":{\"name\":\"rnn\"}}]}}",
 	     "rnn"},
-	    {"{\"class_name\":\"Sequential\",\"config\":{\"layers\":[{\"class_name\":\"InputLayer\","
-	     "\"config\":{\"name\":\"in\",\"batch_input_shape\":[null,4]}},{\"class_name\":\"QDense\","
+	    {"{\"class_name\":\"Sequential\",\"config\":{\"layers\":[{\"class_name\":"
+	     "\"InputLayer\","
+	     "\"config\":{\"name\":\"in\",\"batch_input_shape\":[null,4]}},{\"class_name\":"
+	     "\"QDense\","
 	     "\"config\":{\"name\":\"qd\",\"units\":2,\"kernel_quantizer\":{\"class_name\":"
 	     "\"quantized_bits\",\"config\":{\"bits\":4,\"integer\":0,\"alpha\":\"auto\"}}}}]}}",
 	     "qd"},
@@ -202,7 +208,8 @@ Test(train_export, checkpoint_round_trip_and_corruption)
 			if (k == HG_P_KERNEL_GRAD || k == HG_P_BIAS_GRAD)
 				continue;
 			cr_assert_eq(n1, n2);
-			cr_expect(!n1 || !memcmp(p1, p2, n1 * sizeof(float)), "layer %d tensor %d", l, k);
+			cr_expect(!n1 || !memcmp(p1, p2, n1 * sizeof(float)), "layer %d tensor %d",
+				  l, k);
 		}
 	random_images(x, 4, 1);
 	hg_net_predict(a, x, 4, 1, pa);
@@ -318,7 +325,8 @@ Test(train_export, text_spec_is_the_lab_cnn_and_errors_name_lines)
 	expect_same_spec(&got, &want);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err[0] = 0;
-		cr_expect_eq(hg_spec_from_text(bad[i].text, &got, err, sizeof(err)), -1, "case %zu", i);
+		cr_expect_eq(hg_spec_from_text(bad[i].text, &got, err, sizeof(err)), -1, "case %zu",
+			     i);
 		cr_expect(strstr(err, bad[i].needle) != NULL, "case %zu: '%s' lacks '%s'", i, err,
 			  bad[i].needle);
 	}

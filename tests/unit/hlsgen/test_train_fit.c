@@ -55,24 +55,32 @@ static void small_cnn(struct hg_net_spec *s, int quantized)
 	s->in_h = s->in_w = SIDE;
 	s->in_c = 1;
 	l = &s->layers[s->n_layers++];
-	*l = (struct hg_layer_spec){.name = "conv", .kind = HG_L_CONV2D, .units = 4, .kh = 3,
-				    .kw = 3, .sh = 1, .sw = 1, .use_bias = 1,
-				    .activation = HG_ACT_RELU, .prunable = 1};
+	*l = (struct hg_layer_spec){.name = "conv",
+				    .kind = HG_L_CONV2D,
+				    .units = 4,
+				    .kh = 3,
+				    .kw = 3,
+				    .sh = 1,
+				    .sw = 1,
+				    .use_bias = 1,
+				    .activation = HG_ACT_RELU,
+				    .prunable = 1};
 	if (quantized)
 		l->kernel_q = l->bias_q = b6;
 	l = &s->layers[s->n_layers++];
-	*l = (struct hg_layer_spec){.name = "act", .kind = HG_L_ACT,
+	*l = (struct hg_layer_spec){.name = "act",
+				    .kind = HG_L_ACT,
 				    .activation = quantized ? HG_ACT_QUANT : HG_ACT_RELU,
 				    .act_q = quantized ? r6 : (struct hg_quantizer){0}};
 	l = &s->layers[s->n_layers++];
-	*l = (struct hg_layer_spec){.name = "pool", .kind = HG_L_MAXPOOL, .kh = 2, .kw = 2,
-				    .sh = 2, .sw = 2};
+	*l = (struct hg_layer_spec){
+	    .name = "pool", .kind = HG_L_MAXPOOL, .kh = 2, .kw = 2, .sh = 2, .sw = 2};
 	s->layers[s->n_layers++] = (struct hg_layer_spec){.name = "flatten", .kind = HG_L_FLATTEN};
 	s->layers[s->n_layers++] =
 	    (struct hg_layer_spec){.name = "dropout", .kind = HG_L_DROPOUT, .rate = 0.2f};
 	l = &s->layers[s->n_layers++];
-	*l = (struct hg_layer_spec){.name = "dense", .kind = HG_L_DENSE, .units = 4, .use_bias = 1,
-				    .prunable = 1};
+	*l = (struct hg_layer_spec){
+	    .name = "dense", .kind = HG_L_DENSE, .units = 4, .use_bias = 1, .prunable = 1};
 	if (quantized)
 		l->kernel_q = l->bias_q = b6;
 	s->layers[s->n_layers++] = (struct hg_layer_spec){.name = "softmax", .kind = HG_L_SOFTMAX};
@@ -89,8 +97,11 @@ static struct hg_train_config quick_config(int threads, uint64_t seed)
 	c.threads = threads;
 	c.seed = seed;
 	c.progress = 0;
-	c.prune = (struct hg_prune_schedule){.kind = HG_PRUNE_CONSTANT, .target_sparsity = 0.5f,
-					     .begin_step = 20, .end_step = -1, .frequency = 10};
+	c.prune = (struct hg_prune_schedule){.kind = HG_PRUNE_CONSTANT,
+					     .target_sparsity = 0.5f,
+					     .begin_step = 20,
+					     .end_step = -1,
+					     .frequency = 10};
 	return c;
 }
 
@@ -149,7 +160,8 @@ Test(train_fit, learns_prunes_and_is_deterministic, .timeout = 120)
 		for (size_t i = 0; i < n; i++)
 			nz += w[i] != 0.0f;
 		if (n)
-			cr_expect_eq(nz, (size_t)rint(n * 0.5), "layer %d: %zu of %zu nonzero", l, nz, n);
+			cr_expect_eq(nz, (size_t)rint(n * 0.5), "layer %d: %zu of %zu nonzero", l,
+				     nz, n);
 	}
 	c.seed = 8;
 	other = train(&c, &tr, &r3);
@@ -189,9 +201,13 @@ Test(train_fit, polynomial_decay_reaches_final_sparsity, .timeout = 120)
 	float *w;
 
 	c.epochs = 3;
-	c.prune = (struct hg_prune_schedule){.kind = HG_PRUNE_POLYNOMIAL, .initial_sparsity = 0.1f,
-					     .target_sparsity = 0.8f, .begin_step = 0,
-					     .end_step = 100, .frequency = 20, .power = 3.0f};
+	c.prune = (struct hg_prune_schedule){.kind = HG_PRUNE_POLYNOMIAL,
+					     .initial_sparsity = 0.1f,
+					     .target_sparsity = 0.8f,
+					     .begin_step = 0,
+					     .end_step = 100,
+					     .frequency = 20,
+					     .power = 3.0f};
 	make_data(&tr, 800, 4);
 	a = train(&c, &tr, &r);
 	w = hg_net_param(a, 5, HG_P_KERNEL, &n); /* the dense kernel: 36 x 4 */
@@ -277,7 +293,8 @@ Test(train_fit, restore_best_weights, .timeout = 120)
 	for (int e = 0; e < r.epochs_run; e++)
 		best = fmin(best, r.hist[e].val_loss);
 	hg_net_evaluate(a, &val, 1, &loss, NULL, NULL);
-	cr_expect_float_eq(loss, best, 1e-5, "restored val_loss %.6f, best epoch's %.6f", loss, best);
+	cr_expect_float_eq(loss, best, 1e-5, "restored val_loss %.6f, best epoch's %.6f", loss,
+			   best);
 	hg_net_free(a);
 	hg_data_free(&tr);
 }

@@ -15,8 +15,11 @@
 
 Test(schedule, constant_sparsity_steps)
 {
-	struct hg_prune_schedule s = {.kind = HG_PRUNE_CONSTANT, .target_sparsity = 0.75f,
-				      .begin_step = 0, .end_step = -1, .frequency = 100};
+	struct hg_prune_schedule s = {.kind = HG_PRUNE_CONSTANT,
+				      .target_sparsity = 0.75f,
+				      .begin_step = 0,
+				      .end_step = -1,
+				      .frequency = 100};
 	float sp = -1;
 
 	cr_expect(hg_prune_should_update(&s, 0, &sp));
@@ -37,9 +40,13 @@ Test(schedule, constant_sparsity_steps)
 
 Test(schedule, polynomial_decay_values)
 {
-	struct hg_prune_schedule s = {.kind = HG_PRUNE_POLYNOMIAL, .initial_sparsity = 0.0f,
-				      .target_sparsity = 0.75f, .begin_step = 0,
-				      .end_step = 1000, .frequency = 50, .power = 3.0f};
+	struct hg_prune_schedule s = {.kind = HG_PRUNE_POLYNOMIAL,
+				      .initial_sparsity = 0.0f,
+				      .target_sparsity = 0.75f,
+				      .begin_step = 0,
+				      .end_step = 1000,
+				      .frequency = 50,
+				      .power = 3.0f};
 	float sp;
 
 	cr_expect(hg_prune_should_update(&s, 0, &sp));
