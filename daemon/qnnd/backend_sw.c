@@ -2,9 +2,10 @@
 /*
  * backend_sw.c - the bit-exact engine on worker threads: the embedded
  * default that makes qnnd useful on any machine. A batch is cut into one
- * slice per worker (so one big request uses every core) and completes when
- * its last slice does; two batches may be in flight so the event loop
- * gathers the next while the workers compute.
+ * slice per idle worker (so one big request uses every core; under load,
+ * when the workers are busy with earlier batches, it stays whole) and
+ * completes when its last slice does; two batches may be in flight so the
+ * event loop gathers the next while the workers compute.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -44,6 +45,7 @@ struct sw_backend {
 	pthread_cond_t cv;
 	struct slice *queue; /* ring of pending slices */
 	unsigned qcap, qhead, qlen;
+	unsigned idle; /* workers waiting for a slice */
 	bool stop;
 	struct sw_slot *done_head, *done_tail;
 	int efd;
@@ -95,8 +97,11 @@ static void *worker(void *arg)
 	free(wa);
 	pthread_mutex_lock(&sb->mu);
 	for (;;) {
-		while (!sb->qlen && !sb->stop)
+		while (!sb->qlen && !sb->stop) {
+			sb->idle++;
 			pthread_cond_wait(&sb->cv, &sb->mu);
+			sb->idle--;
+		}
 		if (!sb->qlen && sb->stop)
 			break;
 		struct slice s = sb->queue[sb->qhead];
@@ -268,7 +273,6 @@ static int sw_submit(struct backend *be, struct qnnd_batch *b)
 {
 	struct sw_backend *sb = (struct sw_backend *)be;
 	struct sw_slot *slot = (struct sw_slot *)b;
-	unsigned parts = b->n < sb->nthreads ? b->n : sb->nthreads;
 
 	if (!b->n || b->n > b->capacity)
 		return QNN_E_INVAL;
@@ -276,6 +280,17 @@ static int sw_submit(struct backend *be, struct qnnd_batch *b)
 	b->nonfinite = 0;
 	b->err[0] = 0;
 	pthread_mutex_lock(&sb->mu);
+	/*
+	 * Cut the batch for the workers that would otherwise wait: all of them
+	 * when the backend is idle (one big request uses every core), one slice
+	 * when the others are busy with earlier batches (under load each batch
+	 * then costs one wake-up and one hand-back, and runs as one engine call).
+	 */
+	unsigned free_workers = sb->idle > sb->qlen ? sb->idle - sb->qlen : 0;
+	unsigned parts = free_workers ? free_workers : 1;
+
+	if (parts > b->n)
+		parts = b->n;
 	slot->slices_left = parts;
 	slot->t0_ns = now_ns();
 	for (unsigned p = 0, first = 0; p < parts; p++) {
