@@ -5,7 +5,9 @@
  * each with one request outstanding (libqnn's asynchronous API and its
  * completion fds in one epoll set). Prints requests/s and latency p50/p99.
  *
- *   bench_qnnd --socket PATH --clients N [--seconds S] [--samples K]
+ *   bench_qnnd --socket PATH --clients N [--seconds S] [--samples K] [--daemon-pid P]
+ *       also: batch avg (STATS), CPU per sample of this client and (with
+ *       --daemon-pid) of qnnd: the machine is shared, so CPU is comparable
  *   bench_qnnd --engine MODEL.qnn [--seconds S] [--batch 256] [--threads T]
  *       the engine's own throughput on batches (the sw backend's yardstick)
  */
@@ -14,7 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "qnn_engine.h"
 #include "qnn_proto.h" /* and, beside it, the client API qnn.h */
@@ -25,6 +29,41 @@ static double now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* CPU seconds (user + system) this process used so far: the machine is shared. */
+static double cpu_s(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
+}
+
+/* CPU seconds of another process (qnnd) from /proc/PID/stat; -1 when unknown. */
+static double proc_cpu_s(int pid)
+{
+	char path[64], buf[1024];
+	unsigned long ut, st;
+	FILE *f;
+
+	if (pid <= 0)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+
+	fclose(f);
+	buf[n] = 0;
+	char *p = strrchr(buf, ')'); /* the command name may hold spaces */
+
+	if (!p ||
+	    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
+		return -1;
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -40,7 +79,8 @@ struct client {
 	int32_t cls[256];
 };
 
-static int bench_daemon(const char *sock, int nclients, double seconds, unsigned samples)
+static int bench_daemon(const char *sock, int nclients, double seconds, unsigned samples,
+			int daemon_pid)
 {
 	struct client *cl = calloc((size_t)nclients, sizeof(*cl));
 	size_t cap = 1 << 22, nlat = 0;
@@ -67,7 +107,11 @@ static int bench_daemon(const char *sock, int nclients, double seconds, unsigned
 	in = calloc((size_t)samples * info.n_in, sizeof(float));
 	for (size_t k = 0; k < (size_t)samples * info.n_in; k++)
 		in[k] = (float)(k % 255) / 255.0f;
-	double start = now_s(), end = start + seconds;
+	struct qnn_daemon_stats st0 = {0}, st1 = {0};
+
+	qnn_get_stats(cl[0].c, &st0, 5000);
+	double start = now_s(), end = start + seconds, cpu0 = cpu_s();
+	double dcpu0 = proc_cpu_s(daemon_pid);
 
 	for (int i = 0; i < nclients; i++) {
 		struct qnn_outputs o = {.classes = cl[i].cls};
@@ -110,13 +154,22 @@ static int bench_daemon(const char *sock, int nclients, double seconds, unsigned
 			}
 		}
 	}
-	double el = now_s() - start;
+	double el = now_s() - start, cpu = cpu_s() - cpu0;
+	double dcpu = proc_cpu_s(daemon_pid) - dcpu0;
 
+	qnn_get_stats(cl[0].c, &st1, 5000);
 	qsort(lat, nlat, sizeof(double), cmp_double);
 	printf("qnnd %-5s clients %3d samples/req %3u: %9.0f requests/s %9.0f samples/s  "
 	       "p50 %7.1f us  p99 %7.1f us  errors %ld\n",
 	       info.backend, nclients, samples, (double)nlat / el, (double)nlat * samples / el,
 	       nlat ? lat[nlat / 2] * 1e6 : 0, nlat ? lat[(size_t)(nlat * 0.99)] * 1e6 : 0, errors);
+	if (nlat && st1.batches > st0.batches)
+		printf("    batch avg %.1f samples; client CPU %.2f us per sample (%.2f s)\n",
+		       (double)(st1.samples - st0.samples) / (double)(st1.batches - st0.batches),
+		       cpu * 1e6 / ((double)nlat * samples), cpu);
+	if (nlat && dcpu0 >= 0)
+		printf("    qnnd CPU %.2f us per sample (%.2f s)\n",
+		       dcpu * 1e6 / ((double)nlat * samples), dcpu);
 	for (int i = 0; i < nclients; i++)
 		qnn_close(cl[i].c);
 	free(cl);
@@ -180,7 +233,7 @@ static int bench_engine(const char *path, double seconds, uint32_t batch, int th
 		in[k] = (float)(k % 255) / 255.0f;
 	struct eng_arg a[64];
 	pthread_t t[64];
-	double start = now_s();
+	double start = now_s(), cpu0 = cpu_s();
 	long total = 0;
 
 	for (int i = 0; i < threads; i++) {
@@ -191,8 +244,11 @@ static int bench_engine(const char *path, double seconds, uint32_t batch, int th
 		pthread_join(t[i], NULL);
 		total += a[i].batches * (long)a[i].n;
 	}
-	printf("engine direct, batch %u over %d threads: %9.0f samples/s\n", batch, threads,
-	       (double)total / (now_s() - start));
+	double cpu = cpu_s() - cpu0;
+
+	printf("engine direct, batch %u over %d threads: %9.0f samples/s  CPU %.2f us per sample "
+	       "(%.2f s)\n",
+	       batch, threads, (double)total / (now_s() - start), cpu * 1e6 / (double)total, cpu);
 	free(in);
 	free(buf);
 	return 0;
@@ -201,7 +257,7 @@ static int bench_engine(const char *path, double seconds, uint32_t batch, int th
 int main(int argc, char **argv)
 {
 	const char *sock = NULL, *model = NULL;
-	int clients = 1, threads = 2;
+	int clients = 1, threads = 2, daemon_pid = 0;
 	double seconds = 3;
 	unsigned samples = 1, batch = 256;
 
@@ -220,6 +276,8 @@ int main(int argc, char **argv)
 			batch = (unsigned)atoi(argv[i + 1]);
 		else if (!strcmp(argv[i], "--threads"))
 			threads = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--daemon-pid"))
+			daemon_pid = atoi(argv[i + 1]);
 	}
 	if (model)
 		return bench_engine(model, seconds, batch,
@@ -229,9 +287,10 @@ int main(int argc, char **argv)
 	if (!sock || clients < 1 || clients > 4096) {
 		fprintf(
 		    stderr,
-		    "usage: bench_qnnd --socket PATH --clients N [--seconds S] [--samples K]\n"
+		    "usage: bench_qnnd --socket PATH --clients N [--seconds S] [--samples K] "
+		    "[--daemon-pid P]\n"
 		    "       bench_qnnd --engine MODEL [--seconds S] [--batch B] [--threads T]\n");
 		return 2;
 	}
-	return bench_daemon(sock, clients, seconds, samples);
+	return bench_daemon(sock, clients, seconds, samples, daemon_pid);
 }
