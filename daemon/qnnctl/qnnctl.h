@@ -51,6 +51,15 @@ int qnnctl_load_pgm(const char *path, const struct qnn_model_info *m, float **x,
 int qnnctl_load_png(const char *path, const struct qnn_model_info *m, float **x, char *err,
 		    size_t errlen);
 
+#define QNNCTL_SYSFS_CLASS "/sys/class/qnn"
+
+/*
+ * Devices through sysfs: prints one block per QNNCTL_SYSFS_CLASS/qnnN with
+ * every readable attribute. Returns the number of devices, or -1 with a
+ * reason in err when the class is absent (driver not loaded).
+ */
+int qnnctl_sysfs_dump(char *err, size_t errlen);
+
 /*
  * Devices through the driver's generic-netlink family "qnn": prints one
  * block per device. Returns the number of devices, or -1 with a reason in

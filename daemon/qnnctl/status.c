@@ -6,24 +6,20 @@
  * Sections with nothing to show say why instead of failing the command;
  * the exit status is 1 only when a requested section could not be read.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "qnn.h"
 #include "qnnctl.h"
 
-#define SYSFS_CLASS "/sys/class/qnn"
-
 static const char usage[] =
     "usage: qnnctl status [--daemon-only | --devices-only] [--timeout MS]\n"
     "  Daemon counters (from qnnd over its socket), then each qnn device's\n"
-    "  sysfs attributes (" SYSFS_CLASS "/qnnN) and netlink counters.\n"
+    "  sysfs attributes (" QNNCTL_SYSFS_CLASS "/qnnN) and netlink counters.\n"
     "  --daemon-only     only the daemon\n"
     "  --devices-only    only the devices (no daemon needed)\n"
     "  --timeout MS      for the daemon's reply (default 5000)\n";
@@ -83,64 +79,15 @@ static int show_daemon(int timeout_ms)
 	return 0;
 }
 
-/* Prints every readable attribute file of one device (one line each). */
-static void show_sysfs_device(const char *name)
-{
-	char dir[512], path[1024], val[256];
-	struct dirent **ents;
-	int n;
-
-	snprintf(dir, sizeof(dir), SYSFS_CLASS "/%s", name);
-	n = scandir(dir, &ents, NULL, alphasort);
-	if (n < 0) {
-		printf("  (cannot list %s: %s)\n", dir, strerror(errno));
-		return;
-	}
-	printf("device %s (sysfs %s)\n", name, dir);
-	for (int i = 0; i < n; i++) {
-		struct stat sb;
-		FILE *f;
-
-		snprintf(path, sizeof(path), "%s/%s", dir, ents[i]->d_name);
-		/* Attributes only: skip links (subsystem, device), folders and write-only knobs. */
-		if (ents[i]->d_name[0] == '.' || !strcmp(ents[i]->d_name, "uevent") ||
-		    lstat(path, &sb) || !S_ISREG(sb.st_mode) || !(sb.st_mode & S_IRUSR))
-			goto next;
-		f = fopen(path, "r");
-		if (!f)
-			goto next;
-		if (fgets(val, sizeof(val), f)) {
-			val[strcspn(val, "\n")] = '\0';
-			printf("  %-22s %s\n", ents[i]->d_name, val);
-		}
-		fclose(f);
-	next:
-		free(ents[i]);
-	}
-	free(ents);
-}
-
 static int show_devices(void)
 {
-	struct dirent **ents;
 	char err[256];
-	int n = scandir(SYSFS_CLASS, &ents, NULL, alphasort), shown = 0, r;
+	int r = qnnctl_sysfs_dump(err, sizeof(err));
 
-	if (n < 0) {
-		printf("devices: none (%s: %s; is the qnn driver loaded?)\n", SYSFS_CLASS,
-		       strerror(errno));
-	} else {
-		for (int i = 0; i < n; i++) {
-			if (ents[i]->d_name[0] != '.') {
-				show_sysfs_device(ents[i]->d_name);
-				shown++;
-			}
-			free(ents[i]);
-		}
-		free(ents);
-		if (!shown)
-			printf("devices: none in %s\n", SYSFS_CLASS);
-	}
+	if (r < 0)
+		printf("devices: none (%s)\n", err);
+	else if (r == 0)
+		printf("devices: none in %s\n", QNNCTL_SYSFS_CLASS);
 	r = qnnctl_netlink_dump(err, sizeof(err));
 	if (r < 0)
 		printf("netlink: %s\n", err);
