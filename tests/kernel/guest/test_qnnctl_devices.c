@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * test_qnnctl_netlink.c - the device part of `qnnctl status`
- * (daemon/qnnctl/netlink.c, built into this program unchanged) against
- * the driver's real generic-netlink family: after a job of known size,
- * the block it prints for qnn0 carries the same model, shape and counters
- * as sysfs.
+ * test_qnnctl_devices.c - the device part of `qnnctl status`
+ * (daemon/qnnctl/sysfs.c and netlink.c, built into this program
+ * unchanged) against the real driver: after a job of known size, the
+ * blocks it prints for qnn0 from sysfs and from the generic-netlink
+ * family carry the model, shape and counters the driver reports.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,13 +16,16 @@
 #include "qg.h"
 
 #include "../../../daemon/qnnctl/netlink.c"
+#include "../../../daemon/qnnctl/sysfs.c"
 
-#define OUT_FILE "/tmp/qnnctl_netlink.txt"
+#define OUT_FILE "/tmp/qnnctl_devices.txt"
 
-/* The value printed for key in qnn0's block, or NULL. */
+static const char *block = "device qnn0 (netlink)\n";
+
+/* The value printed for key in qnn0's current block, or NULL. */
 static const char *field(const char *text, const char *key, char *val, size_t len)
 {
-	const char *p = strstr(text, "device qnn0 (netlink)\n");
+	const char *p = strstr(text, block);
 	char pat[64];
 
 	if (!p)
@@ -43,7 +46,7 @@ static void check_u64(const char *text, const char *key, uint64_t want)
 	char v[64];
 
 	qg_check(field(text, key, v, sizeof(v)) && strtoull(v, NULL, 10) == want,
-		 "%s: qnnctl printed '%s', sysfs says %llu", key,
+		 "%s%s: qnnctl printed '%s', sysfs says %llu", block, key,
 		 field(text, key, v, sizeof(v)) ? v : "(missing)",
 		 (unsigned long long)want);
 }
@@ -53,11 +56,11 @@ int main(void)
 	struct qg_dev d;
 	struct qg_buf in, out;
 	struct qnn_job j;
-	char err[256], model[64], v[64], *text;
+	char err[256], err_sys[256], model[64], v[64], *text;
 	size_t len;
-	int saved, fd, n;
+	int saved, fd, n, n_sys;
 
-	qg_begin("qnnctl_netlink");
+	qg_begin("qnnctl_devices");
 	if (qg_open(&d, QG_DEV) || qg_buf_alloc(&d, 16 * d.in_bytes, &in) ||
 	    qg_buf_alloc(&d, 16 * d.out_bytes, &out))
 		qg_die("device");
@@ -65,12 +68,13 @@ int main(void)
 	qg_job(&j, 16, &in, 0, &out, 0);
 	qg_check(qg_run(&d, &j) == 0, "a 16-sample job");
 
-	/* Capture what `qnnctl status` would print for the devices. */
+	/* Capture what `qnnctl status` prints for the devices: sysfs, then netlink. */
 	fflush(stdout);
 	saved = dup(1);
 	fd = open(OUT_FILE, O_CREAT | O_TRUNC | O_RDWR, 0600);
 	if (saved < 0 || fd < 0 || dup2(fd, 1) < 0)
 		qg_die("redirect: %s", strerror(errno));
+	n_sys = qnnctl_sysfs_dump(err_sys, sizeof(err_sys));
 	n = qnnctl_netlink_dump(err, sizeof(err));
 	fflush(stdout);
 	dup2(saved, 1);
@@ -83,7 +87,18 @@ int main(void)
 	text[len] = '\0';
 	fputs(text, stdout);
 
-	qg_check(n == 1, "devices reported: %d (%s)", n, n < 0 ? err : "");
+	qg_check(n_sys == 1, "sysfs devices reported: %d (%s)", n_sys, n_sys < 0 ? err_sys : "");
+	block = "device qnn0 (sysfs " QG_SYSFS ")\n";
+	check_u64(text, "jobs", qg_sysfs_u64("jobs"));
+	check_u64(text, "samples", qg_sysfs_u64("samples"));
+	check_u64(text, "n_inputs", 784);
+	qg_check(field(text, "input_type", v, sizeof(v)) && !strcmp(v, "float32"),
+		 "sysfs input_type '%s'", field(text, "input_type", v, sizeof(v)) ? v : "");
+	qg_check(!field(text, "reset_counters", v, sizeof(v)) && !field(text, "uevent", v, sizeof(v)),
+		 "write-only knobs and uevent are not printed");
+
+	block = "device qnn0 (netlink)\n";
+	qg_check(n == 1, "netlink devices reported: %d (%s)", n, n < 0 ? err : "");
 	check_u64(text, "jobs", qg_sysfs_u64("jobs"));
 	check_u64(text, "samples", qg_sysfs_u64("samples"));
 	check_u64(text, "bytes_in", qg_sysfs_u64("bytes_in"));
