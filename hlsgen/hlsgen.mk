@@ -47,7 +47,7 @@ $(OBJ)/hlsgen/tools/main.o: HLSGEN_CFLAGS += -I$(OBJ)/hlsgen/tools
 
 $(BIN)/hlsgen: $(HLSGEN_TOOL_SRCS:%.c=$(OBJ)/%.o) $(LIB)/libhlsgen.a $(LIB)/libqnncore.a
 	@mkdir -p $(dir $@)
-	$(CC) -o $@ $(HLSGEN_TOOL_SRCS:%.c=$(OBJ)/%.o) $(LIB)/libhlsgen.a $(LIB)/libqnncore.a \
+	$(CC) $(LDFLAGS) -o $@ $(HLSGEN_TOOL_SRCS:%.c=$(OBJ)/%.o) $(LIB)/libhlsgen.a $(LIB)/libqnncore.a \
 		$(HLSGEN_LDFLAGS) $(HLSGEN_LIBS_EXT) -pthread
 
 ALL_TARGETS += $(LIB)/libqnncore.a $(LIB)/libhlsgen.a $(BIN)/hlsgen

@@ -39,8 +39,18 @@ step "checkpatch --strict on kernel/"
 bash tests/kernel/checkpatch.sh "$KB"
 
 step "building guest programs"
-mapfile -t progs < <(bash tests/kernel/build-guest.sh "$KB/guest" "$KB")
-[ ${#progs[@]} -gt 0 ] && printf "  %s\n" "${progs[@]}"
+# A guest program that does not build must fail the run, not vanish from it.
+if ! bash tests/kernel/build-guest.sh "$KB/guest" "$KB" >"$KB/guest-progs.txt"; then
+	echo "check-kernel: building the guest programs failed" >&2
+	exit 1
+fi
+mapfile -t progs <"$KB/guest-progs.txt"
+want=$(find tests/kernel/guest -maxdepth 1 \( -name 'test_*.c' -o -name 'bench_*.c' \) | wc -l)
+if [ "${#progs[@]}" -ne "$want" ]; then
+	echo "check-kernel: built ${#progs[@]} guest programs, expected $want" >&2
+	exit 1
+fi
+printf "  %s\n" "${progs[@]}"
 
 step "preparing guest data"
 gd=$KB/guest-data
