@@ -20,7 +20,7 @@ CC      ?= cc
 CSTD    := -std=gnu11
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 OPT     ?= -O2 -g
-CFLAGS_COMMON := $(CSTD) $(WARN) $(OPT) -fPIC -Ihlsgen/include -Ikernel/uapi -Ilibclient/include
+CFLAGS_COMMON := $(CSTD) $(WARN) $(OPT) -fPIC -Ihlsgen/include -Ikernel -Ilibclient/include
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 ALL_TARGETS   :=

@@ -15,7 +15,7 @@
 #include <netlink/netlink.h>
 
 /* The driver's ABI header (libclient/include also has a qnn.h: name it by path). */
-#include "../../kernel/uapi/qnn.h"
+#include "uapi/qnn.h"
 #include "qnnctl.h"
 
 /* How each attribute is printed; the order is the output's order. */

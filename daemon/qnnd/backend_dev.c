@@ -28,12 +28,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-/*
- * Two headers are called qnn.h (the client API and the driver's ABI) and
- * both directories are on the include path: name them by location.
- */
-#include "../../kernel/uapi/qnn.h"
-#include "../../libclient/include/qnn.h"
+/* Two headers are called qnn.h: the driver's ABI is always "uapi/qnn.h". */
+#include "uapi/qnn.h"
+#include "qnn.h"
 #include "qnn_fixed.h"
 
 #include "backend.h"
