@@ -367,6 +367,16 @@ int main(int argc, char **argv)
 		log_err("cannot create epoll/signal/timer fds: %s", strerror(errno));
 		return 1;
 	}
+	/*
+	 * A model that is not there is a configuration error, like a bad
+	 * setting: exit status 2, which the unit's RestartPreventExitStatus
+	 * keeps from becoming a restart loop on a machine not yet set up.
+	 */
+	if (access(s->cfg.model, R_OK)) {
+		log_failure("config", "model %s: %s (set 'model' in the configuration)",
+			    s->cfg.model, strerror(errno));
+		return 2;
+	}
 	s->svc = service_open(s, &s->cfg, err, sizeof(err));
 	if (!s->svc) {
 		log_failure("startup", "%s", err);

@@ -842,3 +842,37 @@ Test(qnnd, threads_sharing_one_client)
 	cr_assert_eq(st.connections_total, 1, "one connection carried every thread's requests");
 	qnn_close(c);
 }
+
+/* No model file: a configuration error (exit 2) that names the path. */
+Test(qnnd, missing_model_is_a_config_error)
+{
+	char conf[160], missing[200];
+
+	snprintf(conf, sizeof(conf), "%s/qnnd.conf", d.dir);
+	snprintf(missing, sizeof(missing), "%s/no-such-model.qnn", d.dir);
+	t_write_file(conf, "{}\n", 3);
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int fd = open(d.log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		dup2(fd, 2);
+		execl(t_bin("qnnd"), "qnnd", "--config", conf, "--socket", d.sock, "--model",
+		      missing, "--backend", "sw", "--log", "stderr", (char *)NULL);
+		_exit(127);
+	}
+	int st = 0;
+
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 2, "exit status %d, want 2", st);
+	FILE *f = fopen(d.log, "r");
+	char line[1024];
+	bool named = false;
+
+	while (f && fgets(line, sizeof(line), f))
+		named |= strstr(line, missing) != NULL;
+	if (f)
+		fclose(f);
+	cr_assert(named, "the error names the missing model file");
+	cr_assert(access(d.sock, F_OK), "no socket was created");
+}
