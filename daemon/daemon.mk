@@ -16,7 +16,7 @@ $(OBJ)/daemon/qnnd/%.o: QNN_EXTRA := $(QNND_CFLAGS)
 
 $(BIN)/qnnd: $(QNND_OBJS) $(QNND_PROTO_OBJS) $(LIB)/libqnncore.a
 	@mkdir -p $(dir $@)
-	$(CC) -o $@ $(QNND_OBJS) $(QNND_PROTO_OBJS) $(LIB)/libqnncore.a $(QNND_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(QNND_OBJS) $(QNND_PROTO_OBJS) $(LIB)/libqnncore.a $(QNND_LIBS)
 
 ALL_TARGETS += $(BIN)/qnnd
 

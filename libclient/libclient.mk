@@ -16,7 +16,7 @@ $(OBJ)/libclient/%.o: QNN_EXTRA := $(LIBQNN_CFLAGS)
 
 $(LIB)/libqnn.so.$(LIBQNN_VERSION): $(LIBQNN_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) -shared -Wl,-soname,$(LIBQNN_SONAME) -Wl,--no-undefined -o $@ $^ -pthread -lm
+	$(CC) $(LDFLAGS) -shared -Wl,-soname,$(LIBQNN_SONAME) -Wl,--no-undefined -o $@ $^ -pthread -lm
 	ln -sf libqnn.so.$(LIBQNN_VERSION) $(LIB)/$(LIBQNN_SONAME)
 	ln -sf $(LIBQNN_SONAME) $(LIB)/libqnn.so
 
