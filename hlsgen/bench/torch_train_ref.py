@@ -123,6 +123,28 @@ def init_weights(model, bits, gen):
             b.zero_()
 
 
+def load_hlsgen_ckpt(model, path):
+    """Weights of an hlsgen checkpoint (README there) of the lab CNN, NHWC -> NCHW."""
+    b = open(path, "rb").read()
+    jl, = struct.unpack("<I", b[8:12])
+    at = 12 + jl
+    nt, = struct.unpack("<I", b[at:at + 4])
+    at += 4
+    t = {}
+    for _ in range(nt):
+        layer, kind, count = struct.unpack("<III", b[at:at + 12])
+        at += 12
+        t[(layer, kind)] = torch.from_numpy(np.frombuffer(b[at:at + 4 * count], dtype="<f4").copy())
+        at += 4 * count
+    with torch.no_grad():
+        model.conv1.weight.copy_(t[(0, 0)].reshape(3, 3, 1, 16).permute(3, 2, 0, 1))
+        model.conv1.bias.copy_(t[(0, 1)])
+        model.conv2.weight.copy_(t[(3, 0)].reshape(3, 3, 16, 16).permute(3, 2, 0, 1))
+        model.conv2.bias.copy_(t[(3, 1)])
+        model.dense.weight.copy_(t[(8, 0)].reshape(5, 5, 16, 10).permute(3, 2, 0, 1).reshape(10, 400))
+        model.dense.bias.copy_(t[(8, 1)])
+
+
 class Pruner:
     """TF-MOT prune_low_magnitude on the kernels (pruning_impl.py)."""
 
@@ -188,6 +210,10 @@ def main():
     ap.add_argument("--stop-patience", type=int, default=10)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--no-shuffle", action="store_true", help="batches in data order")
+    ap.add_argument("--dropout", type=float, default=0.5)
+    ap.add_argument("--init-ckpt", help="start from an hlsgen .ckpt of the lab CNN "
+                    "(to compare the two trainers from identical weights)")
     a = ap.parse_args()
 
     torch.set_num_threads(a.threads)
@@ -199,7 +225,10 @@ def main():
     xv, yv, x, y = x[split:], y[split:], x[:split], y[:split]
 
     model = LabCNN(a.bits)
+    model.drop.p = a.dropout
     init_weights(model, a.bits, gen)
+    if a.init_ckpt:
+        load_hlsgen_ckpt(model, a.init_ckpt)
     params = list(model.parameters())
     state = {"t": 0, "m": {p: torch.zeros_like(p) for p in params},
              "v": {p: torch.zeros_like(p) for p in params}}
@@ -215,7 +244,7 @@ def main():
     step, epoch_times, hist = 0, [], []
     for epoch in range(a.epochs):
         model.train()
-        perm = torch.randperm(len(x), generator=gen)
+        perm = torch.arange(len(x)) if a.no_shuffle else torch.randperm(len(x), generator=gen)
         t0 = time.perf_counter()
         tot_loss, tot_ok = 0.0, 0
         for i in range(0, len(x), a.batch):

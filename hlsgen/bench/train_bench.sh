@@ -51,6 +51,24 @@ pt() { # data recipe seed epochs extra-args...
 		"$(cpu_per_epoch "$tmp/cpu" "$epochs")"
 }
 
+# Equivalence first: from the same weights, without shuffling and dropout,
+# the two trainers must follow the same loss curve (they differ only in
+# float summation order, so they drift apart slowly).
+echo "== equivalence: identical start, --no-shuffle, dropout 0, 3 epochs of the lab recipe on MNIST"
+"$H" train --epochs 1 --train-limit 64 --lr 1e-9 --prune none --progress none -o "$tmp/w0" >/dev/null
+"$PY" - "$tmp/w0.ckpt" "$tmp/w0nd.ckpt" <<'PYEOF'
+import struct, sys, zlib
+b = open(sys.argv[1], "rb").read()
+jl, = struct.unpack("<I", b[8:12])
+js = b[12:12 + jl].decode().replace('"rate":0.5', '"rate":0.0').replace('"rate": 0.5', '"rate": 0.0')
+out = b[:8] + struct.pack("<I", len(js)) + js.encode() + b[12 + jl:-4]
+open(sys.argv[2], "wb").write(out + struct.pack("<I", zlib.crc32(out) & 0xffffffff))
+PYEOF
+"$H" train --init "$tmp/w0nd.ckpt" --no-shuffle --epochs 3 --threads 2 --progress lines \
+	-o "$tmp/eq" 2>&1 | grep '^epoch' | sed 's/^/hlsgen: /'
+"$PY" "$here/torch_train_ref.py" --data "$DATA/mnist" --init-ckpt "$tmp/w0nd.ckpt" --no-shuffle \
+	--dropout 0 --epochs 3 --threads 2 2>&1 | grep '^epoch' | sed 's/^/torch:  /'
+
 for spec in ${BENCH_TRAIN_SPECS:-mnist:30 fashion:10}; do
 	data=${spec%%:*} epochs=${spec##*:}
 	echo "== $data, $epochs epochs, batch 32, Adam 1e-3, 10% validation, 6-bit weights/activations"

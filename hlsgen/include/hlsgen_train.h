@@ -98,6 +98,7 @@ struct hg_train_config {
 	float stop_min_delta;
 	int restore_best;
 	int clip_constraint; /* QKeras' Clip(-max, max) kernel/bias constraints */
+	int no_shuffle;      /* Keras' shuffle=False: batches in data order */
 	int progress;	     /* 0 quiet, 1 a line per epoch, 2 live bar */
 };
 

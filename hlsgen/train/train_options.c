@@ -230,6 +230,10 @@ int hg_recipe_option(struct hg_recipe *r, int argc, char **argv, int *i, char *e
 		r->cfg.clip_constraint = 0;
 		return 1;
 	}
+	if (!strcmp(o, "--no-shuffle")) {
+		r->cfg.no_shuffle = 1;
+		return 1;
+	}
 	for (size_t k = 0; k < sizeof(numopts) / sizeof(numopts[0]); k++) {
 		double v;
 

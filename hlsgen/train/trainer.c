@@ -168,7 +168,8 @@ static int run_epoch(struct fit_state *st, int epoch, struct hg_rng *rng, double
 	double lsum = 0.0;
 	long correct = 0, k = 0;
 
-	hg_rng_shuffle(rng, st->idx, n);
+	if (!cfg->no_shuffle)
+		hg_rng_shuffle(rng, st->idx, n);
 	for (size_t start = 0; start < n; start += B, k++) {
 		size_t bsz = n - start < B ? n - start : B;
 		struct step_ctx c = {net, &st->train, st->idx + start, bsz, cfg->seed, st->step};
