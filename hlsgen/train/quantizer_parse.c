@@ -4,7 +4,7 @@
  * line or QKeras prints them: "quantized_bits(6,0,alpha=1)",
  * "quantized_relu(6)", "quantized_po2(4, max_value=1)". Positional order
  * follows QKeras' constructors. Anything that changes the arithmetic and
- * is not implemented (alpha='auto', stochastic rounding, sigmoid, leaky
+ * is not supported (alpha='auto', stochastic rounding, sigmoid, leaky
  * slopes) is refused by name instead of being silently ignored.
  */
 #include <ctype.h>

@@ -4,7 +4,7 @@
 # Downloads Debian's arm64 kernel, its headers, busybox-static and the
 # static libnl libraries with a *private* apt state and unpacks them with
 # dpkg-deb -x under $KROOT. Nothing is installed and dpkg's architecture
-# list is never touched: `dpkg --add-architecture arm64` plus an arm64
+# list is never touched: adding arm64 as a dpkg architecture plus an arm64
 # headers package would uninstall the native compiler (testing-here.md).
 #
 # The kernel ABI (6.1.0-NN) is resolved from the linux-headers-arm64
