@@ -156,13 +156,13 @@ static int string_opt(struct hg_recipe *r, const char *o, const char *v, char *e
 		r->have_q = 1;
 	} else if (!strcmp(o, "--weight-quantizer")) {
 		r->have_q = 1;
-		return quantizer_opt(o, v, &r->kq, err, errlen);
+		return quantizer_opt(o, v, &r->kq, err, errlen) ? -1 : 1;
 	} else if (!strcmp(o, "--bias-quantizer")) {
 		r->have_q = 1;
-		return quantizer_opt(o, v, &r->bq, err, errlen);
+		return quantizer_opt(o, v, &r->bq, err, errlen) ? -1 : 1;
 	} else if (!strcmp(o, "--act-quantizer")) {
 		r->have_q = 1;
-		return quantizer_opt(o, v, &r->aq, err, errlen);
+		return quantizer_opt(o, v, &r->aq, err, errlen) ? -1 : 1;
 	} else if (!strcmp(o, "--prune")) {
 		if (!strcmp(v, "none"))
 			r->cfg.prune.kind = HG_PRUNE_NONE;
@@ -184,7 +184,7 @@ static int string_opt(struct hg_recipe *r, const char *o, const char *v, char *e
 		char *end;
 		unsigned long long x = strtoull(v, &end, 10);
 
-		if (end == v || *end)
+		if (end == v || *end || strchr(v, '-'))
 			return fail(err, errlen, "--seed: a non-negative integer");
 		r->cfg.seed = x;
 	} else if (!strcmp(o, "--progress")) {
