@@ -340,3 +340,68 @@ int qnn_proto_get_stats(const uint8_t *p, uint32_t len, struct qnn_daemon_stats 
 		return QNN_E_PROTO;
 	return 0;
 }
+
+static uint32_t align64(uint64_t v)
+{
+	return (uint32_t)((v + 63) & ~(uint64_t)63);
+}
+
+/* The region's layout follows from the model and the slot count alone: both ends compute it. */
+int qnn_shm_layout(struct qnn_wire_shm *w, uint32_t n_in, uint32_t n_out, uint32_t max_samples)
+{
+	uint64_t per = (uint64_t)n_in * 4, ss, req, rep, size;
+
+	if (!w->slots || w->slots > QNN_SHM_MAX_SLOTS || !n_in || !n_out || !max_samples ||
+	    per > QNN_PROTO_MAX_LEN || n_out > QNN_PROTO_MAX_LEN / 12)
+		return QNN_E_TOO_BIG;
+	ss = QNN_SHM_SLOT_IN_BYTES / per;
+	if (ss < 1)
+		ss = 1;
+	if (ss > max_samples)
+		ss = max_samples;
+	req = align64(sizeof(struct qnn_shm_req) + ss * per);
+	rep = align64(sizeof(struct qnn_shm_rep) + ss * 4 + ss * n_out * 8);
+	w->slot_samples = (uint32_t)ss;
+	w->reply_off = (uint32_t)req;
+	if (req + rep > (64u << 20))
+		return QNN_E_TOO_BIG;
+	w->slot_size = (uint32_t)(req + rep);
+	w->sq_off = QNN_SHM_CTRL_SIZE;
+	w->cq_off = align64(w->sq_off + 4ull * w->slots);
+	w->slots_off = align64(w->cq_off + 4ull * w->slots);
+	size = (uint64_t)w->slots_off + (uint64_t)w->slots * w->slot_size;
+	if (size > (1u << 30))
+		return QNN_E_TOO_BIG;
+	w->region_size = (uint32_t)((size + 4095) & ~(uint64_t)4095);
+	return 0;
+}
+
+void qnn_proto_put_shm(uint8_t out[QNN_WIRE_SHM_SIZE], const struct qnn_wire_shm *w)
+{
+	const uint32_t v[8] = {w->slots,       w->slot_samples, w->slot_size, w->reply_off,
+			       w->region_size, w->sq_off,	w->cq_off,    w->slots_off};
+
+	for (int k = 0; k < 8; k++)
+		qnn_put_u32(out + 4 * k, v[k]);
+}
+
+int qnn_proto_get_shm(const uint8_t *p, uint32_t len, uint32_t n_in, uint32_t n_out,
+		      uint32_t max_samples, struct qnn_wire_shm *w)
+{
+	struct qnn_wire_shm want = {0};
+
+	if (len != QNN_WIRE_SHM_SIZE)
+		return QNN_E_PROTO;
+	want.slots = qnn_get_u32(p);
+	if (qnn_shm_layout(&want, n_in, n_out, max_samples))
+		return QNN_E_PROTO;
+	const uint32_t got[8] = {want.slots,	   want.slot_samples, want.slot_size,
+				 want.reply_off,   want.region_size,  want.sq_off,
+				 want.cq_off,	   want.slots_off};
+
+	for (int k = 0; k < 8; k++)
+		if (qnn_get_u32(p + 4 * k) != got[k])
+			return QNN_E_PROTO;
+	*w = want;
+	return 0;
+}

@@ -88,6 +88,9 @@ struct backend {
 	uint32_t capacity;     /* samples per batch */
 	uint32_t max_inflight; /* slots */
 	bool has_logits;
+	/* submit() finishes the batch before it returns: complete() returns it at once and
+	 * the event fd is not signalled for it (saves the loop a wake-up per batch). */
+	bool completes_inline;
 	int32_t logits_frac_bits; /* logit = code * 2^-frac */
 	char desc[96];		  /* e.g. "sw: 2 threads" or "dev: /dev/qnn0" */
 };

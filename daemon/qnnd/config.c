@@ -23,6 +23,7 @@ void config_defaults(struct qnnd_config *c)
 	c->max_batch = 64;
 	c->max_queue = 4096;
 	c->max_inflight = 64;
+	c->shm_slots = 64;
 	c->frame_timeout_ms = 10000;
 	c->drain_timeout_ms = 10000;
 	c->stats_interval_s = 10;
@@ -74,6 +75,7 @@ int config_set(struct qnnd_config *c, const char *key, const char *v, char *err,
 	    {"max_samples", &c->max_samples, 65536},
 	    {"max_queue", &c->max_queue, 1u << 20},
 	    {"max_inflight", &c->max_inflight, 65536},
+	    {"shm_slots", &c->shm_slots, QNN_SHM_MAX_SLOTS},
 	    {"backend_inflight", &c->backend_inflight, 64},
 	    {"backend_timeout_ms", &c->backend_timeout_ms, 600000},
 	    {"default_timeout_ms", &c->default_timeout_ms, 86400000},

@@ -26,6 +26,7 @@ struct qnnd_config {
 	uint32_t max_queue;	     /* samples waiting; beyond: BUSY */
 	uint64_t max_queue_delay_us; /* 0 = no added delay */
 	uint32_t max_inflight;	     /* requests pending per client */
+	uint32_t shm_slots;	     /* shared-memory ring slots per client; 0 = socket only */
 	uint32_t backend_inflight;   /* batches in flight; 0 = backend default */
 	uint32_t backend_timeout_ms; /* dev job timeout; 0 = driver default */
 	uint32_t default_timeout_ms; /* deadline for requests that give none; 0 = none */

@@ -125,6 +125,7 @@ void conn_accept(struct server *s)
 
 static void conn_free(struct server *s, struct conn *c)
 {
+	shm_free(c);
 	free(c->rbuf);
 	free(c->wbuf);
 	free(c);
@@ -137,6 +138,7 @@ void conn_close(struct server *s, struct conn *c, const char *why)
 		return;
 	log_peer(why, c->pid, c->uid, c->gid, c->id);
 	c->dead = true;
+	shm_close(s, c);
 	/* Freed later by conn_flush_all() or conn_put(): callers may still hold c. */
 	if (!c->dirty) {
 		c->dirty = true;
@@ -197,12 +199,17 @@ uint8_t *conn_reserve(struct server *s, struct conn *c, size_t len)
 	uint8_t *p = c->wbuf + c->wlen;
 
 	c->wlen += len;
+	conn_mark_dirty(s, c);
+	return p;
+}
+
+void conn_mark_dirty(struct server *s, struct conn *c)
+{
 	if (!c->dirty) {
 		c->dirty = true;
 		c->dirty_next = s->dirty;
 		s->dirty = c;
 	}
-	return p;
 }
 
 void conn_send_error(struct server *s, struct conn *c, uint32_t id, int status, const char *msg)
@@ -250,6 +257,7 @@ void conn_flush_all(struct server *s)
 				conn_free(s, c);
 			continue;
 		}
+		shm_notify(c);
 		if (flush(s, c) < 0) {
 			conn_close(s, c, "gone");
 			continue;

@@ -92,6 +92,8 @@ static bool dispatch_one(struct server *s, struct service *svc, uint64_t now)
 		return true;
 	}
 	svc->inflight++;
+	if (be->completes_inline)
+		dispatch_complete(s, svc);
 	return true;
 }
 

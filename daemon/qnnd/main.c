@@ -288,6 +288,9 @@ static void handle(struct server *s, struct ev_src *src, uint32_t events)
 	case SRC_BACKEND:
 		dispatch_complete(s, src->obj);
 		break;
+	case SRC_KICK:
+		shm_kicked(src->obj); /* the rings are pulled after the events */
+		break;
 	case SRC_CONN: {
 		struct conn *c = src->obj;
 
@@ -303,9 +306,10 @@ static void handle(struct server *s, struct ev_src *src, uint32_t events)
 static int run(struct server *s)
 {
 	struct epoll_event evs[64];
+	bool ring_work = false;
 
 	while (!s->quit) {
-		int n = epoll_wait(s->epfd, evs, 64, 1000);
+		int n = epoll_wait(s->epfd, evs, 64, ring_work ? 0 : 1000);
 
 		if (n < 0 && errno != EINTR) {
 			log_err("epoll_wait: %s", strerror(errno));
@@ -315,10 +319,12 @@ static int run(struct server *s)
 			handle(s, evs[i].data.ptr, evs[i].events);
 		uint64_t now = now_us();
 
+		shm_pull_all(s);
 		dispatch_batches(s, now);
 		conn_flush_all(s);
 		if (drained(s, now))
 			break;
+		ring_work = shm_arm_all(s);
 	}
 	return 0;
 }

@@ -7,6 +7,7 @@
  *   dispatch.c     batches: forming (batcher.c's policy), submitting, completing
  *   service.c      model + backend: loading, self-test, reload on SIGHUP
  *   housekeeping.c deadlines, stalled frames, STATUS=, journal, watchdog
+ *   shm.c          the shared-memory data path of a connection (rings, doorbells)
  * Everything runs on the event-loop thread; only backends have threads.
  */
 #ifndef QNND_H
@@ -22,7 +23,7 @@
 #include "qnn_proto.h"
 #include "stats.h"
 
-enum src_kind { SRC_LISTEN, SRC_SIGNAL, SRC_TICK, SRC_WAKE, SRC_BACKEND, SRC_CONN };
+enum src_kind { SRC_LISTEN, SRC_SIGNAL, SRC_TICK, SRC_WAKE, SRC_BACKEND, SRC_CONN, SRC_KICK };
 
 /* What an epoll event points at. */
 struct ev_src {
@@ -31,11 +32,14 @@ struct ev_src {
 };
 
 struct conn;
+struct conn_shm;
 
 struct request {
 	struct bq_req q; /* first: the batcher's node */
 	struct conn *conn;
 	uint32_t id, n, want;
+	bool on_shm;   /* arrived through the connection's ring: answered there */
+	uint32_t slot; /* its ring slot */
 	uint64_t recv_us, dispatch_us;
 	float in[]; /* n * n_in floats: allocated with the request (one malloc) */
 };
@@ -56,6 +60,8 @@ struct conn {
 	uint64_t partial_since_us;
 	uint64_t model_gen; /* the model generation INFO told it about */
 	uint32_t events;    /* registered epoll events */
+	uint32_t sock_classify; /* CLASSIFY frames read on the socket (ring ordering) */
+	struct conn_shm *shm;	/* the shared-memory ring, or NULL */
 	bool dead;	    /* closed; freed when inflight reaches 0 */
 	bool closing;	    /* protocol error: flush the ERROR, then close */
 	bool dirty;
@@ -127,6 +133,7 @@ uint8_t *conn_reserve(struct server *s, struct conn *c, size_t len);
 void conn_send_error(struct server *s, struct conn *c, uint32_t id, int status, const char *msg);
 void conn_flush_all(struct server *s);
 void conn_update_events(struct server *s, struct conn *c);
+void conn_mark_dirty(struct server *s, struct conn *c); /* flush/notify it this turn */
 size_t conn_max_frame(const struct server *s);
 
 /* requests.c */
@@ -135,6 +142,14 @@ void req_fail(struct server *s, struct request *r, int status, const char *msg);
 void req_reply(struct server *s, struct request *r, const struct qnnd_batch *b, uint32_t first,
 	       uint64_t now);
 void req_free(struct server *s, struct request *r);
+/* Whether c may queue one more request now: 0 or a status (msg says why). */
+int req_check(struct server *s, struct conn *c, char *msg, size_t len);
+/*
+ * Queue rq (inputs already in rq->in, a private copy): NaN/Inf refused (bad_at: the first
+ * non-finite element's index, -1 none, -2 not checked yet). 0 or a status.
+ */
+int req_admit(struct server *s, struct conn *c, struct request *rq, uint32_t timeout_ms,
+	      long bad_at, char *msg, size_t len);
 
 /* dispatch.c */
 void dispatch_batches(struct server *s, uint64_t now);
@@ -148,6 +163,20 @@ struct service *service_open(struct server *s, const struct qnnd_config *cfg, ch
 void service_close(struct server *s, struct service *svc);
 int service_reload(struct server *s);
 void service_apply_limits(struct server *s);
+
+/* shm.c */
+void shm_setup(struct server *s, struct conn *c, uint32_t id);
+void shm_pull(struct server *s, struct conn *c);
+void shm_pull_all(struct server *s);
+void shm_reply(struct server *s, struct request *r, const struct qnnd_batch *b, uint32_t first,
+	       uint64_t now);
+void shm_fail(struct server *s, struct conn *c, uint32_t slot, uint32_t id, int status);
+void shm_notify(struct conn *c);
+void shm_kicked(struct conn *c);
+/* Ask for kicks (or stop) before sleeping; true when a ring already holds work. */
+bool shm_arm_all(struct server *s);
+void shm_close(struct server *s, struct conn *c); /* the connection is closing */
+void shm_free(struct conn *c);
 
 /* housekeeping.c */
 void housekeeping_tick(struct server *s, uint64_t now);

@@ -25,7 +25,10 @@ void req_fail(struct server *s, struct request *r, int status, const char *msg)
 		s->st.timeouts++;
 	else
 		s->st.errors++;
-	conn_send_error(s, r->conn, r->id, status, msg);
+	if (r->on_shm)
+		shm_fail(s, r->conn, r->slot, r->id, status);
+	else
+		conn_send_error(s, r->conn, r->id, status, msg);
 	req_free(s, r);
 }
 
@@ -39,10 +42,14 @@ void req_reply(struct server *s, struct request *r, const struct qnnd_batch *b, 
 		flags |= QNN_RF_PROBS;
 	if ((r->want & QNN_CF_WANT_LOGITS) && b->logits)
 		flags |= QNN_RF_LOGITS;
+	stats_request_done(&s->st, r->n, now - r->recv_us);
+	if (r->on_shm) {
+		shm_reply(s, r, b, first, now);
+		return;
+	}
 	uint32_t len = qnn_proto_reply_len(r->n, no, flags);
 	uint8_t *p = conn_reserve(s, c, QNN_PROTO_HDR_SIZE + len);
 
-	stats_request_done(&s->st, r->n, now - r->recv_us);
 	if (!p)
 		return; /* the client left: its answer is dropped */
 	struct qnn_wire_reply wr = {
@@ -126,6 +133,48 @@ static void send_stats(struct server *s, struct conn *c, uint32_t id)
 	qnn_proto_put_stats(p + QNN_PROTO_HDR_SIZE, &st);
 }
 
+int req_check(struct server *s, struct conn *c, char *msg, size_t len)
+{
+	if (s->draining) {
+		snprintf(msg, len, "qnnd is stopping");
+		return QNN_E_SHUTDOWN;
+	}
+	if (c->inflight >= s->cfg.max_inflight) {
+		snprintf(msg, len, "more than %u requests in flight", s->cfg.max_inflight);
+		return QNN_E_LIMIT;
+	}
+	return 0;
+}
+
+int req_admit(struct server *s, struct conn *c, struct request *rq, uint32_t timeout_ms,
+	      long bad_at, char *msg, size_t len)
+{
+	uint32_t n_in = s->svc->info.n_in;
+	long bad = bad_at != -2 ? bad_at : qnn_first_nonfinite(rq->in, (size_t)rq->n * n_in);
+
+	if (bad >= 0) {
+		s->st.nonfinite++;
+		snprintf(msg, len, "sample %ld, element %ld is NaN or infinite", bad / (long)n_in,
+			 bad % (long)n_in);
+		return QNN_E_NONFINITE;
+	}
+	uint64_t now = now_us();
+	uint32_t timeout = timeout_ms ? timeout_ms : s->cfg.default_timeout_ms;
+
+	rq->recv_us = now;
+	rq->q.n = rq->n;
+	rq->q.deadline_us = timeout ? now + (uint64_t)timeout * 1000 : 0;
+	if (batcher_push(&s->bq, &c->q, &rq->q, now)) {
+		s->st.busy++;
+		snprintf(msg, len, "queue full (%u samples waiting)", s->bq.queued_samples);
+		return QNN_E_BUSY;
+	}
+	c->inflight++;
+	if (rq->q.deadline_us && (!s->next_deadline_us || rq->q.deadline_us < s->next_deadline_us))
+		s->next_deadline_us = rq->q.deadline_us;
+	return 0;
+}
+
 static void classify(struct server *s, struct conn *c, const struct qnn_frame_hdr *h,
 		     const uint8_t *p)
 {
@@ -135,6 +184,10 @@ static void classify(struct server *s, struct conn *c, const struct qnn_frame_hd
 	char msg[128];
 	int r;
 
+	c->sock_classify++;
+	/* Ring requests made before this frame was sent go first (per-connection order). */
+	if (c->shm)
+		shm_pull(s, c);
 	if (s->draining) {
 		conn_send_error(s, c, h->id, QNN_E_SHUTDOWN, "qnnd is stopping");
 		return;
@@ -150,10 +203,10 @@ static void classify(struct server *s, struct conn *c, const struct qnn_frame_hd
 		conn_send_error(s, c, h->id, r, msg);
 		return;
 	}
-	if (c->inflight >= s->cfg.max_inflight) {
+	r = req_check(s, c, msg, sizeof(msg));
+	if (r) {
 		s->st.errors++;
-		snprintf(msg, sizeof(msg), "more than %u requests in flight", s->cfg.max_inflight);
-		conn_send_error(s, c, h->id, QNN_E_LIMIT, msg);
+		conn_send_error(s, c, h->id, r, msg);
 		return;
 	}
 	size_t count = (size_t)wc.n_samples * svc->info.n_in;
@@ -167,34 +220,15 @@ static void classify(struct server *s, struct conn *c, const struct qnn_frame_hd
 	memset(rq, 0, sizeof(*rq)); /* the header; the inputs are written next */
 	long bad = qnn_proto_get_floats(rq->in, floats, count);
 
-	if (bad >= 0) {
-		free(rq);
-		s->st.nonfinite++;
-		snprintf(msg, sizeof(msg), "sample %ld, element %ld is NaN or infinite",
-			 bad / (long)svc->info.n_in, bad % (long)svc->info.n_in);
-		conn_send_error(s, c, h->id, QNN_E_NONFINITE, msg);
-		return;
-	}
-	uint64_t now = now_us();
-	uint32_t timeout = wc.timeout_ms ? wc.timeout_ms : s->cfg.default_timeout_ms;
-
 	rq->conn = c;
 	rq->id = h->id;
 	rq->n = wc.n_samples;
 	rq->want = wc.flags;
-	rq->recv_us = now;
-	rq->q.n = wc.n_samples;
-	rq->q.deadline_us = timeout ? now + (uint64_t)timeout * 1000 : 0;
-	if (batcher_push(&s->bq, &c->q, &rq->q, now)) {
+	r = req_admit(s, c, rq, wc.timeout_ms, bad, msg, sizeof(msg));
+	if (r) {
 		free(rq);
-		s->st.busy++;
-		snprintf(msg, sizeof(msg), "queue full (%u samples waiting)", s->bq.queued_samples);
-		conn_send_error(s, c, h->id, QNN_E_BUSY, msg);
-		return;
+		conn_send_error(s, c, h->id, r, msg);
 	}
-	c->inflight++;
-	if (rq->q.deadline_us && (!s->next_deadline_us || rq->q.deadline_us < s->next_deadline_us))
-		s->next_deadline_us = rq->q.deadline_us;
 }
 
 void req_frame(struct server *s, struct conn *c, const struct qnn_frame_hdr *h, const uint8_t *p)
@@ -214,6 +248,11 @@ void req_frame(struct server *s, struct conn *c, const struct qnn_frame_hdr *h, 
 		return;
 	case QNN_MSG_CLASSIFY:
 		classify(s, c, h, p);
+		return;
+	case QNN_MSG_SHM:
+		if (!empty)
+			break;
+		shm_setup(s, c, h->id);
 		return;
 	default:
 		break; /* replies are not requests */

@@ -133,7 +133,8 @@ struct service *service_open(struct server *s, const struct qnnd_config *cfg, ch
 	i->max_batch = cfg->max_batch < svc->be->capacity ? cfg->max_batch : svc->be->capacity;
 	i->max_samples = cfg->max_samples < i->max_batch ? cfg->max_samples : i->max_batch;
 	i->max_inflight = cfg->max_inflight;
-	i->flags = svc->be->has_logits ? QNN_INFO_HAS_LOGITS : 0;
+	i->flags = (svc->be->has_logits ? QNN_INFO_HAS_LOGITS : 0) |
+		   (cfg->shm_slots ? QNN_INFO_SHM : 0);
 	i->logits_frac_bits = svc->be->logits_frac_bits;
 	i->model_crc = svc->model_crc;
 	snprintf(i->name, sizeof(i->name), "%.*s", (int)sizeof(i->name) - 1, h->name);

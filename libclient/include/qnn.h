@@ -99,6 +99,7 @@ void qnn_close(qnn_client *c);
 const char *qnn_default_socket(void);
 
 #define QNN_INFO_HAS_LOGITS 0x1u /* the backend reports logits */
+#define QNN_INFO_SHM	    0x2u /* the daemon offers the shared-memory data path */
 
 struct qnn_model_info {
 	uint32_t n_in;		   /* floats per input sample = in_h * in_w * in_c */

@@ -57,6 +57,8 @@ enum qnn_msg_type {
 	QNN_MSG_STATS = 5,
 	QNN_MSG_STATS_REPLY = 6,
 	QNN_MSG_ERROR = 7,
+	QNN_MSG_SHM = 8,       /* c -> d: empty; only when INFO offered QNN_INFO_SHM */
+	QNN_MSG_SHM_REPLY = 9, /* d -> c: struct qnn_wire_shm + 3 fds (SCM_RIGHTS) */
 	QNN_MSG_TYPE_MAX
 };
 
@@ -150,6 +152,100 @@ enum qnn_stat_index {
 	QNN_STAT_COUNT
 };
 #define QNN_WIRE_STATS_MAX_COUNT 256u
+
+/*
+ * ---- The shared-memory data path (optional, negotiated; same version) ----
+ *
+ * A 1-sample request over the socket costs two socket round trips of
+ * syscalls and wake-ups (client send, daemon recv, daemon send, client
+ * recv), more than the sample's own compute on a CPU backend. So, after
+ * the handshake, a client whose INFO_REPLY has QNN_INFO_SHM may send SHM;
+ * the daemon answers SHM_REPLY carrying three file descriptors (SCM_RIGHTS,
+ * in this order): a memfd of region_size bytes (created, sized and sealed
+ * against shrinking and growing by the daemon, so the client cannot make
+ * the daemon fault), the "kick" eventfd (client -> daemon) and the "notify"
+ * eventfd (daemon -> client). Or ERROR: the client then stays on the
+ * socket (the fallback, also for daemons without QNN_INFO_SHM).
+ *
+ * The region (native byte order: both ends are on one host):
+ *   QNN_SHM_CTRL_SIZE bytes of control words, each on its own cache line:
+ *     sq_tail        client-written: submissions posted so far
+ *     d_need_kick    daemon sets 1 when it wants a kick; a client that
+ *                    posts takes it (exchange with 0) and, if it was 1,
+ *                    writes the kick eventfd
+ *     cq_tail        daemon-written: completions posted so far
+ *     c_need_notify  client sets 1 when it wants a notify; the daemon that
+ *                    posts takes it and, if it was 1, writes notify
+ *   u32 sq[slots]   at sq_off: slot indices, in submission order
+ *   u32 cq[slots]   at cq_off: slot indices, in completion order
+ *   slots * slot_size bytes at slots_off; a slot is a request
+ *   (struct qnn_shm_req, then slot_samples * n_in floats) and, at
+ *   reply_off inside the slot, a reply (struct qnn_shm_rep, then
+ *   u32 classes[slot_samples], u32 probs[slot_samples * n_out] float bits,
+ *   i32 logits[slot_samples * n_out]).
+ * A client owns a slot from taking it until its index comes back in cq;
+ * the daemon owns it from reading its index in sq until it posts it in cq.
+ * Each side keeps its own head and its own view of which slots it owns:
+ * the daemon copies a request out of the region before validating it (the
+ * client could change it under it), and any inconsistency (an index out of
+ * range or not the client's to give, more entries than slots) closes that
+ * client's connection: a bad ring hurts only its owner.
+ *
+ * Ordering with the socket: a request's sock_seq is the number of CLASSIFY
+ * frames the client had sent on the socket before it; the daemon holds a
+ * ring entry back until it has read that many, so one connection's requests
+ * are dispatched in the order they were made, whichever way they travelled.
+ * Requests larger than slot_samples, INFO and STATS use the socket.
+ */
+#define QNN_WIRE_SHM_SIZE 32u
+struct qnn_wire_shm {
+	uint32_t slots;	       /* ring entries = slots, <= max_inflight */
+	uint32_t slot_samples; /* largest request a slot holds */
+	uint32_t slot_size;    /* bytes per slot (multiple of 64) */
+	uint32_t reply_off;    /* reply offset inside a slot */
+	uint32_t region_size;  /* memfd size */
+	uint32_t sq_off, cq_off, slots_off;
+};
+
+#define QNN_SHM_CTRL_SIZE	256u
+#define QNN_SHM_MAX_SLOTS	1024u
+#define QNN_SHM_SLOT_IN_BYTES	16384u /* input floats per slot: 16 KiB (at least 1 sample) */
+
+struct qnn_shm_ctrl {
+	uint32_t sq_tail;
+	uint8_t pad0[60];
+	uint32_t d_need_kick;
+	uint8_t pad1[60];
+	uint32_t cq_tail;
+	uint8_t pad2[60];
+	uint32_t c_need_notify;
+	uint8_t pad3[60];
+};
+
+struct qnn_shm_req {
+	uint32_t id;	     /* echoed in the reply */
+	uint32_t n_samples;  /* 1..slot_samples */
+	uint32_t timeout_ms; /* as in CLASSIFY */
+	uint32_t flags;	     /* QNN_CF_* */
+	uint32_t sock_seq;   /* CLASSIFY frames sent on the socket before this one */
+	uint32_t reserved[3];
+};
+
+struct qnn_shm_rep {
+	uint32_t id;
+	int32_t status; /* QNN_OK or a negative enum qnn_status */
+	uint32_t n_samples, n_out;
+	uint32_t flags; /* QNN_RF_* */
+	uint32_t queue_us, run_us;
+	uint32_t reserved;
+};
+
+/* The layout for a model: fills everything but slots (set it first). 0 or QNN_E_TOO_BIG. */
+int qnn_shm_layout(struct qnn_wire_shm *w, uint32_t n_in, uint32_t n_out, uint32_t max_samples);
+void qnn_proto_put_shm(uint8_t out[QNN_WIRE_SHM_SIZE], const struct qnn_wire_shm *w);
+/* Decodes and checks a SHM_REPLY payload against the model (recomputes the layout). */
+int qnn_proto_get_shm(const uint8_t *p, uint32_t len, uint32_t n_in, uint32_t n_out,
+		      uint32_t max_samples, struct qnn_wire_shm *w);
 
 /* ---- codec (libclient/proto.c; used by libqnn, qnnd, tests, fuzzer) ---- */
 
