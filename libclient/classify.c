@@ -23,9 +23,12 @@ static void setup_op(qnn_client *c, struct op *op)
 		   ((op->logits && (c->info.flags & QNN_INFO_HAS_LOGITS)) ? QNN_CF_WANT_LOGITS : 0);
 }
 
-/* Under mu: register part k of op; the frame is built into hdr/body. */
-static struct wreq *new_part(qnn_client *c, struct op *op, uint64_t gen, uint8_t *hdr,
-			     uint8_t *body)
+/*
+ * Under mu: register the next part of op. A small part goes into the ring at once when
+ * there is one (w->on_shm); else its frame is built into hdr/body for the caller to send.
+ */
+static struct wreq *new_part(qnn_client *c, struct op *op, uint64_t gen, const float *in,
+			     uint8_t *hdr, uint8_t *body)
 {
 	struct wreq *w = calloc(1, sizeof(*w));
 
@@ -42,8 +45,14 @@ static struct wreq *new_part(qnn_client *c, struct op *op, uint64_t gen, uint8_t
 	    .flags = op->want,
 	};
 
-	qnn_proto_put_classify(body, &wc);
-	qnn_proto_put_hdr(hdr, QNN_MSG_CLASSIFY, w->id, qnn_proto_classify_len(w->n, op->n_in));
+	if (gen == c->gen && qnn_shm_can_post(c, w->n)) {
+		qnn_shm_post(c, w, in + w->first * op->n_in, wc.timeout_ms, wc.flags);
+	} else {
+		qnn_proto_put_classify(body, &wc);
+		qnn_proto_put_hdr(hdr, QNN_MSG_CLASSIFY, w->id,
+				  qnn_proto_classify_len(w->n, op->n_in));
+		c->sock_classify++; /* ring entries made after this wait for it (sock_seq) */
+	}
 	qnn_mux_add(c, w);
 	op->sent++;
 	return w;
@@ -73,12 +82,14 @@ static int run_attempt(qnn_client *c, struct op *op, uint64_t gen, int64_t deadl
 	pthread_mutex_lock(&c->mu);
 	for (;;) {
 		while (!op->status && op->sent < op->parts && c->inflight < c->info.max_inflight) {
-			struct wreq *w = new_part(c, op, gen, hdr, body);
+			struct wreq *w = new_part(c, op, gen, op->in, hdr, body);
 
 			if (!w) {
 				op->status = QNN_E_NOMEM;
 				break;
 			}
+			if (w->on_shm)
+				continue;
 			const float *src = op->in + w->first * op->n_in;
 			size_t nf = (size_t)w->n * op->n_in;
 
@@ -220,10 +231,11 @@ QNN_EXPORT int qnn_submit(qnn_client *c, const float *in, size_t n, struct qnn_o
 	uint32_t ids[op->parts];
 	size_t first[op->parts];
 	uint32_t cnt[op->parts];
+	bool posted[op->parts];
 	uint32_t parts = op->parts;
 
 	for (uint32_t k = 0; k < parts; k++) {
-		struct wreq *w = new_part(c, op, gen, hdr, body);
+		struct wreq *w = new_part(c, op, gen, in, hdr, body);
 
 		if (!w && k == 0) {
 			pthread_mutex_unlock(&c->mu);
@@ -239,12 +251,15 @@ QNN_EXPORT int qnn_submit(qnn_client *c, const float *in, size_t n, struct qnn_o
 		ids[k] = w->id;
 		first[k] = w->first;
 		cnt[k] = w->n;
+		posted[k] = w->on_shm;
 	}
 	op->parts = parts;
 	uint32_t want = op->want;
 
 	pthread_mutex_unlock(&c->mu);
 	for (uint32_t k = 0; k < parts; k++) {
+		if (posted[k])
+			continue; /* already in the ring */
 		struct qnn_wire_classify wc = {.n_samples = cnt[k],
 					       .timeout_ms =
 						   timeout_ms > 0 ? (uint32_t)timeout_ms : 0,

@@ -5,6 +5,11 @@
  * becomes the "reader" (leader/follower): it reads frames for everybody
  * and hands each reply to its request; other waiters sleep on a condition
  * variable. No background thread.
+ *
+ * When the daemon offers it, small requests travel through a shared-memory
+ * ring instead of the socket (shm.c; the rules are in qnn_proto.h): the
+ * reader then also drains the ring's completions, and sleeps on the
+ * socket and the ring's notify eventfd together.
  */
 #ifndef QNN_CLIENT_INTERNAL_H
 #define QNN_CLIENT_INTERNAL_H
@@ -50,7 +55,23 @@ struct wreq {
 	struct op *op;
 	size_t first; /* first sample of the op in this part */
 	uint32_t n;
+	bool on_shm;   /* posted in the ring (else sent on the socket) */
+	uint32_t slot; /* its ring slot */
 	struct wreq *next;
+};
+
+/* The connection's shared-memory ring (client side). */
+struct qnn_shm {
+	uint8_t *base;
+	struct qnn_wire_shm lay;
+	uint32_t n_in, n_out;
+	struct qnn_shm_ctrl *ctl;
+	uint32_t *sq, *cq;
+	uint32_t sq_tail, cq_head; /* ours */
+	int kick_fd, notify_fd;
+	uint32_t *free_slots, nfree;
+	uint8_t *in_use;     /* slot given to the daemon, not yet back in cq */
+	struct wreq **owner; /* the request waiting on a slot (NULL: its caller gave up) */
 };
 
 struct qnn_client {
@@ -66,10 +87,13 @@ struct qnn_client {
 	unsigned fd_users; /* senders using fd outside mu */
 	bool reader_active;
 	struct qnn_model_info info;
+	struct qnn_shm *shm;	/* the ring of this connection, or NULL (socket only) */
+	uint32_t sock_classify; /* CLASSIFY frames sent on this connection's socket */
 
 	/* requests (under mu) */
 	uint32_t next_id;
 	unsigned inflight;
+	unsigned sock_inflight; /* of which on the socket */
 	struct wreq *table[QNN_BUCKETS];
 
 	/* asynchronous completions (under mu) */
@@ -86,6 +110,20 @@ struct qnn_client {
 	size_t rlen, rcap;
 };
 
+/* shm.c */
+/* After INFO on a fresh socket: ask for a ring. 0 (*out NULL: the daemon declined) or < 0. */
+int qnn_shm_open(int fd, const struct qnn_model_info *info, int64_t deadline, struct qnn_shm **out);
+void qnn_shm_free(struct qnn_shm *m);
+/* Under mu: whether part w (n samples) can go through the ring now. */
+bool qnn_shm_can_post(qnn_client *c, uint32_t n);
+/* Under mu: copy the part's inputs into a slot and post it (kicks the daemon if it asked). */
+void qnn_shm_post(qnn_client *c, struct wreq *w, const float *in, uint32_t timeout_ms,
+		  uint32_t want);
+/* Reader, without mu: reset the notify fd, drain completions. Count handed over, or < 0. */
+int qnn_shm_poll(qnn_client *c, struct qnn_shm *m);
+/* Under mu: the caller of w's op gave up; the slot comes back through cq. */
+void qnn_shm_forget(qnn_client *c, struct wreq *w);
+
 /* time */
 int64_t qnn_now_ms(void);
 int64_t qnn_deadline(int timeout_ms);	/* -1 = never */
@@ -100,6 +138,7 @@ void qnn_set_errno(int e);
 uint32_t qnn_mux_new_id(qnn_client *c);		    /* under mu */
 void qnn_mux_add(qnn_client *c, struct wreq *w);    /* under mu */
 void qnn_mux_drop_op(qnn_client *c, struct op *op); /* under mu */
+void qnn_mux_remove(qnn_client *c, struct wreq *w); /* under mu: w answered (not freed) */
 int qnn_mux_send(qnn_client *c, uint64_t gen, const uint8_t *hdr, const void *p1, size_t l1,
 		 const float *floats, size_t nfloats, int64_t deadline);
 /* Wait until pred(c, arg) under mu, reading as the leader when nobody is. */

@@ -187,14 +187,26 @@ static size_t max_reply(const struct qnn_model_info *i)
 	return QNN_PROTO_HDR_SIZE + m;
 }
 
+/* Whether to ask for the shared-memory ring ($QNN_NO_SHM=1 keeps everything on the socket). */
+static bool want_shm(const struct qnn_model_info *info)
+{
+	const char *no = getenv("QNN_NO_SHM");
+
+	return (info->flags & QNN_INFO_SHM) && !(no && *no && strcmp(no, "0"));
+}
+
 static int open_connection(qnn_client *c, int64_t deadline, int *fd_out,
-			   struct qnn_model_info *info)
+			   struct qnn_model_info *info, struct qnn_shm **shm)
 {
 	int fd = open_socket(c->path, deadline);
 
+	*shm = NULL;
 	if (fd < 0)
 		return fd;
 	int r = handshake(fd, info, deadline);
+
+	if (!r && want_shm(info))
+		r = qnn_shm_open(fd, info, deadline, shm);
 
 	if (r) {
 		close(fd);
@@ -211,6 +223,8 @@ void qnn_conn_set_broken(qnn_client *c, uint64_t gen)
 		return;
 	c->broken = true;
 	epoll_ctl(c->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+	if (c->shm)
+		epoll_ctl(c->epfd, EPOLL_CTL_DEL, c->shm->notify_fd, NULL);
 	for (unsigned b = 0; b < QNN_BUCKETS; b++) {
 		struct wreq **pp = &c->table[b];
 
@@ -223,6 +237,9 @@ void qnn_conn_set_broken(qnn_client *c, uint64_t gen)
 			}
 			*pp = w->next;
 			c->inflight--;
+			if (!w->on_shm)
+				c->sock_inflight--;
+			qnn_shm_forget(c, w);
 			qnn_op_part_done(c, w->op, QNN_E_DISCONNECTED);
 			free(w);
 		}
@@ -246,6 +263,7 @@ static int cond_wait_until(qnn_client *c, int64_t deadline)
 int qnn_conn_ensure(qnn_client *c, int64_t deadline, uint64_t *gen)
 {
 	struct qnn_model_info info;
+	struct qnn_shm *shm = NULL;
 	int fd = -1, r;
 
 	pthread_mutex_lock(&c->mu);
@@ -268,9 +286,15 @@ int qnn_conn_ensure(qnn_client *c, int64_t deadline, uint64_t *gen)
 		close(c->fd); /* also leaves the epoll set */
 		c->fd = -1;
 	}
+	if (c->shm) {
+		/* The daemon may still hold the eventfd: leave the set explicitly. */
+		epoll_ctl(c->epfd, EPOLL_CTL_DEL, c->shm->notify_fd, NULL);
+		qnn_shm_free(c->shm);
+		c->shm = NULL;
+	}
 	pthread_mutex_unlock(&c->mu);
 
-	r = open_connection(c, deadline, &fd, &info);
+	r = open_connection(c, deadline, &fd, &info, &shm);
 
 	pthread_mutex_lock(&c->mu);
 	c->connecting = false;
@@ -280,6 +304,7 @@ int qnn_conn_ensure(qnn_client *c, int64_t deadline, uint64_t *gen)
 
 		if (!nb) {
 			close(fd);
+			qnn_shm_free(shm);
 			r = QNN_E_NOMEM;
 		} else {
 			struct epoll_event ev = {.events = EPOLLIN, .data.fd = fd};
@@ -291,7 +316,15 @@ int qnn_conn_ensure(qnn_client *c, int64_t deadline, uint64_t *gen)
 			c->gen++;
 			c->broken = false;
 			c->info = info;
+			c->sock_classify = 0;
 			epoll_ctl(c->epfd, EPOLL_CTL_ADD, fd, &ev);
+			c->shm = shm;
+			if (shm) {
+				struct epoll_event nev = {.events = EPOLLIN,
+							  .data.fd = shm->notify_fd};
+
+				epoll_ctl(c->epfd, EPOLL_CTL_ADD, shm->notify_fd, &nev);
+			}
 			*gen = c->gen;
 		}
 	}
@@ -374,6 +407,7 @@ QNN_EXPORT void qnn_close(qnn_client *c)
 		c->done_head = op->next_done;
 		free(op);
 	}
+	qnn_shm_free(c->shm);
 	pthread_mutex_destroy(&c->mu);
 	pthread_mutex_destroy(&c->send_mu);
 	pthread_cond_destroy(&c->cv);

@@ -34,6 +34,28 @@ void qnn_mux_add(qnn_client *c, struct wreq *w)
 	w->next = c->table[b];
 	c->table[b] = w;
 	c->inflight++;
+	if (!w->on_shm)
+		c->sock_inflight++;
+}
+
+static void unlink_counted(qnn_client *c, struct wreq **pp)
+{
+	struct wreq *w = *pp;
+
+	*pp = w->next;
+	c->inflight--;
+	if (!w->on_shm)
+		c->sock_inflight--;
+}
+
+void qnn_mux_remove(qnn_client *c, struct wreq *w)
+{
+	for (struct wreq **pp = &c->table[w->id % QNN_BUCKETS]; *pp; pp = &(*pp)->next) {
+		if (*pp == w) {
+			unlink_counted(c, pp);
+			return;
+		}
+	}
 }
 
 static struct wreq *take(qnn_client *c, uint32_t id)
@@ -41,9 +63,8 @@ static struct wreq *take(qnn_client *c, uint32_t id)
 	for (struct wreq **pp = &c->table[id % QNN_BUCKETS]; *pp; pp = &(*pp)->next) {
 		struct wreq *w = *pp;
 
-		if (w->id == id) {
-			*pp = w->next;
-			c->inflight--;
+		if (w->id == id && !w->on_shm) {
+			unlink_counted(c, pp);
 			return w;
 		}
 	}
@@ -62,8 +83,8 @@ void qnn_mux_drop_op(qnn_client *c, struct op *op)
 				pp = &w->next;
 				continue;
 			}
-			*pp = w->next;
-			c->inflight--;
+			unlink_counted(c, pp);
+			qnn_shm_forget(c, w);
 			free(w);
 		}
 	}
@@ -271,37 +292,20 @@ static int dispatch(qnn_client *c, const struct qnn_frame_hdr *h, const uint8_t 
 	return r;
 }
 
-/* As the reader, without mu. 1: frames handled, 0: nothing yet, < 0: connection dead. */
-static int read_some(qnn_client *c, int fd, int64_t deadline)
+/* Sleep until the socket or the ring's notify fd is readable (or the slice ends). */
+static int wait_readable(int fd, struct qnn_shm *m, int left)
 {
-	struct pollfd pfd = {.fd = fd, .events = POLLIN};
-	int left = qnn_remaining_ms(deadline);
-	int r;
+	struct pollfd pfd[2] = {{.fd = fd, .events = POLLIN},
+				{.fd = m ? m->notify_fd : -1, .events = POLLIN}};
 
-	if (left < 0 || left > READ_SLICE_MS)
-		left = READ_SLICE_MS;
-	/* The socket is non-blocking: try first, poll only when nothing is there yet. */
-	ssize_t got = recv(fd, c->rbuf + c->rlen, c->rcap - c->rlen, 0);
+	return poll(pfd, m ? 2 : 1, left);
+}
 
-	if (got < 0 && errno == EAGAIN) {
-		r = poll(&pfd, 1, left);
-		if (r <= 0)
-			return 0;
-		got = recv(fd, c->rbuf + c->rlen, c->rcap - c->rlen, 0);
-	}
-
-	if (got == 0)
-		return QNN_E_DISCONNECTED;
-	if (got < 0) {
-		if (errno == EAGAIN || errno == EINTR)
-			return 0;
-		qnn_set_errno(errno);
-		return QNN_E_DISCONNECTED;
-	}
-	c->rlen += (size_t)got;
-
+/* Frames in rbuf handed to their requests (under mu). */
+static int parse_frames(qnn_client *c)
+{
 	size_t off = 0;
-	int ret = 1;
+	int ret = 1, r;
 
 	pthread_mutex_lock(&c->mu);
 	for (;;) {
@@ -332,6 +336,48 @@ static int read_some(qnn_client *c, int fd, int64_t deadline)
 	return ret;
 }
 
+/* As the reader, without mu. 1: something handled, 0: nothing yet, < 0: connection dead. */
+static int read_some(qnn_client *c, int fd, struct qnn_shm *m, int64_t deadline)
+{
+	int left = qnn_remaining_ms(deadline);
+	int ring = 0;
+
+	if (left < 0 || left > READ_SLICE_MS)
+		left = READ_SLICE_MS;
+	for (int pass = 0; pass < 2; pass++) {
+		if (m) {
+			ring = qnn_shm_poll(c, m);
+			if (ring < 0)
+				return ring;
+			/* The socket only matters for replies sent on it, or when the ring is quiet
+			 * (a daemon that hangs up says so on the socket). */
+			if (ring && !__atomic_load_n(&c->sock_inflight, __ATOMIC_RELAXED))
+				return 1;
+		}
+		/* The socket is non-blocking: try first, poll only when nothing is there yet. */
+		ssize_t got = recv(fd, c->rbuf + c->rlen, c->rcap - c->rlen, 0);
+
+		if (got < 0 && errno == EAGAIN) {
+			if (ring)
+				return 1;
+			if (pass || wait_readable(fd, m, left) <= 0)
+				return 0;
+			continue;
+		}
+		if (got == 0)
+			return QNN_E_DISCONNECTED;
+		if (got < 0) {
+			if (errno == EINTR)
+				return ring ? 1 : 0;
+			qnn_set_errno(errno);
+			return QNN_E_DISCONNECTED;
+		}
+		c->rlen += (size_t)got;
+		return parse_frames(c);
+	}
+	return ring ? 1 : 0;
+}
+
 int qnn_mux_wait(qnn_client *c, bool (*pred)(qnn_client *, void *), void *arg, int64_t deadline)
 {
 	struct timespec ts;
@@ -346,10 +392,11 @@ int qnn_mux_wait(qnn_client *c, bool (*pred)(qnn_client *, void *), void *arg, i
 		if (usable && !c->reader_active) {
 			int fd = c->fd;
 			uint64_t gen = c->gen;
+			struct qnn_shm *m = c->shm; /* replaced only once no reader is active */
 
 			c->reader_active = true;
 			pthread_mutex_unlock(&c->mu);
-			int r = read_some(c, fd, deadline);
+			int r = read_some(c, fd, m, deadline);
 
 			pthread_mutex_lock(&c->mu);
 			c->reader_active = false;

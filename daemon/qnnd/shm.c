@@ -304,8 +304,16 @@ static void take(struct server *s, struct conn *c, uint32_t idx, const struct qn
 		st = QNN_E_MODEL_CHANGED;
 	else if (!st && (!h->n_samples || (h->flags & ~QNN_CF_KNOWN)))
 		st = QNN_E_PROTO;
-	else if (!st && (h->n_samples > m->lay.slot_samples || h->n_samples > svc->info.max_samples))
+	else if (!st && h->n_samples > m->lay.slot_samples)
 		st = QNN_E_TOO_BIG;
+	if (!st && h->n_samples > svc->info.max_samples) {
+		/* A reload lowered the limits below what the ring was made for: like an
+		 * oversized frame, hang up; the client reconnects and learns the new ones. */
+		conn_send_error(s, c, 0, QNN_E_TOO_BIG, "request larger than the daemon's limits");
+		c->closing = true;
+		m->owned[idx] = 0;
+		return;
+	}
 	if (st) {
 		if (st != QNN_E_SHUTDOWN)
 			s->st.errors++;
