@@ -76,6 +76,12 @@ struct backend_ops {
 	/* Finished batches, in completion order; never blocks. */
 	int (*complete)(struct backend *be, struct qnnd_batch **done, unsigned max);
 	void (*put_batch)(struct backend *be, struct qnnd_batch *b);
+	/*
+	 * Optional: whether a batch submitted now would start at once (an idle worker).
+	 * When it would not, the daemon does not ask ring clients for kicks: the next
+	 * completion wakes it anyway. NULL: "a free slot" is the answer.
+	 */
+	bool (*starts_now)(struct backend *be);
 	/* Waits for batches still running, then frees everything. */
 	void (*close)(struct backend *be);
 };

@@ -213,7 +213,9 @@ static int sw_open(struct backend **out, const struct backend_conf *conf, char *
 	sb->base.has_logits = true;
 	sb->base.logits_frac_bits = backend_logits_frac_bits(conf->model);
 	sb->nthreads = conf->threads ? conf->threads : (unsigned)(ncpu > 0 ? ncpu : 1);
-	sb->nslots = conf->inflight ? conf->inflight : 2;
+	/* One batch more than workers: a worker that finishes finds the next one queued
+	 * instead of waiting for the event loop to form it. */
+	sb->nslots = conf->inflight ? conf->inflight : sb->nthreads + 1;
 	sb->base.max_inflight = sb->nslots;
 	sb->qcap = sb->nslots * sb->nthreads;
 	sb->queue = calloc(sb->qcap, sizeof(*sb->queue));
@@ -307,6 +309,17 @@ static int sw_submit(struct backend *be, struct qnnd_batch *b)
 	return 0;
 }
 
+static bool sw_starts_now(struct backend *be)
+{
+	struct sw_backend *sb = (struct sw_backend *)be;
+
+	pthread_mutex_lock(&sb->mu);
+	bool r = sb->idle > sb->qlen;
+
+	pthread_mutex_unlock(&sb->mu);
+	return r;
+}
+
 static int sw_event_fd(struct backend *be)
 {
 	return ((struct sw_backend *)be)->efd;
@@ -395,5 +408,6 @@ const struct backend_ops backend_sw_ops = {
     .event_fd = sw_event_fd,
     .complete = sw_complete,
     .put_batch = sw_put_batch,
+    .starts_now = sw_starts_now,
     .close = sw_close,
 };

@@ -405,8 +405,10 @@ void shm_notify(struct conn *c)
 bool shm_arm_all(struct server *s)
 {
 	struct service *svc = s->svc;
-	/* Kicks only when a new request would be dispatched at once; else a completion wakes us. */
-	bool want = s->draining || !svc || svc->inflight < svc->be->max_inflight;
+	/* Kicks only when a new request would start at once; else a completion wakes us. */
+	bool want = s->draining || !svc ||
+		    (svc->inflight < svc->be->max_inflight &&
+		     (!svc->be->ops->starts_now || svc->be->ops->starts_now(svc->be)));
 	bool any = false, pending = false;
 
 	for (struct conn *c = s->conns; c; c = c->next) {
