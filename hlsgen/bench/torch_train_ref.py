@@ -211,7 +211,9 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--no-shuffle", action="store_true", help="batches in data order")
-    ap.add_argument("--dropout", type=float, default=0.5)
+    ap.add_argument("--dropout", type=float, default=0.0,
+                    help="Dropout rate in front of the Dense layer; 0 is the lab recipe's "
+                    "training choice, as hlsgen's (hlsgen/train/README.md)")
     ap.add_argument("--init-ckpt", help="start from an hlsgen .ckpt of the lab CNN "
                     "(to compare the two trainers from identical weights)")
     a = ap.parse_args()

@@ -6,6 +6,7 @@
  * built from them by the importer, and a float checkpoint. Prints the
  * test accuracy three ways (float, QKeras-quantized, bit-exact).
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,14 +101,17 @@ static void report(const struct train_cli *c, const struct hg_train_result *res,
 	double spe = res->epochs_run ? res->seconds / res->epochs_run : 0.0;
 
 	if (c->json) {
+		double va = res->epochs_run ? res->hist[res->epochs_run - 1].val_acc : NAN;
+		char vas[32] = "null"; /* no validation split: JSON has no NaN */
+
+		if (isfinite(va))
+			snprintf(vas, sizeof(vas), "%.4f", va);
 		printf("{\"data\": \"%s\", \"epochs_run\": %d, \"stopped_early\": %s, "
 		       "\"steps\": %ld, \"threads\": %d, \"seconds\": %.3f, "
-		       "\"seconds_per_epoch\": %.4f, \"val_acc\": %.4f, \"float_acc\": %.4f, "
+		       "\"seconds_per_epoch\": %.4f, \"val_acc\": %s, \"float_acc\": %.4f, "
 		       "\"quantized_acc\": %.4f, \"bitexact_acc\": %.4f, \"qnn\": \"%s\"}\n",
 		       c->r.data, res->epochs_run, res->stopped_early ? "true" : "false",
-		       res->steps, cfg->threads, res->seconds, spe,
-		       res->epochs_run ? res->hist[res->epochs_run - 1].val_acc : 0.0, fa, qa, ba,
-		       p->qnn);
+		       res->steps, cfg->threads, res->seconds, spe, vas, fa, qa, ba, p->qnn);
 		return;
 	}
 	printf("trained %d epochs (%ld steps) in %.1f s, %.3f s/epoch on %d threads%s\n",

@@ -4,7 +4,8 @@
  * and `hlsgen sweep`. Defaults are the lab's recipe: 6-bit weights and
  * activations, 75% constant sparsity from step 0 updated every 100 steps,
  * 30 epochs of batch 32 with Adam 1e-3, 10% validation split,
- * ReduceLROnPlateau(0.5, patience 3) and EarlyStopping(patience 10).
+ * ReduceLROnPlateau(0.5, patience 3) and EarlyStopping(patience 10), the
+ * lab CNN's Dropout at rate 0 (HG_LAB_DROPOUT says why).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -39,6 +40,7 @@ void hg_recipe_default(struct hg_recipe *r)
 	r->cfg.prune.end_step = -1;
 	r->cfg.prune.frequency = 100;
 	r->poly_end_auto = 1;
+	r->dropout = -1.0f;
 	hg_bits_quantizers("6/6", &r->kq, &r->bq, &r->aq);
 	r->have_q = 1;
 	r->exp.hls4ml_major = 0;
@@ -109,6 +111,7 @@ static const struct numopt numopts[] = {
     {"--stop-patience", 0, 1e6, 1, RO(cfg.stop_patience)},
     {"--train-limit", 1, 1e12, 1, RO(train_limit)},
     {"--test-limit", 1, 1e12, 1, RO(test_limit)},
+    {"--dropout", 0, 0.99, 0, RO(dropout)},
 };
 
 static void store(struct hg_recipe *r, const struct numopt *o, double v)
@@ -263,6 +266,20 @@ int hg_recipe_option(struct hg_recipe *r, int argc, char **argv, int *i, char *e
 	return 0;
 }
 
+/* --dropout R, or the lab recipe's rate for the lab CNN (HG_LAB_DROPOUT). */
+static void apply_dropout(const struct hg_recipe *r, struct hg_net_spec *s)
+{
+	float rate = r->dropout;
+
+	if (rate < 0.0f && !r->init && !strcmp(r->model, "lab"))
+		rate = HG_LAB_DROPOUT;
+	if (rate < 0.0f)
+		return;
+	for (int l = 0; l < s->n_layers; l++)
+		if (s->layers[l].kind == HG_L_DROPOUT)
+			s->layers[l].rate = rate;
+}
+
 void hg_recipe_apply(struct hg_recipe *r, struct hg_net_spec *s, size_t n_train)
 {
 	struct hg_prune_schedule *p = &r->cfg.prune;
@@ -271,6 +288,7 @@ void hg_recipe_apply(struct hg_recipe *r, struct hg_net_spec *s, size_t n_train)
 
 	if (p->kind == HG_PRUNE_POLYNOMIAL && r->poly_end_auto)
 		p->end_step = p->begin_step + (steps * 2 / 3 > 1 ? steps * 2 / 3 : 1);
+	apply_dropout(r, s);
 	if (!r->have_q)
 		return;
 	for (int l = 0; l < s->n_layers; l++) {

@@ -110,6 +110,34 @@ Test(train_options, every_kind_of_option)
 	cr_expect_eq(r.cfg.prune.end_step, 113 * 12 * 2 / 3);
 }
 
+/* The lab CNN trains with HG_LAB_DROPOUT; --dropout R sets every Dropout layer;
+ * a model of the user's keeps its own rate unless --dropout is given. */
+static float dropout_after(const char *model, const char *rate)
+{
+	struct hg_recipe r;
+	struct hg_net_spec s;
+	char err[256];
+	char *argv[2] = {"--dropout", (char *)rate};
+
+	hg_recipe_default(&r);
+	r.model = model;
+	if (rate)
+		cr_assert_eq(parse(&r, 2, argv, err, sizeof(err)), 0, "%s", err);
+	hg_spec_lab_cnn(&s, &r.kq, &r.bq, &r.aq); /* Dropout(0.5) at layer 7, as published */
+	cr_assert_eq(s.layers[7].kind, HG_L_DROPOUT);
+	cr_assert_float_eq(s.layers[7].rate, 0.5f, 1e-7);
+	hg_recipe_apply(&r, &s, 8000);
+	return s.layers[7].rate;
+}
+
+Test(train_options, dropout_rate)
+{
+	cr_expect_float_eq(dropout_after("lab", NULL), HG_LAB_DROPOUT, 1e-7);
+	cr_expect_float_eq(dropout_after("lab", "0.25"), 0.25f, 1e-7);
+	cr_expect_float_eq(dropout_after("mine.json", NULL), 0.5f, 1e-7);
+	cr_expect_float_eq(dropout_after("mine.json", "0"), 0.0f, 1e-7);
+}
+
 Test(train_options, bad_values_are_refused)
 {
 	static const char *const bad[][2] = {
@@ -127,6 +155,8 @@ Test(train_options, bad_values_are_refused)
 	    {"--progress", "loud"},
 	    {"--seed", "-3"},
 	    {"--end-step", "-7"},
+	    {"--dropout", "1"},
+	    {"--dropout", "-0.1"},
 	};
 	char err[256];
 
