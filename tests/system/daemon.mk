@@ -13,16 +13,27 @@ $(SYS_DAEMON_BIN): tests/system/daemon/test_qnnd.c tests/system/daemon/harness.h
 	$(CC) $(SYS_DAEMON_CFLAGS) -o $@ $< $(LIB)/libqnn.a $(LIB)/libhlsgen.a $(LIB)/libqnncore.a \
 		$(HLSGEN_LDFLAGS) $(HLSGEN_LIBS_EXT) $(CRITERION_LIBS) -pthread -lm
 
-check-system-daemon: $(SYS_DAEMON_BIN) $(BIN)/qnnd
+# The shared-memory data path (rings, corrupt and vanishing ring clients).
+SYS_SHM_BIN := $(BUILD)/tests/system/test_shm
+$(SYS_SHM_BIN): tests/system/daemon/test_shm.c tests/system/daemon/harness.h \
+		   $(LIB)/libqnn.a $(LIB)/libhlsgen.a $(LIB)/libqnncore.a
+	@mkdir -p $(dir $@)
+	$(CC) $(SYS_DAEMON_CFLAGS) -o $@ $< $(LIB)/libqnn.a $(LIB)/libhlsgen.a $(LIB)/libqnncore.a \
+		$(HLSGEN_LDFLAGS) $(HLSGEN_LIBS_EXT) $(CRITERION_LIBS) -pthread -lm
+
+check-system-daemon: $(SYS_DAEMON_BIN) $(SYS_SHM_BIN) $(BIN)/qnnd
 	$(TEST_ENV) $(SYS_DAEMON_BIN) --jobs 1
+	$(TEST_ENV) $(SYS_SHM_BIN) --jobs 1
 
 CHECK_TARGETS += check-system-daemon
 .PHONY: check-system-daemon
 
 # The same tests against qnnd built with ASan+UBSan (leaks checked at exit).
-check-system-daemon-asan: $(SYS_DAEMON_BIN) $(BUILD)/asan/bin/qnnd
+check-system-daemon-asan: $(SYS_DAEMON_BIN) $(SYS_SHM_BIN) $(BUILD)/asan/bin/qnnd
 	$(TEST_ENV) QNN_BIN=$(abspath $(BUILD)/asan/bin) ASAN_OPTIONS=detect_leaks=1 \
 		$(SYS_DAEMON_BIN) --jobs 1
+	$(TEST_ENV) QNN_BIN=$(abspath $(BUILD)/asan/bin) ASAN_OPTIONS=detect_leaks=1 \
+		$(SYS_SHM_BIN) --jobs 1
 
 CHECK_TARGETS += check-system-daemon-asan
 .PHONY: check-system-daemon-asan
