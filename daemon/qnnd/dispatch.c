@@ -69,15 +69,36 @@ static bool dispatch_one(struct server *s, struct service *svc, uint64_t now)
 	}
 	o->svc = svc;
 	o->dispatch_us = now;
-	o->nreq = batcher_take(&s->bq, (struct bq_req **)o->reqs, s->bq.max_batch, &samples);
-	for (unsigned i = 0; i < o->nreq; i++) {
+	unsigned nreq = batcher_take(&s->bq, (struct bq_req **)o->reqs, s->bq.max_batch, &samples);
+
+	o->nreq = 0;
+	for (unsigned i = 0; i < nreq; i++) {
 		struct request *r = o->reqs[i];
+		float *dst = b->in + (size_t)off * svc->info.n_in;
 		size_t cnt = (size_t)r->n * svc->info.n_in;
 
-		memcpy(b->in + (size_t)off * svc->info.n_in, r->in, cnt * sizeof(float));
+		if (r->on_shm) {
+			/* The one read of a ring request's inputs, then the check on our copy. */
+			shm_copy_in(r, dst, cnt);
+			if (qnn_first_nonfinite(dst, cnt) >= 0) {
+				s->st.nonfinite++;
+				shm_fail(s, r->conn, r->slot, r->id, QNN_E_NONFINITE);
+				req_free(s, r);
+				continue;
+			}
+		} else {
+			memcpy(dst, r->in, cnt * sizeof(float));
+		}
+		o->reqs[o->nreq++] = r;
 		off += r->n;
 		r->dispatch_us = now;
 	}
+	if (!o->nreq) {
+		free(o);
+		be->ops->put_batch(be, b);
+		return true;
+	}
+	samples = off;
 	b->n = samples;
 	b->owner = o;
 	int r = be->ops->submit(be, b);

@@ -41,7 +41,8 @@ struct request {
 	bool on_shm;   /* arrived through the connection's ring: answered there */
 	uint32_t slot; /* its ring slot */
 	uint64_t recv_us, dispatch_us;
-	float in[]; /* n * n_in floats: allocated with the request (one malloc) */
+	float in[]; /* n * n_in floats: allocated with the request (one malloc); none for a
+		     * ring request: its inputs are copied from the slot at dispatch */
 };
 
 struct conn {
@@ -171,6 +172,8 @@ void shm_pull_all(struct server *s);
 void shm_reply(struct server *s, struct request *r, const struct qnnd_batch *b, uint32_t first,
 	       uint64_t now);
 void shm_fail(struct server *s, struct conn *c, uint32_t slot, uint32_t id, int status);
+/* Copy a ring request's cnt input floats out of its slot (at dispatch: one copy, no malloc). */
+void shm_copy_in(const struct request *r, float *dst, size_t cnt);
 void shm_notify(struct conn *c);
 void shm_kicked(struct conn *c);
 /* Ask for kicks (or stop) before sleeping; true when a ring already holds work. */

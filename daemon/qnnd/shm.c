@@ -284,6 +284,14 @@ void shm_reply(struct server *s, struct request *r, const struct qnnd_batch *b, 
 	post(s, c, r->slot);
 }
 
+void shm_copy_in(const struct request *r, float *dst, size_t cnt)
+{
+	struct conn_shm *m = r->conn->shm;
+
+	/* The mapping lives until the connection is freed, after its last request. */
+	memcpy(dst, slot_ptr(m, r->slot) + sizeof(struct qnn_shm_req), cnt * sizeof(float));
+}
+
 static void violation(struct server *s, struct conn *c, const char *what)
 {
 	log_failure("protocol", "connection %llu (pid %d): shared-memory ring: %s",
@@ -320,24 +328,22 @@ static void take(struct server *s, struct conn *c, uint32_t idx, const struct qn
 		shm_fail(s, c, idx, h->id, st);
 		return;
 	}
-	size_t count = (size_t)h->n_samples * m->n_in;
-	struct request *rq = malloc(sizeof(*rq) + count * sizeof(float));
+	/* The header was read once into h; the inputs stay in the slot (ours until we post it)
+	 * and are copied once, into the batch, where they are checked (dispatch.c). */
+	struct request *rq = calloc(1, sizeof(*rq));
 
 	if (!rq) {
 		s->st.errors++;
 		shm_fail(s, c, idx, h->id, QNN_E_NOMEM);
 		return;
 	}
-	memset(rq, 0, sizeof(*rq));
-	/* The snapshot: everything below looks only at our copy. */
-	memcpy(rq->in, slot_ptr(m, idx) + sizeof(struct qnn_shm_req), count * sizeof(float));
 	rq->conn = c;
 	rq->id = h->id;
 	rq->n = h->n_samples;
 	rq->want = h->flags;
 	rq->on_shm = true;
 	rq->slot = idx;
-	st = req_admit(s, c, rq, h->timeout_ms, -2, msg, sizeof(msg));
+	st = req_admit(s, c, rq, h->timeout_ms, -1, msg, sizeof(msg));
 	if (st) {
 		free(rq);
 		shm_fail(s, c, idx, h->id, st);
