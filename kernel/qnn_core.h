@@ -70,17 +70,31 @@ struct qnn_stats {
 #define QNN_HW_RX_DONE	BIT(1)
 
 /*
- * The channels: at most one job on them (cur) and one synced and ready
- * behind it (next), which the completion callback of cur starts at once
- * so the core does not idle while the worker wakes up. Jobs leave the
- * channels onto ended, for the worker.
+ * The channels: up to QNN_HW_DEPTH jobs queued on them (running, oldest
+ * first), so the DMA starts the next batch the moment the current one
+ * ends, as the real AXI DMA driver does from its interrupt handler, and the
+ * core never idles while software reacts. Behind them, jobs already synced
+ * for the device (ready) that a completion callback issues at once. Jobs
+ * leave the channels onto ended, for the worker.
  */
+#define QNN_HW_DEPTH	2
+
 struct qnn_hw {
 	spinlock_t lock;	/* callbacks vs. the worker */
-	struct qnn_kjob *cur;
-	struct qnn_kjob *next;
-	bool chain;		/* callbacks may start next */
-	struct list_head ended;	/* of qnn_kjob.hw_node */
+	struct list_head running;	/* of qnn_kjob.hw_node */
+	unsigned int n_running;
+	struct list_head ready;
+	unsigned int n_ready;
+	bool chain;		/* false after a failure, until handled */
+	struct list_head ended;
+	/*
+	 * Each channel completes its descriptors in issue order: the n-th
+	 * callback of a channel belongs to the job issued n-th, even when that
+	 * job already ended on an error of the other channel.
+	 */
+	u64 next_seq;		/* given to the next job issued */
+	u64 tx_seq;		/* job of the next MM2S callback */
+	u64 rx_seq;		/* job of the next S2MM callback */
 };
 
 struct qnn_model_info {
@@ -194,8 +208,9 @@ struct qnn_kjob {
 	u32 limit_ms;			/* effective timeout */
 
 	/* The channels' view, under qdev->hw.lock: */
-	struct list_head hw_node;	/* in hw.ended */
+	struct list_head hw_node;	/* in hw.running, ready or ended */
 	bool started;			/* transfers issued */
+	u64 seq;			/* issue order on the channels */
 	unsigned int hw_done;		/* QNN_HW_* */
 	int tx_status;			/* 0 or negative errno */
 	int rx_status;

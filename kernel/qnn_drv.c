@@ -152,6 +152,8 @@ static struct qnn_device *qnn_device_create(struct platform_device *pdev)
 	INIT_LIST_HEAD(&qdev->node);
 	init_waitqueue_head(&qdev->work_wq);
 	spin_lock_init(&qdev->hw.lock);
+	INIT_LIST_HEAD(&qdev->hw.running);
+	INIT_LIST_HEAD(&qdev->hw.ready);
 	INIT_LIST_HEAD(&qdev->hw.ended);
 	spin_lock_init(&qdev->stats_lock);
 	atomic64_set(&qdev->next_id, 0);

@@ -272,8 +272,8 @@ static bool qnn_worker_has_work(struct qnn_device *qdev)
 
 /*
  * One pass: finish what ended (faults first: they stop the channels and
- * reset the core), keep one job prepared behind the running one, start
- * when idle, enforce the running job's deadline.
+ * reset the core), keep one job synced behind the channels, enforce the
+ * deadline of the job that has the core.
  */
 static void qnn_worker_step(struct qnn_device *qdev)
 {
@@ -301,8 +301,7 @@ static void qnn_worker_drain(struct qnn_device *qdev)
 	struct qnn_kjob *job;
 
 	qnn_dma_stop(qdev, -ENODEV);
-	job = qnn_dma_take_next(qdev);
-	if (job)
+	while ((job = qnn_dma_take_next(qdev)))
 		qnn_job_complete(qdev, job, -ENODEV);
 	while ((job = qnn_dma_take_ended(qdev))) {
 		int status = qnn_dma_result(job);

@@ -94,7 +94,7 @@ int qnn_fault(struct qnn_device *qdev, struct qnn_kjob *job, int status,
 					   QNN_EVENT_JOB_ERROR;
 
 	if (status != -ENODEV)
-		qnn_dma_stop(qdev, status);
+		qnn_dma_stop(qdev, 0);	/* the job behind it runs again */
 	if (started) {
 		mutex_lock(&qdev->lock);
 		qdev->needs_reset = true;

@@ -56,6 +56,7 @@ struct qnn_sim_desc {
 	struct dmaengine_result res;
 	size_t len;		/* bytes the client asked for */
 	size_t done;		/* bytes written so far (S2MM) */
+	ktime_t issued;		/* when issue_pending made it runnable */
 	bool overflow;		/* S2MM: data arrived past len */
 	unsigned int nsegs;
 	struct qnn_sim_seg segs[];
@@ -148,6 +149,13 @@ struct qnn_sim {
 	 * module parameters, when >= 0, override it for every device.
 	 */
 	u32 clock_mhz, cycles;
+	/*
+	 * When the modelled core finishes the current transfer: a transfer
+	 * already issued then starts right after it, as a DMA engine starts
+	 * its next queued descriptor from the completion interrupt, however
+	 * long the simulator's own work items take to get there.
+	 */
+	ktime_t busy_until;
 	/* Fault injection, protected by lock. */
 	enum qnn_sim_fault fault;
 	u32 fault_count;	/* jobs left to fault; 0: every job */
@@ -194,6 +202,7 @@ int qnn_sim_gpio_register(struct qnn_sim *sim);
 /* sim_main.c: module parameters and the device list */
 u32 qnn_sim_clock_mhz(struct qnn_sim *sim);
 u32 qnn_sim_cycles(struct qnn_sim *sim);
+u32 qnn_sim_restart_ns(void);
 bool qnn_sim_compute(void);
 void qnn_sim_for_each(void (*fn)(struct qnn_sim *sim, void *arg), void *arg);
 

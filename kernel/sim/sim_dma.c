@@ -81,9 +81,13 @@ qnn_sim_prep_slave_sg(struct dma_chan *chan, struct scatterlist *sgl,
 static void qnn_sim_issue_pending(struct dma_chan *chan)
 {
 	struct qnn_sim_chan *sc = to_sim_chan(chan);
+	struct qnn_sim_desc *d;
+	ktime_t now = ktime_get();
 	unsigned long flags;
 
 	spin_lock_irqsave(&sc->sim->lock, flags);
+	list_for_each_entry(d, &sc->submitted, node)
+		d->issued = now;
 	list_splice_tail_init(&sc->submitted, &sc->issued);
 	spin_unlock_irqrestore(&sc->sim->lock, flags);
 	qnn_sim_job_kick(sc->sim);

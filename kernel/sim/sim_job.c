@@ -9,6 +9,10 @@
  * the core model at CPU speed; the modelled stream time is then waited out
  * with a soft hrtimer, whose callback (softirq context, like a DMA driver's
  * tasklet) completes the descriptors and runs the clients' callbacks.
+ * The modelled stream of a job starts when the core is free and both its
+ * transfers are issued (qnn_sim_job_start_time), so transfers queued
+ * ahead run back to back as on the board, whatever the simulator's own
+ * scheduling delays.
  */
 #include <linux/math64.h>
 
@@ -34,6 +38,25 @@ static u64 qnn_sim_partial_elems(struct qnn_sim *sim, u64 elems)
 	if (p >= elems)
 		p = elems / 2;
 	return max_t(u64, p, 1);
+}
+
+/*
+ * When the modelled stream of a job starts: once both its transfers are
+ * issued and the previous transfer has left the core (plus the DMA's
+ * restart gap). Never later than now: the work item that gets here may
+ * run late, the modelled hardware does not wait for it.
+ */
+static ktime_t qnn_sim_job_start_time(struct qnn_sim *sim,
+				      const struct qnn_sim_job *job)
+{
+	ktime_t now = ktime_get();
+	ktime_t t = ktime_add_ns(sim->busy_until, qnn_sim_restart_ns());
+
+	if (ktime_before(t, job->tx->issued))
+		t = job->tx->issued;
+	if (ktime_before(t, job->rx->issued))
+		t = job->rx->issued;
+	return ktime_before(now, t) ? now : t;
 }
 
 static bool qnn_sim_job_start_locked(struct qnn_sim *sim)
@@ -71,8 +94,9 @@ static bool qnn_sim_job_start_locked(struct qnn_sim *sim)
 	job->beats_out = 0;
 	job->images = 0;
 	job->bad_addr = false;
-	job->start = ktime_get();
+	job->start = qnn_sim_job_start_time(sim, job);
 	job->duration_ns = qnn_sim_duration_ns(sim, job->elems);
+	sim->busy_until = ktime_add_ns(job->start, job->duration_ns);
 	sim->stats.jobs++;
 	if (job->fault != QNN_SIM_FAULT_NONE)
 		sim->stats.faults++;
@@ -315,6 +339,15 @@ static void qnn_sim_job_cut_locked(struct qnn_sim *sim)
 	sim->core.fill = do_div(fed, sim->core.n_in);
 }
 
+/* A stopped stream frees the modelled core now. */
+static void qnn_sim_job_idle_now_locked(struct qnn_sim *sim)
+{
+	ktime_t now = ktime_get();
+
+	if (ktime_before(now, sim->busy_until))
+		sim->busy_until = now;
+}
+
 /* Called by terminate_all with the lock held, before sc->active is dropped. */
 void qnn_sim_job_abort_locked(struct qnn_sim *sim, struct qnn_sim_chan *sc)
 {
@@ -333,6 +366,7 @@ void qnn_sim_job_abort_locked(struct qnn_sim *sim, struct qnn_sim_chan *sc)
 	if (job->tx != sc->active)
 		return;
 	sim->stats.aborts++;
+	qnn_sim_job_idle_now_locked(sim);
 	switch (job->state) {
 	case QNN_SIM_STREAMING:
 		job->aborted = true;	/* the work stops at its next step */
@@ -366,6 +400,7 @@ void qnn_sim_job_reset_core_locked(struct qnn_sim *sim, bool assert)
 		sim->stats.resets++;
 	sim->core.in_reset = true;
 	qnn_sim_core_flush(&sim->core);
+	qnn_sim_job_idle_now_locked(sim);
 	switch (job->state) {
 	case QNN_SIM_STREAMING:
 		job->halted = true;

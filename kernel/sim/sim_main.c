@@ -26,6 +26,20 @@ module_param(cycles_per_sample, int, 0644);
 MODULE_PARM_DESC(cycles_per_sample,
 		 "Modelled cycles per image, 0 = unlimited speed (-1: qnn,cycles-per-sample of the device tree)");
 
+/*
+ * The real AXI DMA driver starts a queued descriptor from its interrupt
+ * handler: a few microseconds of interrupt latency and register writes
+ * during which the stream stands still. Modelled generously.
+ */
+static unsigned int restart_ns = 5000;
+module_param(restart_ns, uint, 0644);
+MODULE_PARM_DESC(restart_ns, "Modelled gap before a queued transfer starts after the previous one (ns)");
+
+u32 qnn_sim_restart_ns(void)
+{
+	return READ_ONCE(restart_ns);
+}
+
 static bool compute = true;
 module_param(compute, bool, 0644);
 MODULE_PARM_DESC(compute, "Run the engine (N: outputs are zeros, for benchmarks of the data path only)");
