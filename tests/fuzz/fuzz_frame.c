@@ -80,6 +80,28 @@ static void check_stats(const uint8_t *p, uint32_t len)
 		abort();
 }
 
+/* SHM_REPLY: an accepted layout fits its region and re-encodes to the same bytes. */
+static void check_shm(const uint8_t *p, uint32_t len)
+{
+	struct qnn_wire_shm w, v;
+	uint8_t again[QNN_WIRE_SHM_SIZE];
+
+	if (qnn_proto_get_shm(p, len, N_IN, N_OUT, MAX_SAMPLES, &w))
+		return;
+	if (!w.slots || w.slots > QNN_SHM_MAX_SLOTS || !w.slot_samples ||
+	    w.slot_samples > MAX_SAMPLES || w.sq_off < QNN_SHM_CTRL_SIZE ||
+	    w.cq_off < w.sq_off + 4ull * w.slots || w.slots_off < w.cq_off + 4ull * w.slots ||
+	    w.reply_off < sizeof(struct qnn_shm_req) + 4ull * w.slot_samples * N_IN ||
+	    w.slot_size < w.reply_off + sizeof(struct qnn_shm_rep) + 12ull * w.slot_samples * N_OUT ||
+	    w.region_size < w.slots_off + (uint64_t)w.slots * w.slot_size)
+		abort();
+	qnn_proto_put_shm(again, &w);
+	if (memcmp(again, p, sizeof(again)) ||
+	    qnn_proto_get_shm(again, sizeof(again), N_IN, N_OUT, MAX_SAMPLES, &v) ||
+	    memcmp(&w, &v, sizeof(w)))
+		abort();
+}
+
 static void frame(const struct qnn_frame_hdr *h, const uint8_t *p)
 {
 	switch (h->type) {
@@ -97,6 +119,9 @@ static void frame(const struct qnn_frame_hdr *h, const uint8_t *p)
 		break;
 	case QNN_MSG_STATS_REPLY:
 		check_stats(p, h->len);
+		break;
+	case QNN_MSG_SHM_REPLY:
+		check_shm(p, h->len);
 		break;
 	default:
 		break;
