@@ -295,3 +295,54 @@ Test(strerror, every_status_named)
 	cr_assert_str_eq(qnn_strerror(1), "unknown qnn status");
 	cr_assert_str_eq(qnn_strerror(QNN_STATUS_MIN - 1), "unknown qnn status");
 }
+
+Test(proto_shm, layout_bounds_and_roundtrip)
+{
+	struct qnn_wire_shm w = {.slots = 64}, v;
+	uint8_t sb[QNN_WIRE_SHM_SIZE];
+
+	/* MNIST: 784 floats = 3136 bytes, 5 samples fit in 16 KiB */
+	cr_assert_eq(qnn_shm_layout(&w, 784, 10, 256), 0);
+	cr_assert_eq(w.slot_samples, 5);
+	cr_assert_eq(w.reply_off % 64, 0);
+	cr_assert_eq(w.slot_size % 64, 0);
+	cr_assert_geq(w.reply_off, sizeof(struct qnn_shm_req) + 5 * 784 * 4);
+	cr_assert_geq(w.slot_size, w.reply_off + sizeof(struct qnn_shm_rep) + 5 * 4 + 5 * 10 * 8);
+	cr_assert_geq(w.sq_off, sizeof(struct qnn_shm_ctrl));
+	cr_assert_geq(w.cq_off, w.sq_off + 64 * 4);
+	cr_assert_geq(w.slots_off, w.cq_off + 64 * 4);
+	cr_assert_geq(w.region_size, w.slots_off + 64ull * w.slot_size);
+	cr_assert_eq(w.region_size % 4096, 0);
+	/* max_samples caps a slot; a sample larger than 16 KiB still gets one */
+	cr_assert_eq(qnn_shm_layout(&w, 72, 5, 3), 0);
+	cr_assert_eq(w.slot_samples, 3);
+	cr_assert_eq(qnn_shm_layout(&w, 100000, 5, 8), 0);
+	cr_assert_eq(w.slot_samples, 1);
+	/* slot count bounds */
+	w.slots = 0;
+	cr_assert_eq(qnn_shm_layout(&w, 72, 5, 8), QNN_E_TOO_BIG);
+	w.slots = QNN_SHM_MAX_SLOTS + 1;
+	cr_assert_eq(qnn_shm_layout(&w, 72, 5, 8), QNN_E_TOO_BIG);
+	/* the reply is checked against the layout both ends compute */
+	w.slots = 16;
+	cr_assert_eq(qnn_shm_layout(&w, 72, 5, 8), 0);
+	qnn_proto_put_shm(sb, &w);
+	cr_assert_eq(qnn_proto_get_shm(sb, sizeof(sb), 72, 5, 8, &v), 0);
+	cr_assert_eq(memcmp(&w, &v, sizeof(w)), 0);
+	cr_assert_eq(qnn_proto_get_shm(sb, sizeof(sb) - 1, 72, 5, 8, &v), QNN_E_PROTO);
+	cr_assert_eq(qnn_proto_get_shm(sb, sizeof(sb), 700, 5, 8, &v), QNN_E_PROTO,
+		     "a layout for another model");
+	for (unsigned k = 1; k < 8; k++) {
+		uint8_t bad[QNN_WIRE_SHM_SIZE];
+
+		memcpy(bad, sb, sizeof(bad));
+		qnn_put_u32(bad + 4 * k, qnn_get_u32(bad + 4 * k) + 64);
+		cr_assert_eq(qnn_proto_get_shm(bad, sizeof(bad), 72, 5, 8, &v), QNN_E_PROTO,
+			     "field %u changed", k);
+	}
+	/* the new frame types parse; one past them does not */
+	qnn_proto_put_hdr(sb, QNN_MSG_SHM_REPLY, 1, QNN_WIRE_SHM_SIZE);
+	cr_assert_eq(qnn_proto_parse_hdr(sb, 16, 1024, &h), QNN_PROTO_HDR_OK);
+	qnn_proto_put_hdr(sb, QNN_MSG_TYPE_MAX, 1, 0);
+	cr_assert_eq(qnn_proto_parse_hdr(sb, 16, 1024, &h), QNN_E_PROTO);
+}
