@@ -7,11 +7,13 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cli_number.h"
 #include "eval.h"
 #include "hlsgen_cmd.h"
 #include "hlsgen_dataset.h"
@@ -59,6 +61,7 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 	    {"quiet", no_argument, NULL, 'q'},
 	    {NULL, 0, NULL, 0},
 	};
+	unsigned long long v;
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -72,13 +75,17 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 			o->data_dir = optarg;
 			break;
 		case 'l':
-			o->limit = strtoull(optarg, NULL, 10);
+			if (cli_number("eval", "limit", optarg, 1, ULLONG_MAX, &v))
+				return -1;
+			o->limit = v;
 			break;
 		case 'r':
 			o->roc = optarg;
 			break;
 		case 'j':
-			o->threads = (unsigned)strtoul(optarg, NULL, 10);
+			if (cli_number("eval", "threads", optarg, 1, 1024, &v))
+				return -1;
+			o->threads = (unsigned)v;
 			break;
 		case 'J':
 			o->json = 1;

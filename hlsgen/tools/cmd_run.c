@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cli_number.h"
 #include "hlsgen_cmd.h"
 #include "hlsgen_engine_batch.h"
 #include "hlsgen_io.h"
@@ -51,6 +52,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 	    {"allow-nonfinite", no_argument, NULL, 'n'}, {"quiet", no_argument, NULL, 'q'},
 	    {"reference", no_argument, NULL, 'R'},	 {NULL, 0, NULL, 0},
 	};
+	unsigned long long v;
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -67,7 +69,9 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 			o->trace_dir = optarg;
 			break;
 		case 'j':
-			o->threads = (unsigned)strtoul(optarg, NULL, 10);
+			if (cli_number("run", "threads", optarg, 1, 1024, &v))
+				return -1;
+			o->threads = (unsigned)v;
 			break;
 		case 'n':
 			o->allow_nonfinite = 1;

@@ -3,7 +3,7 @@
 # (numpy's np.save: float64 and float32, (N, 28, 28, 1), (N, 28, 28) and
 # (N, 784)) and as raw .f32, all giving identical outputs; thread count,
 # --trace and the engine's scalar reference kernels do not change them; the trace's last layer is the output; bad
-# inputs (NaN, wrong shape, Fortran order) are refused with a clear error.
+# inputs (NaN, wrong shape, Fortran order) and bad option numbers are refused with a clear error.
 set -euo pipefail
 : "${QNN_SHARED:?}" "${QNN_BIN:?}" "${QNN_DATA:?}"
 PY=/usr/bin/python3 # Debian's python3 with python3-numpy
@@ -75,4 +75,14 @@ expect_error shape.npy "(N, 28, 28, 1)"
 expect_error fortran.npy "Fortran"
 "$H" run "$tmp/cnn.qnn" --input "$tmp/nan.npy" --output "$tmp/nan_out.npy" --allow-nonfinite --quiet \
 	2>/dev/null || fail "--allow-nonfinite refused"
+# Numeric options are whole numbers in range, or a clear error.
+for t in 2x -1 "" 0 99999999999999999999; do
+	if "$H" run "$tmp/cnn.qnn" --input "$tmp/x.f32" --output "$tmp/bad.npy" --threads "$t" \
+		--quiet 2>"$tmp/err"; then
+		fail "--threads '$t' accepted"
+	fi
+	grep -q -- "--threads: \"$t\" is not a whole number" "$tmp/err" ||
+		fail "--threads '$t': message '$(cat "$tmp/err")'"
+done
+echo "refused --threads 2x, -1, '', 0, 2^66"
 echo "check-hlsgen-run: ok"
