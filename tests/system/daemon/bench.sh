@@ -10,6 +10,9 @@
 #     per sample of the engine, qnnd and the client: the clients share the
 #     machine's cores with qnnd, so on a busy machine the CPU figures are the
 #     comparable ones.
+# libqnn uses the daemon's shared-memory ring for small requests (the
+# default); the last sw line repeats the 64-client run over the socket
+# alone (QNN_NO_SHM=1) to show what the ring buys.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 BIN=${QNN_BIN:-build/bin}
@@ -58,4 +61,6 @@ echo "== sw backend (bit-exact engine), MNIST CNN"
 start_qnnd sw "$MODEL"
 "$BENCH" --socket "$tmp/qnnd.sock" --clients 64 --seconds "$SECS" --daemon-pid "$qnnd_pid"
 "$BENCH" --socket "$tmp/qnnd.sock" --clients 4 --samples 64 --seconds "$SECS" --daemon-pid "$qnnd_pid"
+echo "socket only (QNN_NO_SHM=1):"
+QNN_NO_SHM=1 "$BENCH" --socket "$tmp/qnnd.sock" --clients 64 --seconds "$SECS" --daemon-pid "$qnnd_pid"
 stop_qnnd
