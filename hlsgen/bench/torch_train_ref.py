@@ -20,6 +20,7 @@ import os
 import struct
 import sys
 import time
+import zlib
 
 import numpy as np
 import torch
@@ -145,6 +146,24 @@ def load_hlsgen_ckpt(model, path):
         model.dense.bias.copy_(t[(8, 1)])
 
 
+def save_hlsgen_ckpt(model, template, path):
+    """This model's weights as an hlsgen checkpoint (NCHW -> NHWC), the model
+    JSON taken from TEMPLATE (an hlsgen checkpoint of the lab CNN), so that
+    `hlsgen train --init` can start from PyTorch's initial weights."""
+    b = open(template, "rb").read()
+    jl, = struct.unpack("<I", b[8:12])
+    t = [(0, 0, model.conv1.weight.permute(2, 3, 1, 0)), (0, 1, model.conv1.bias),
+         (3, 0, model.conv2.weight.permute(2, 3, 1, 0)), (3, 1, model.conv2.bias),
+         (8, 0, model.dense.weight.reshape(10, 16, 5, 5).permute(2, 3, 1, 0)),
+         (8, 1, model.dense.bias)]
+    out = b[:12 + jl] + struct.pack("<I", len(t))
+    for layer, kind, v in t:
+        v = v.detach().contiguous().numpy().astype("<f4").ravel()
+        out += struct.pack("<III", layer, kind, v.size) + v.tobytes()
+    with open(path, "wb") as f:
+        f.write(out + struct.pack("<I", zlib.crc32(out) & 0xffffffff))
+
+
 class Pruner:
     """TF-MOT prune_low_magnitude on the kernels (pruning_impl.py)."""
 
@@ -216,6 +235,9 @@ def main():
                     "training choice, as hlsgen's (hlsgen/train/README.md)")
     ap.add_argument("--init-ckpt", help="start from an hlsgen .ckpt of the lab CNN "
                     "(to compare the two trainers from identical weights)")
+    ap.add_argument("--save-init-ckpt", nargs=2, metavar=("TEMPLATE", "OUT"),
+                    help="write this seed's initial weights as an hlsgen checkpoint "
+                    "(model JSON from TEMPLATE) and exit")
     a = ap.parse_args()
 
     torch.set_num_threads(a.threads)
@@ -231,6 +253,9 @@ def main():
     init_weights(model, a.bits, gen)
     if a.init_ckpt:
         load_hlsgen_ckpt(model, a.init_ckpt)
+    if a.save_init_ckpt:
+        save_hlsgen_ckpt(model, *a.save_init_ckpt)
+        return
     params = list(model.parameters())
     state = {"t": 0, "m": {p: torch.zeros_like(p) for p in params},
              "v": {p: torch.zeros_like(p) for p in params}}

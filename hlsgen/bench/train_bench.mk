@@ -7,10 +7,13 @@
 # when missing), for the lab's recipe (6-bit, 75% constant sparsity from
 # step 0) on real MNIST (30 epochs) and Fashion-MNIST (10 epochs), plus our
 # best recipe (PolynomialDecay gradual pruning to the same 75%). Several
-# seeds (BENCH_TRAIN_SEEDS, default 3); means and verdicts at the end.
+# seeds per data set (BENCH_TRAIN_SPECS, default "mnist:30:10 fashion:10:4";
+# BENCH_TRAIN_SEEDS="1 2" overrides the counts); means, standard errors and
+# verdicts at the end (train_bench_summary.py). About 25 minutes on 2 cores;
+# every run takes the shared measurement lock (BENCH_LOCK).
 # Results also go to $(BUILD)/bench/train.txt.
 
-BENCH_TRAIN_SEEDS ?= 1 2 3
+BENCH_TRAIN_SEEDS ?=
 BENCH_TRAIN_PY	  := /usr/bin/python3
 
 bench-train-deps:

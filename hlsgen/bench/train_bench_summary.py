@@ -1,10 +1,10 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0 OR MIT
 """Summary of train_bench.sh's runs: per data set, the mean test accuracy of
-each trainer over the seeds, the difference with its standard error (Welch:
-the two trainers draw independent random streams, so seed k of one is not
-paired with seed k of the other) and a one-sided 95% bound, then the
-issue's bars:
+each trainer over the seeds and the mean paired difference (for a seed both
+trainers' lab-recipe runs start from the same initial weights) with its
+standard error and a one-sided 95% bound (Student's t), then the issue's
+bars:
 
   lab recipe:  hlsgen >= PyTorch - 0.3 points      (on the means)
   best recipe: hlsgen (PolynomialDecay) > PyTorch (lab recipe)
@@ -14,7 +14,7 @@ A bar met on the means is also checked against the noise: "firm" when the
 95% bound clears it too, "within noise" when it does not.
 
     train_bench_summary.py RESULTS.tsv
-Rows: impl data recipe seed epochs s_per_epoch acc bitexact cpu_s_per_epoch
+Rows: impl data recipe seed epochs s_per_epoch acc bitexact cpu_s_per_epoch init
 """
 import math
 import statistics as st
@@ -38,6 +38,20 @@ def welch(a, b):
         return st.mean(a) - st.mean(b), 0.0, 1e9
     df = (va + vb) ** 2 / (va * va / (len(a) - 1) + vb * vb / (len(b) - 1))
     return st.mean(a) - st.mean(b), se, df
+
+
+def paired(h, t):
+    """Per-seed differences h - t: their mean, standard error, degrees of freedom, the dict."""
+    d = {k: h[k] - t[k] for k in h if k in t}
+    v = list(d.values())
+    if len(v) < 2:
+        return (v[0] if v else math.nan), math.inf, 1, d
+    return st.mean(v), st.stdev(v) / math.sqrt(len(v)), len(v) - 1, d
+
+
+def by_seed(rows, impl, data, recipe):
+    return {r[3]: 100 * float(r[6]) for r in rows
+            if r[0] == impl and r[1] == data and r[2] == recipe}
 
 
 def pick(rows, impl, data, recipe, col):
@@ -72,9 +86,18 @@ def main():
               f"per seed {' '.join(f'{x:.2f}' for x in h)}; bit-exact {' '.join(be)})")
         print(f"{'':8s}   torch  {st.mean(t):6.2f} (sd {st.stdev(t):.2f}; "
               f"per seed {' '.join(f'{x:.2f}' for x in t)})")
-        d, se, df = welch(h, t)
-        print(f"{'':8s}   difference {d:+.2f} points, standard error {se:.2f}, "
+        d, se, df, ds = paired(by_seed(rows, "hlsgen", data, "lab"),
+                               by_seed(rows, "torch", data, "lab"))
+        v = list(ds.values())
+        print(f"{'':8s}   paired difference {d:+.2f} points over {len(v)} seeds "
+              f"(sd {st.stdev(v) if len(v) > 1 else 0:.2f}), standard error {se:.2f}, "
               f"95% one-sided bound {d - t95(df) * se:+.2f}")
+        for src in ("hlsgen", "torch"):
+            sub = [ds[r[3]] for r in rows if r[0] == "hlsgen" and r[1] == data
+                   and r[2] == "lab" and r[9:] == [src] and r[3] in ds]
+            if sub:
+                print(f"{'':8s}     from {src}'s initial weights: {st.mean(sub):+.2f} "
+                      f"over {len(sub)} seeds")
         bars = [(verdict(d, se, df, -0.3), "lab recipe >= torch - 0.3")]
         if len(g) >= 2:
             dg, seg, dfg = welch(g, t)
