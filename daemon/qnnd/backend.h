@@ -77,11 +77,13 @@ struct backend_ops {
 	int (*complete)(struct backend *be, struct qnnd_batch **done, unsigned max);
 	void (*put_batch)(struct backend *be, struct qnnd_batch *b);
 	/*
-	 * Optional: whether a batch submitted now would start at once (an idle worker).
-	 * When it would not, the daemon does not ask ring clients for kicks: the next
-	 * completion wakes it anyway. NULL: "a free slot" is the answer.
+	 * Optional: whether the backend has no batch waiting to start, so that work
+	 * submitted now would be picked up by the next free worker instead of it
+	 * idling. While it has one queued, the daemon does not ask ring clients for
+	 * kicks: the next completion wakes it anyway and it pulls the rings then.
+	 * NULL: "a free slot" is the answer.
 	 */
-	bool (*starts_now)(struct backend *be);
+	bool (*wants_work)(struct backend *be);
 	/* Waits for batches still running, then frees everything. */
 	void (*close)(struct backend *be);
 };

@@ -309,12 +309,12 @@ static int sw_submit(struct backend *be, struct qnnd_batch *b)
 	return 0;
 }
 
-static bool sw_starts_now(struct backend *be)
+static bool sw_wants_work(struct backend *be)
 {
 	struct sw_backend *sb = (struct sw_backend *)be;
 
 	pthread_mutex_lock(&sb->mu);
-	bool r = sb->idle > sb->qlen;
+	bool r = sb->qlen == 0; /* idle workers take queued slices at once */
 
 	pthread_mutex_unlock(&sb->mu);
 	return r;
@@ -408,6 +408,6 @@ const struct backend_ops backend_sw_ops = {
     .event_fd = sw_event_fd,
     .complete = sw_complete,
     .put_batch = sw_put_batch,
-    .starts_now = sw_starts_now,
+    .wants_work = sw_wants_work,
     .close = sw_close,
 };

@@ -317,9 +317,9 @@ static int run(struct server *s)
 		}
 		for (int i = 0; i < n; i++)
 			handle(s, evs[i].data.ptr, evs[i].events);
+		shm_pull_all(s); /* before the clock: a request is not dispatched before its receipt */
 		uint64_t now = now_us();
 
-		shm_pull_all(s);
 		dispatch_batches(s, now);
 		conn_flush_all(s);
 		if (drained(s, now))

@@ -4,9 +4,9 @@
  * the rules are in qnn_proto.h): setting the ring up (memfd sealed against
  * resizing, two eventfds, passed with SCM_RIGHTS), pulling submissions
  * into the batcher, posting replies, and the doorbells with event
- * suppression: the daemon asks for kicks only while it would act on a new
- * request at once (a backend slot is free); under load the completion of
- * a batch wakes it and it pulls every ring then. The client is not
+ * suppression: the daemon asks for kicks only while a new request would
+ * be run without delay (a free slot, no batch waiting to start); under
+ * load the completion of a batch wakes it and it pulls every ring then. The client is not
  * trusted: requests are copied out of the region before they are checked,
  * and a ring that breaks the rules closes only its own connection.
  */
@@ -411,10 +411,11 @@ void shm_notify(struct conn *c)
 bool shm_arm_all(struct server *s)
 {
 	struct service *svc = s->svc;
-	/* Kicks only when a new request would start at once; else a completion wakes us. */
+	/* Kicks only while a new request would be run without delay (no batch waiting to start);
+	 * else the next completion wakes us and we pull every ring then. */
 	bool want = s->draining || !svc ||
 		    (svc->inflight < svc->be->max_inflight &&
-		     (!svc->be->ops->starts_now || svc->be->ops->starts_now(svc->be)));
+		     (!svc->be->ops->wants_work || svc->be->ops->wants_work(svc->be)));
 	bool any = false, pending = false;
 
 	for (struct conn *c = s->conns; c; c = c->next) {
