@@ -175,8 +175,24 @@ int req_admit(struct server *s, struct conn *c, struct request *rq, uint32_t tim
 	return 0;
 }
 
+static void classify_frame(struct server *s, struct conn *c, const struct qnn_frame_hdr *h,
+			   const uint8_t *p);
+
 static void classify(struct server *s, struct conn *c, const struct qnn_frame_hdr *h,
 		     const uint8_t *p)
+{
+	/* Per-connection order over both paths: ring requests made before this frame was sent
+	 * go first; those made after it (sock_seq) are released once it is queued (below). */
+	if (c->shm)
+		shm_pull(s, c);
+	c->sock_classify++;
+	classify_frame(s, c, h, p);
+	if (c->shm)
+		shm_pull(s, c);
+}
+
+static void classify_frame(struct server *s, struct conn *c, const struct qnn_frame_hdr *h,
+			   const uint8_t *p)
 {
 	struct service *svc = s->svc;
 	struct qnn_wire_classify wc;
@@ -184,10 +200,6 @@ static void classify(struct server *s, struct conn *c, const struct qnn_frame_hd
 	char msg[128];
 	int r;
 
-	c->sock_classify++;
-	/* Ring requests made before this frame was sent go first (per-connection order). */
-	if (c->shm)
-		shm_pull(s, c);
 	if (s->draining) {
 		conn_send_error(s, c, h->id, QNN_E_SHUTDOWN, "qnnd is stopping");
 		return;

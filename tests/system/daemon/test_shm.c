@@ -606,10 +606,13 @@ Test(shm, ring_client_vanishes_with_requests_in_flight)
 	qnn_close(c);
 }
 
-/* A ring entry made after a socket request waits for it (per-connection order). */
+/*
+ * A ring entry made after a socket request waits for it (per-connection order). With room
+ * for one waiting sample, the one queued second is refused BUSY: that must be the ring entry.
+ */
 Test(shm, ring_waits_for_earlier_socket_requests)
 {
-	const char *extra[] = {"--backend", "null", NULL};
+	const char *extra[] = {"--backend", "null", "--max-queue", "1", "--max-samples", "1", NULL};
 	struct tring r;
 	float in[72];
 	uint8_t frame[65536], p[65536];
@@ -630,6 +633,11 @@ Test(shm, ring_waits_for_earlier_socket_requests)
 	cr_assert_eq(h.id, 8);
 	cr_assert_eq(ring_next(&r, 5000), (int)idx, "released once the socket frame arrived");
 	cr_assert_eq(ring_rep(&r, idx)->id, 9);
+	cr_assert_eq(ring_rep(&r, idx)->status, QNN_E_BUSY, "the ring entry was queued first");
+	/* and alone it goes through */
+	ring_fill(&r, idx, 10, in, 1, QNN_CF_WANT_PROBS, 1);
+	ring_submit(&r, &idx, 1);
+	cr_assert_eq(ring_next(&r, 5000), (int)idx);
 	cr_assert_eq(ring_rep(&r, idx)->status, 0);
 	ring_close(&r);
 }
