@@ -395,9 +395,9 @@ int qnn_proto_get_shm(const uint8_t *p, uint32_t len, uint32_t n_in, uint32_t n_
 	want.slots = qnn_get_u32(p);
 	if (qnn_shm_layout(&want, n_in, n_out, max_samples))
 		return QNN_E_PROTO;
-	const uint32_t got[8] = {want.slots,	   want.slot_samples, want.slot_size,
-				 want.reply_off,   want.region_size,  want.sq_off,
-				 want.cq_off,	   want.slots_off};
+	const uint32_t got[8] = {want.slots,	 want.slot_samples, want.slot_size,
+				 want.reply_off, want.region_size,  want.sq_off,
+				 want.cq_off,	 want.slots_off};
 
 	for (int k = 0; k < 8; k++)
 		if (qnn_get_u32(p + 4 * k) != got[k])

@@ -317,7 +317,8 @@ static int run(struct server *s)
 		}
 		for (int i = 0; i < n; i++)
 			handle(s, evs[i].data.ptr, evs[i].events);
-		shm_pull_all(s); /* before the clock: a request is not dispatched before its receipt */
+		/* Before the clock: a request is never dispatched before its receipt. */
+		shm_pull_all(s);
 		uint64_t now = now_us();
 
 		dispatch_batches(s, now);

@@ -59,12 +59,12 @@ struct conn {
 	size_t wlen, woff, wcap;
 	uint32_t inflight; /* requests queued or in a batch */
 	uint64_t partial_since_us;
-	uint64_t model_gen; /* the model generation INFO told it about */
-	uint32_t events;    /* registered epoll events */
+	uint64_t model_gen;	/* the model generation INFO told it about */
+	uint32_t events;	/* registered epoll events */
 	uint32_t sock_classify; /* CLASSIFY frames read on the socket (ring ordering) */
 	struct conn_shm *shm;	/* the shared-memory ring, or NULL */
-	bool dead;	    /* closed; freed when inflight reaches 0 */
-	bool closing;	    /* protocol error: flush the ERROR, then close */
+	bool dead;		/* closed; freed when inflight reaches 0 */
+	bool closing;		/* protocol error: flush the ERROR, then close */
 	bool dirty;
 	struct conn *next, *prev, *dirty_next;
 };

@@ -149,8 +149,8 @@ static const char *setup(struct server *s, struct conn *c, uint32_t id)
 {
 	struct service *svc = s->svc;
 	struct conn_shm *m;
-	uint32_t slots = s->cfg.shm_slots < s->cfg.max_inflight ? s->cfg.shm_slots
-								 : s->cfg.max_inflight;
+	uint32_t slots =
+	    s->cfg.shm_slots < s->cfg.max_inflight ? s->cfg.shm_slots : s->cfg.max_inflight;
 
 	if (!slots || !svc)
 		return "this daemon does not offer shared memory";
@@ -369,8 +369,9 @@ void shm_pull(struct server *s, struct conn *c)
 		struct qnn_shm_req h;
 
 		if (idx >= slots || m->owned[idx]) {
-			violation(s, c, idx >= slots ? "slot index out of range"
-						     : "slot submitted twice");
+			violation(s, c,
+				  idx >= slots ? "slot index out of range"
+					       : "slot submitted twice");
 			return;
 		}
 		read_req(m, idx, &h);

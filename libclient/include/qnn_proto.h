@@ -207,9 +207,9 @@ struct qnn_wire_shm {
 	uint32_t sq_off, cq_off, slots_off;
 };
 
-#define QNN_SHM_CTRL_SIZE	256u
-#define QNN_SHM_MAX_SLOTS	1024u
-#define QNN_SHM_SLOT_IN_BYTES	16384u /* input floats per slot: 16 KiB (at least 1 sample) */
+#define QNN_SHM_CTRL_SIZE     256u
+#define QNN_SHM_MAX_SLOTS     1024u
+#define QNN_SHM_SLOT_IN_BYTES 16384u /* input floats per slot: 16 KiB (at least 1 sample) */
 
 struct qnn_shm_ctrl {
 	uint32_t sq_tail;

@@ -92,7 +92,8 @@ static void check_shm(const uint8_t *p, uint32_t len)
 	    w.slot_samples > MAX_SAMPLES || w.sq_off < QNN_SHM_CTRL_SIZE ||
 	    w.cq_off < w.sq_off + 4ull * w.slots || w.slots_off < w.cq_off + 4ull * w.slots ||
 	    w.reply_off < sizeof(struct qnn_shm_req) + 4ull * w.slot_samples * N_IN ||
-	    w.slot_size < w.reply_off + sizeof(struct qnn_shm_rep) + 12ull * w.slot_samples * N_OUT ||
+	    w.slot_size <
+		w.reply_off + sizeof(struct qnn_shm_rep) + 12ull * w.slot_samples * N_OUT ||
 	    w.region_size < w.slots_off + (uint64_t)w.slots * w.slot_size)
 		abort();
 	qnn_proto_put_shm(again, &w);

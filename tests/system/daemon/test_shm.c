@@ -127,8 +127,10 @@ static int ring_request(struct tring *r)
 		char buf[CMSG_SPACE(3 * sizeof(int))];
 	} u;
 	struct iovec iov = {hdr, sizeof(hdr)};
-	struct msghdr mh = {
-	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf)};
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = u.buf,
+			    .msg_controllen = sizeof(u.buf)};
 	struct qnn_frame_hdr h;
 
 	qnn_proto_put_hdr(hdr, QNN_MSG_SHM, 2, 0);
@@ -150,9 +152,9 @@ static int ring_request(struct tring *r)
 	cr_assert_eq(cm->cmsg_type, SCM_RIGHTS);
 	cr_assert_eq(cm->cmsg_len, CMSG_LEN(sizeof(fds)));
 	memcpy(fds, CMSG_DATA(cm), sizeof(fds));
-	cr_assert_eq(qnn_proto_get_shm(p, h.len, r->info.n_in, r->info.n_out, r->info.max_samples,
-				       &r->lay),
-		     0);
+	cr_assert_eq(
+	    qnn_proto_get_shm(p, h.len, r->info.n_in, r->info.n_out, r->info.max_samples, &r->lay),
+	    0);
 	r->base = mmap(NULL, r->lay.region_size, PROT_READ | PROT_WRITE, MAP_SHARED, fds[0], 0);
 	cr_assert_neq(r->base, MAP_FAILED);
 	/* The daemon sealed the size: a client cannot make it fault by shrinking the file. */
@@ -509,7 +511,8 @@ static void scribble_slots(struct scribble *sc)
 			size_t k = (x >> 5) % words;
 
 			x = x * 1664525u + 1013904223u;
-			/* sock_seq (word 4) stays 0: a future one only parks the ring (tested apart) */
+			/* sock_seq (word 4) stays 0: a future one only parks the ring (tested
+			 * apart) */
 			if (k != 4)
 				w[k] = (x & 3) == 0 ? 0x7fc00000u : x >> (x & 31);
 			if (__atomic_load_n(&r->ctl->cq_tail, __ATOMIC_ACQUIRE) != r->cq_head)
