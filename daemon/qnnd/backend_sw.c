@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * backend_sw.c - the bit-exact engine on worker threads: the embedded
- * default that makes qnnd useful on any machine. A batch is cut into one
- * slice per idle worker (so one big request uses every core; under load,
- * when the workers are busy with earlier batches, it stays whole) and
- * completes when its last slice does; two batches may be in flight so the
- * event loop gathers the next while the workers compute.
+ * default that makes qnnd useful on any machine. Workers take a batch in
+ * chunks of about 1/(2 x workers) of it, so every worker that becomes free
+ * helps finish the oldest batch (one big request uses every core; with few
+ * requests in flight, a batch is not left to one worker while another
+ * waits); a batch completes when its last chunk does. One batch more than
+ * workers may be in flight, so a worker that finishes finds the next one
+ * queued while the event loop gathers another.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -23,7 +25,9 @@
 struct sw_slot {
 	struct qnnd_batch b;
 	bool busy;
-	uint32_t slices_left;
+	uint32_t next;	/* first sample no worker has taken yet */
+	uint32_t left;	/* samples not finished yet */
+	uint32_t chunk; /* samples a worker takes at a time */
 	uint64_t t0_ns;
 	struct sw_slot *next_done;
 };
@@ -43,9 +47,9 @@ struct sw_backend {
 
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	struct slice *queue; /* ring of pending slices */
+	struct sw_slot **queue; /* ring of batches with samples not taken yet */
 	unsigned qcap, qhead, qlen;
-	unsigned idle; /* workers waiting for a slice */
+	unsigned idle; /* workers waiting for work */
 	bool stop;
 	struct sw_slot *done_head, *done_tail;
 	int efd;
@@ -104,12 +108,20 @@ static void *worker(void *arg)
 		}
 		if (!sb->qlen && sb->stop)
 			break;
-		struct slice s = sb->queue[sb->qhead];
+		struct sw_slot *head = sb->queue[sb->qhead];
+		uint32_t rest = head->b.n - head->next;
+		struct slice s = {head, head->next, rest < head->chunk ? rest : head->chunk};
 		int status;
 		uint32_t nonfinite;
 
-		sb->qhead = (sb->qhead + 1) % sb->qcap;
-		sb->qlen--;
+		head->next += s.n;
+		if (head->next == head->b.n) {
+			sb->qhead = (sb->qhead + 1) % sb->qcap;
+			sb->qlen--;
+		}
+		/* More to take: a waiting worker helps (one wake-up per chunk taken, at most). */
+		if (sb->qlen && sb->idle)
+			pthread_cond_signal(&sb->cv);
 		pthread_mutex_unlock(&sb->mu);
 		run_slice(sb, &e, &s, &status, &nonfinite);
 		pthread_mutex_lock(&sb->mu);
@@ -118,7 +130,8 @@ static void *worker(void *arg)
 		if (status && !slot->b.status)
 			slot->b.status = status;
 		slot->b.nonfinite += nonfinite;
-		if (--slot->slices_left == 0) {
+		slot->left -= s.n;
+		if (slot->left == 0) {
 			slot->b.run_ns = now_ns() - slot->t0_ns;
 			slot->next_done = NULL;
 			if (sb->done_tail)
@@ -217,7 +230,7 @@ static int sw_open(struct backend **out, const struct backend_conf *conf, char *
 	 * instead of waiting for the event loop to form it. */
 	sb->nslots = conf->inflight ? conf->inflight : sb->nthreads + 1;
 	sb->base.max_inflight = sb->nslots;
-	sb->qcap = sb->nslots * sb->nthreads;
+	sb->qcap = sb->nslots;
 	sb->queue = calloc(sb->qcap, sizeof(*sb->queue));
 	sb->threads = calloc(sb->nthreads, sizeof(*sb->threads));
 	sb->ws = calloc(sb->nthreads, sizeof(*sb->ws));
@@ -282,29 +295,16 @@ static int sw_submit(struct backend *be, struct qnnd_batch *b)
 	b->nonfinite = 0;
 	b->err[0] = 0;
 	pthread_mutex_lock(&sb->mu);
-	/*
-	 * Cut the batch for the workers that would otherwise wait: all of them
-	 * when the backend is idle (one big request uses every core), one slice
-	 * when the others are busy with earlier batches (under load each batch
-	 * then costs one wake-up and one hand-back, and runs as one engine call).
-	 */
-	unsigned free_workers = sb->idle > sb->qlen ? sb->idle - sb->qlen : 0;
-	unsigned parts = free_workers ? free_workers : 1;
-
-	if (parts > b->n)
-		parts = b->n;
-	slot->slices_left = parts;
+	/* The engine's cost per sample does not depend on the batch size: small chunks
+	 * cost only a lock round each, and let every free worker help. */
+	slot->next = 0;
+	slot->left = b->n;
+	slot->chunk = (b->n + 2 * sb->nthreads - 1) / (2 * sb->nthreads);
 	slot->t0_ns = now_ns();
-	for (unsigned p = 0, first = 0; p < parts; p++) {
-		uint32_t n = b->n / parts + (p < b->n % parts);
-
-		sb->queue[(sb->qhead + sb->qlen) % sb->qcap] = (struct slice){slot, first, n};
-		sb->qlen++;
-		first += n;
-	}
-	/* One wake-up per slice: a small batch does not wake every worker for nothing. */
-	for (unsigned p = 0; p < parts; p++)
-		pthread_cond_signal(&sb->cv);
+	sb->queue[(sb->qhead + sb->qlen) % sb->qcap] = slot;
+	sb->qlen++;
+	/* One wake-up; a worker that takes a chunk wakes another while some remain. */
+	pthread_cond_signal(&sb->cv);
 	pthread_mutex_unlock(&sb->mu);
 	return 0;
 }
@@ -314,7 +314,7 @@ static bool sw_wants_work(struct backend *be)
 	struct sw_backend *sb = (struct sw_backend *)be;
 
 	pthread_mutex_lock(&sb->mu);
-	bool r = sb->qlen == 0; /* idle workers take queued slices at once */
+	bool r = sb->qlen == 0; /* every batch handed out: idle workers take chunks at once */
 
 	pthread_mutex_unlock(&sb->mu);
 	return r;
