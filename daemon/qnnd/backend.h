@@ -71,7 +71,8 @@ struct backend_ops {
 	int (*self_test)(struct backend *be, char *err, size_t errlen);
 	struct qnnd_batch *(*get_batch)(struct backend *be);
 	int (*submit)(struct backend *be, struct qnnd_batch *b);
-	/* Readable (EPOLLIN, level-triggered) when complete() may return something. */
+	/* Readable (EPOLLIN, level-triggered) when complete() may return something, or when
+	 * the backend wants the loop to form the next batch (sw); complete() may return 0. */
 	int (*event_fd)(struct backend *be);
 	/* Finished batches, in completion order; never blocks. */
 	int (*complete)(struct backend *be, struct qnnd_batch **done, unsigned max);

@@ -7,7 +7,9 @@
  * requests in flight, a batch is not left to one worker while another
  * waits); a batch completes when its last chunk does. One batch more than
  * workers may be in flight, so a worker that finishes finds the next one
- * queued while the event loop gathers another.
+ * queued while the event loop gathers another; when the last chunk of the
+ * queue is taken, the event fd wakes the loop to form the next batch then,
+ * not only when one completes (complete() may then return nothing).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -115,14 +117,26 @@ static void *worker(void *arg)
 		uint32_t nonfinite;
 
 		head->next += s.n;
+		bool hungry = false;
+
 		if (head->next == head->b.n) {
 			sb->qhead = (sb->qhead + 1) % sb->qcap;
 			sb->qlen--;
+			/* Everything handed out: have the event loop form the next batch now,
+			 * not when this one completes (it pulls the rings on this wake-up). */
+			hungry = !sb->qlen;
 		}
 		/* More to take: a waiting worker helps (one wake-up per chunk taken, at most). */
 		if (sb->qlen && sb->idle)
 			pthread_cond_signal(&sb->cv);
 		pthread_mutex_unlock(&sb->mu);
+		if (hungry) {
+			uint64_t one = 1;
+
+			if (write(sb->efd, &one, sizeof(one)) < 0) {
+				/* cannot fail for a non-saturated eventfd */
+			}
+		}
 		run_slice(sb, &e, &s, &status, &nonfinite);
 		pthread_mutex_lock(&sb->mu);
 		struct sw_slot *slot = s.slot;
