@@ -99,10 +99,10 @@ int hg_recipe_load_data(const struct hg_recipe *r, int h, int w, int c, struct h
 			struct hg_data *te, char *err, size_t errlen);
 /*
  * The lab recipe's Dropout rate. The published lab CNN has Dropout(0.5) in
- * front of its last Dense layer; as a training choice it costs 0.9 (MNIST)
- * and 2.5 (Fashion-MNIST) points of the 6-bit 75%-pruned CNN's accuracy and
- * does not help the unpruned one either at these epoch counts
- * (hlsgen/train/README.md), so the recipe trains it with rate 0. The layer
+ * front of its last Dense layer; as a training choice it costs about 1
+ * (MNIST) and 2 (Fashion-MNIST) points of the 6-bit 75%-pruned CNN's
+ * accuracy and does not help the unpruned 6-bit one either at these epoch
+ * counts (hlsgen/train/README.md), so the recipe trains it with rate 0. The layer
  * stays in the exported model (it is the identity at inference).
  */
 #define HG_LAB_DROPOUT 0.0f
