@@ -87,9 +87,9 @@ extern const char hg_recipe_usage[];
 	"  --lr-patience N (3, 0 = off)  --lr-factor F (0.5)  --lr-min X (1e-6)\n"                 \
 	"  --lr-cooldown N (0)  --lr-min-delta X (1e-4)\n"                                         \
 	"  --stop-patience N (10, 0 = off)  --restore-best  --no-clip (no Clip constraint)\n"      \
-	"  --no-shuffle         batches in data order (Keras' shuffle=False)\n"                 \
-	"  --dropout R          rate of every Dropout layer (lab CNN: 0, README; other\n"       \
-	"                       models: their own rate unless given)\n"                          \
+	"  --no-shuffle         batches in data order (Keras' shuffle=False)\n"                    \
+	"  --dropout R          rate of every Dropout layer (lab CNN: 0, README; other\n"          \
+	"                       models: their own rate unless given)\n"                            \
 	"  --seed N (1)  --threads N (2)  --progress none|lines|bar\n"                             \
 	"conversion (the importer's hls4ml rules):\n"                                              \
 	"  --config HLS4ML.yml  --hls4ml-version 0.8|1.0..1.3\n"
