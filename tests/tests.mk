@@ -22,6 +22,9 @@ $(ASAN_OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(HLSGEN_CFLAGS) $(SAN_FLAGS) -O1 -Wno-format-truncation -MMD -MP -c $< -o $@
 
+# Their header dependencies (-MMD), so a changed header rebuilds them too.
+-include $(shell find $(ASAN_OBJ) -name '*.d' 2>/dev/null)
+
 $(BUILD)/asan/libhlsgen-asan.a: $(ASAN_HLSGEN_SRCS:%.c=$(ASAN_OBJ)/%.o)
 	rm -f $@ && ar rcs $@ $^
 
