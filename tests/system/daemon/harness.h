@@ -262,6 +262,16 @@ static inline void t_inputs(float *in, size_t count, uint32_t seed)
 
 /* ---- raw protocol clients (for what libqnn never sends) ---- */
 
+/* A libqnn client of the test daemon; fails the test if it cannot connect. */
+static inline qnn_client *t_connect(const struct tdaemon *d)
+{
+	qnn_client *c = NULL;
+	int r = qnn_connect(d->sock, &c);
+
+	cr_assert_eq(r, QNN_OK, "connect: %s", qnn_strerror(r));
+	return c;
+}
+
 static inline int t_raw_connect(const char *path)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};

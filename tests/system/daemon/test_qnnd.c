@@ -27,15 +27,6 @@ static void teardown(void)
 
 TestSuite(qnnd, .init = setup, .fini = teardown, .timeout = 120);
 
-static qnn_client *must_connect(void)
-{
-	qnn_client *c = NULL;
-	int r = qnn_connect(d.sock, &c);
-
-	cr_assert_eq(r, QNN_OK, "connect: %s", qnn_strerror(r));
-	return c;
-}
-
 /* Classify n samples through c and compare everything with the engine. */
 static void check_bitexact(qnn_client *c, uint32_t n, uint32_t seed)
 {
@@ -84,7 +75,7 @@ Test(qnnd, notify_ready_status_watchdog_stopping)
 	t_start_argv(&d, extra, "WATCHDOG_USEC=400000");
 	cr_assert_eq(t_notify_wait(&d, "WATCHDOG=1", 3000), 0, "idle daemon feeds the watchdog");
 	cr_assert_eq(t_notify_wait(&d, "STATUS=sw", 3000), 0, "STATUS= with the backend");
-	qnn_client *c = must_connect();
+	qnn_client *c = t_connect(&d);
 	struct qnn_model_info info;
 
 	cr_assert_eq(qnn_get_model_info(c, &info), 0);
@@ -107,7 +98,7 @@ Test(qnnd, bitexact_single_and_split_requests)
 	const char *extra[] = {"--backend", "sw", "--max-batch", "16", "--threads", "2", NULL};
 
 	t_start(&d, extra);
-	qnn_client *c = must_connect();
+	qnn_client *c = t_connect(&d);
 
 	check_bitexact(c, 1, 2);
 	check_bitexact(c, 16, 3);
@@ -192,7 +183,7 @@ Test(qnnd, sixteen_clients_all_answered_bitexact)
 	}
 	cr_assert_eq(ok, 16 * 300);
 	/* The daemon batched them: fewer batches than requests. */
-	qnn_client *c = must_connect();
+	qnn_client *c = t_connect(&d);
 	struct qnn_daemon_stats st;
 
 	cr_assert_eq(qnn_get_stats(c, &st, 5000), 0);
@@ -205,7 +196,7 @@ Test(qnnd, sixteen_clients_all_answered_bitexact)
 /* A libqnn client is still served correctly. */
 static void others_still_served(void)
 {
-	qnn_client *c = must_connect();
+	qnn_client *c = t_connect(&d);
 
 	check_bitexact(c, 2, 77);
 	qnn_close(c);
@@ -292,7 +283,7 @@ Test(qnnd, nonfinite_refused_client_side)
 	float in[72] = {0};
 
 	t_start(&d, extra);
-	qnn_client *c = must_connect();
+	qnn_client *c = t_connect(&d);
 
 	in[3] = NAN;
 	cr_assert_eq(qnn_classify_one(c, in, NULL, 1000), QNN_E_NONFINITE);
@@ -352,7 +343,7 @@ Test(qnnd, client_vanishes_mid_request)
 	}
 	free(frames);
 	others_still_served();
-	qnn_client *c = must_connect();
+	qnn_client *c = t_connect(&d);
 	struct qnn_daemon_stats st;
 	uint64_t end = t_now_ms() + 5000;
 
@@ -451,7 +442,7 @@ Test(qnnd, async_submit_and_completion_fd)
 	const char *extra[] = {"--backend", "sw", NULL};
 
 	t_start(&d, extra);
-	qnn_client *c = must_connect();
+	qnn_client *c = t_connect(&d);
 	enum { N = 40 };
 	float in[72];
 	int32_t cls[N];
@@ -505,7 +496,7 @@ Test(qnnd, completion_fd_level_while_completions_wait)
 	const char *extra[] = {"--backend", "sw", NULL};
 
 	t_start(&d, extra);
-	qnn_client *c = must_connect();
+	qnn_client *c = t_connect(&d);
 	enum { N = 12 };
 	float in[72];
 	int32_t cls[N], sync_cls = -1;
@@ -621,7 +612,7 @@ Test(qnnd, transparent_reconnect_between_calls)
 	const char *extra[] = {"--backend", "sw", NULL};
 
 	t_start(&d, extra);
-	qnn_client *c = must_connect();
+	qnn_client *c = t_connect(&d);
 
 	check_bitexact(c, 2, 5);
 	t_stop(&d, SIGTERM, 10000);
@@ -636,7 +627,7 @@ Test(qnnd, sigterm_drains_queued_work)
 	const char *extra[] = {"--backend", "null", "--max-queue-delay-us", "1500000", NULL};
 
 	t_start(&d, extra);
-	qnn_client *c = must_connect();
+	qnn_client *c = t_connect(&d);
 	float in[72];
 	int32_t cls[10];
 	struct qnn_outputs outs[10];
@@ -675,7 +666,7 @@ Test(qnnd, sighup_reloads_without_dropping_clients)
 	char conf[160];
 
 	t_start(&d, extra);
-	qnn_client *c = must_connect();
+	qnn_client *c = t_connect(&d);
 
 	check_bitexact(c, 4, 11);
 	/* --model on the command line wins over the file: max_batch shows the reload */
@@ -692,7 +683,7 @@ Test(qnnd, sighup_reloads_without_dropping_clients)
 	cr_assert_eq(qnn_get_stats(c, &st, 5000), 0, "same connection after the reload");
 	cr_assert_eq(st.reloads, 1);
 	check_bitexact(c, 20, 12);
-	qnn_client *c2 = must_connect();
+	qnn_client *c2 = t_connect(&d);
 	struct qnn_model_info info;
 
 	qnn_get_model_info(c2, &info);
@@ -713,7 +704,7 @@ Test(qnnd, stats_records_on_stderr)
 	const char *extra[] = {"--backend", "null", "--set", "stats_interval_s=1", NULL};
 
 	t_start(&d, extra);
-	qnn_client *c = must_connect();
+	qnn_client *c = t_connect(&d);
 	float in[72] = {0};
 
 	for (int i = 0; i < 50; i++)
@@ -759,7 +750,7 @@ Test(qnnd, socket_activation)
 	while (access(d.sock, F_OK) && t_now_ms() < end)
 		usleep(10000);
 	/* qnnd starts on the first connection; the handshake waits for it */
-	qnn_client *c = must_connect();
+	qnn_client *c = t_connect(&d);
 
 	check_bitexact(c, 5, 21);
 	qnn_close(c);
@@ -784,7 +775,7 @@ Test(qnnd, peer_credentials_checked_and_logged)
 	chmod(d.dir, 0755); /* let user nobody reach the socket */
 	t_start(&d, extra);
 	/* root (the test) is allowed */
-	qnn_client *c = must_connect();
+	qnn_client *c = t_connect(&d);
 
 	qnn_close(c);
 	/* user nobody, not in group root: refused by the daemon, clearly */
@@ -824,7 +815,7 @@ Test(qnnd, threads_sharing_one_client)
 	struct worker w[12];
 
 	t_start(&d, extra);
-	qnn_client *c = must_connect();
+	qnn_client *c = t_connect(&d);
 
 	for (int i = 0; i < 12; i++) {
 		w[i] = (struct worker){.index = 100 + i, .requests = 200, .shared = c};

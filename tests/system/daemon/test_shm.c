@@ -30,15 +30,6 @@ static void teardown(void)
 
 TestSuite(shm, .init = setup, .fini = teardown, .timeout = 120);
 
-static qnn_client *must_connect(void)
-{
-	qnn_client *c = NULL;
-	int r = qnn_connect(d.sock, &c);
-
-	cr_assert_eq(r, QNN_OK, "connect: %s", qnn_strerror(r));
-	return c;
-}
-
 /* Whether this process has a qnnd ring mapped (libqnn took the shared-memory path). */
 static bool ring_mapped(void)
 {
@@ -86,7 +77,7 @@ static void check_bitexact(qnn_client *c, uint32_t n, uint32_t seed)
 
 static void others_still_served(void)
 {
-	qnn_client *c = must_connect();
+	qnn_client *c = t_connect(&d);
 
 	check_bitexact(c, 1, 91);
 	check_bitexact(c, 7, 92);
@@ -261,7 +252,7 @@ Test(shm, libqnn_uses_the_ring_bitexact)
 	const char *extra[] = {"--backend", "sw", NULL};
 
 	t_start(&d, extra);
-	qnn_client *c = must_connect();
+	qnn_client *c = t_connect(&d);
 
 	cr_assert(ring_mapped(), "libqnn did not map the daemon's ring");
 	for (uint32_t n = 1; n <= 9; n++)
@@ -416,7 +407,7 @@ Test(shm, corrupt_ring_closes_only_its_connection)
 	float in[72];
 
 	t_start(&d, extra);
-	qnn_client *good = must_connect();
+	qnn_client *good = t_connect(&d);
 
 	t_inputs(in, 72, 8);
 	for (int mode = 0; mode < 4; mode++) {
@@ -547,7 +538,7 @@ Test(shm, scribbling_client_cannot_hurt_others)
 	pthread_t t[3];
 
 	t_start(&d, extra);
-	qnn_client *good = must_connect();
+	qnn_client *good = t_connect(&d);
 
 	for (int i = 0; i < 3; i++) {
 		ring_open(&r[i]);
@@ -596,7 +587,7 @@ Test(shm, ring_client_vanishes_with_requests_in_flight)
 		ring_close(&r); /* gone with every slot in the daemon's hands */
 	}
 	others_still_served();
-	qnn_client *c = must_connect();
+	qnn_client *c = t_connect(&d);
 	struct qnn_daemon_stats st;
 
 	for (int i = 0; i < 100; i++) {
@@ -651,7 +642,7 @@ Test(shm, fallback_to_the_socket)
 
 	t_start(&d, extra);
 	/* A daemon that does not offer it: libqnn stays on the socket. */
-	qnn_client *c = must_connect();
+	qnn_client *c = t_connect(&d);
 	struct qnn_model_info info;
 
 	qnn_get_model_info(c, &info);
@@ -682,7 +673,7 @@ Test(shm, fallback_to_the_socket)
 
 	t_start(&d, extra2);
 	setenv("QNN_NO_SHM", "1", 1);
-	c = must_connect();
+	c = t_connect(&d);
 	unsetenv("QNN_NO_SHM");
 	qnn_get_model_info(c, &info);
 	cr_assert(info.flags & QNN_INFO_SHM);
