@@ -8,7 +8,7 @@
 QNND_SRCS    := $(wildcard daemon/qnnd/*.c)
 QNND_OBJS    := $(QNND_SRCS:%.c=$(OBJ)/%.o)
 QNND_CFLAGS  := -D_GNU_SOURCE -Ilibclient/include -Idaemon/qnnd -Ikernel $(CFLAGS_COMMON) -pthread
-QNND_LIBS    := -lsystemd -lyaml -lm -pthread
+QNND_LIBS    := -lsystemd -lyaml -luring -lm -pthread
 # The protocol codec and status names are shared with libqnn.
 QNND_PROTO_OBJS := $(OBJ)/libclient/proto.o $(OBJ)/libclient/strerror.o
 
@@ -26,3 +26,10 @@ ALL_TARGETS += $(BIN)/qnnd
 $(BUILD)/asan/bin/qnnd: $(QNND_SRCS) libclient/proto.c libclient/strerror.c $(QNNCORE_SRCS)
 	@mkdir -p $(dir $@)
 	$(CC) $(QNND_CFLAGS) $(SAN_FLAGS) -O1 -o $@ $^ $(QNND_LIBS)
+
+# ... and with ThreadSanitizer (clang: gcc 12's TSan runtime does not start on
+# this kernel's memory layout), for check-system-daemon-tsan: the sw workers
+# do turns of the event loop under its lock (assist.c).
+$(BUILD)/tsan/bin/qnnd: $(QNND_SRCS) libclient/proto.c libclient/strerror.c $(QNNCORE_SRCS)
+	@mkdir -p $(dir $@)
+	clang $(filter-out -Werror,$(QNND_CFLAGS)) -fsanitize=thread -O1 -g -o $@ $^ $(QNND_LIBS)

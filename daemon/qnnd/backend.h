@@ -60,6 +60,14 @@ struct backend_conf {
 	uint32_t threads;    /* sw: worker threads (0: one per CPU) */
 	uint32_t inflight;   /* slots (0: the backend's default, >= 2) */
 	uint32_t timeout_ms; /* dev: per-job timeout (0: driver default) */
+	/*
+	 * sw: called on a worker thread, instead of signalling event_fd, when a batch
+	 * completes or the last chunk of the queue is taken: the daemon may do the event
+	 * loop's turn right there (assist.c). false: it cannot now; event_fd is signalled.
+	 * NULL: always signal.
+	 */
+	bool (*assist)(void *ctx);
+	void *assist_ctx;
 };
 
 struct backend_ops {

@@ -8,8 +8,10 @@
  * waits); a batch completes when its last chunk does. One batch more than
  * workers may be in flight, so a worker that finishes finds the next one
  * queued while the event loop gathers another; when the last chunk of the
- * queue is taken, the event fd wakes the loop to form the next batch then,
- * not only when one completes (complete() may then return nothing).
+ * queue is taken, the loop forms the next batch then, not only when one
+ * completes (complete() may then return nothing). "The loop" is, when it is
+ * free, the worker itself (conf->assist): a wake-up of the event-loop thread
+ * preempts a worker on a busy machine, twice per batch.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -55,6 +57,8 @@ struct sw_backend {
 	bool stop;
 	struct sw_slot *done_head, *done_tail;
 	int efd;
+	bool (*assist)(void *ctx);
+	void *assist_ctx;
 
 	struct sw_slot *slots;
 	unsigned nslots;
@@ -71,6 +75,18 @@ static uint64_t now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Outside mu: have the daemon's turn run, on this thread if it is free, else on its own. */
+static void wake_loop(struct sw_backend *sb)
+{
+	uint64_t one = 1;
+
+	if (sb->assist && sb->assist(sb->assist_ctx))
+		return;
+	if (write(sb->efd, &one, sizeof(one)) < 0) {
+		/* cannot fail for a non-saturated eventfd */
+	}
 }
 
 static void run_slice(struct sw_backend *sb, struct qnn_engine *e, const struct slice *s,
@@ -130,13 +146,8 @@ static void *worker(void *arg)
 		if (sb->qlen && sb->idle)
 			pthread_cond_signal(&sb->cv);
 		pthread_mutex_unlock(&sb->mu);
-		if (hungry) {
-			uint64_t one = 1;
-
-			if (write(sb->efd, &one, sizeof(one)) < 0) {
-				/* cannot fail for a non-saturated eventfd */
-			}
-		}
+		if (hungry)
+			wake_loop(sb);
 		run_slice(sb, &e, &s, &status, &nonfinite);
 		pthread_mutex_lock(&sb->mu);
 		struct sw_slot *slot = s.slot;
@@ -154,16 +165,11 @@ static void *worker(void *arg)
 				sb->done_head = slot;
 			sb->done_tail = slot;
 			/*
-			 * Written outside the lock: the event loop, woken by this, takes the
-			 * lock in sw_complete() at once. A count left after it already took
-			 * the slot only costs one empty complete().
+			 * Outside the lock: the turn takes it in sw_complete(). A count left
+			 * after the loop already took the slot only costs one empty complete().
 			 */
-			uint64_t one = 1;
-
 			pthread_mutex_unlock(&sb->mu);
-			if (write(sb->efd, &one, sizeof(one)) < 0) {
-				/* cannot fail for a non-saturated eventfd */
-			}
+			wake_loop(sb);
 			pthread_mutex_lock(&sb->mu);
 		}
 	}
@@ -239,6 +245,8 @@ static int sw_open(struct backend **out, const struct backend_conf *conf, char *
 	sb->base.capacity = conf->max_batch;
 	sb->base.has_logits = true;
 	sb->base.logits_frac_bits = backend_logits_frac_bits(conf->model);
+	sb->assist = conf->assist;
+	sb->assist_ctx = conf->assist_ctx;
 	sb->nthreads = conf->threads ? conf->threads : (unsigned)(ncpu > 0 ? ncpu : 1);
 	/* One batch more than workers: a worker that finishes finds the next one queued
 	 * instead of waiting for the event loop to form it. */

@@ -24,6 +24,7 @@ void config_defaults(struct qnnd_config *c)
 	c->max_queue = 4096;
 	c->max_inflight = 64;
 	c->shm_slots = 64;
+	c->io_uring = true;
 	c->frame_timeout_ms = 10000;
 	c->drain_timeout_ms = 10000;
 	c->stats_interval_s = 10;
@@ -65,6 +66,7 @@ int config_set(struct qnnd_config *c, const char *key, const char *v, char *err,
 {
 	static const char *const backends[] = {"auto", "sw", "dev", "null", NULL};
 	static const char *const logs[] = {"auto", "journal", "stderr", NULL};
+	static const char *const yes_no[] = {"yes", "no", NULL};
 	const struct {
 		const char *key;
 		uint32_t *u32;
@@ -114,6 +116,9 @@ int config_set(struct qnnd_config *c, const char *key, const char *v, char *err,
 		bad = set_str(c->device, sizeof(c->device), v);
 	} else if (!strcmp(key, "log")) {
 		bad = one_of(v, logs) || set_str(c->log, sizeof(c->log), v);
+	} else if (!strcmp(key, "io_uring")) {
+		bad = one_of(v, yes_no);
+		c->io_uring = !strcmp(v, "yes");
 	} else if (!strcmp(key, "allow_group")) {
 		bad = set_str(c->allow_group, sizeof(c->allow_group), v);
 	} else {

@@ -8,6 +8,7 @@
 #ifndef QNND_CONFIG_H
 #define QNND_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,6 +28,7 @@ struct qnnd_config {
 	uint64_t max_queue_delay_us; /* 0 = no added delay */
 	uint32_t max_inflight;	     /* requests pending per client */
 	uint32_t shm_slots;	     /* shared-memory ring slots per client; 0 = socket only */
+	bool io_uring;		     /* ring the clients' doorbells through io_uring (at start) */
 	uint32_t backend_inflight;   /* batches in flight; 0 = backend default */
 	uint32_t backend_timeout_ms; /* dev job timeout; 0 = driver default */
 	uint32_t default_timeout_ms; /* deadline for requests that give none; 0 = none */

@@ -245,19 +245,26 @@ static int flush(struct server *s, struct conn *c)
 	return 0;
 }
 
-void conn_flush_all(struct server *s)
+void conn_flush_all(struct server *s, bool may_free)
 {
+	struct conn *kept = NULL;
+
 	while (s->dirty) {
 		struct conn *c = s->dirty;
 
 		s->dirty = c->dirty_next;
+		if (c->dead && !may_free) {
+			c->dirty_next = kept; /* still dirty: conn_put() will not free it either */
+			kept = c;
+			continue;
+		}
 		c->dirty = false;
 		if (c->dead) {
 			if (!c->inflight)
 				conn_free(s, c);
 			continue;
 		}
-		shm_notify(c);
+		shm_notify(s, c);
 		if (flush(s, c) < 0) {
 			conn_close(s, c, "gone");
 			continue;
@@ -268,6 +275,8 @@ void conn_flush_all(struct server *s)
 		}
 		conn_update_events(s, c);
 	}
+	doorbells_ring(&s->bells);
+	s->dirty = kept;
 }
 
 void conn_writable(struct server *s, struct conn *c)

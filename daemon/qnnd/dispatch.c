@@ -131,6 +131,14 @@ void dispatch_batches(struct server *s, uint64_t now)
 	arm_wake(s, wake);
 }
 
+void dispatch_turn(struct server *s, bool may_free)
+{
+	/* Before the clock: a request is never dispatched before its receipt. */
+	shm_pull_all(s);
+	dispatch_batches(s, now_us());
+	conn_flush_all(s, may_free);
+}
+
 static void retire_if_done(struct server *s, struct service *svc)
 {
 	if (svc->retiring && !svc->inflight) {

@@ -308,25 +308,26 @@ static int run(struct server *s)
 	struct epoll_event evs[64];
 	bool ring_work = false;
 
+	s->assist_on = true;
 	while (!s->quit) {
+		/* The only place the loop lets go of the lock: a worker may do a turn. */
+		pthread_mutex_unlock(&s->lock);
 		int n = epoll_wait(s->epfd, evs, 64, ring_work ? 0 : 1000);
 
+		pthread_mutex_lock(&s->lock);
 		if (n < 0 && errno != EINTR) {
 			log_err("epoll_wait: %s", strerror(errno));
+			s->assist_on = false;
 			return 1;
 		}
 		for (int i = 0; i < n; i++)
 			handle(s, evs[i].data.ptr, evs[i].events);
-		/* Before the clock: a request is never dispatched before its receipt. */
-		shm_pull_all(s);
-		uint64_t now = now_us();
-
-		dispatch_batches(s, now);
-		conn_flush_all(s);
-		if (drained(s, now))
+		dispatch_turn(s, true);
+		if (drained(s, now_us()))
 			break;
 		ring_work = shm_arm_all(s);
 	}
+	s->assist_on = false;
 	return 0;
 }
 
@@ -337,7 +338,7 @@ static void shutdown_all(struct server *s)
 	/* Close services first: their batches hold requests of closed connections. */
 	service_close(s, s->old);
 	service_close(s, s->svc);
-	conn_flush_all(s);
+	conn_flush_all(s, true);
 	if (s->lfd >= 0)
 		listen_close(s->lfd, &s->cfg, s->lfd_owned);
 }
@@ -348,9 +349,12 @@ int main(int argc, char **argv)
 	struct server *s = &srv;
 	bool check_only = false;
 	int verbose = 0;
-	char err[512], status[256];
+	char err[512], status[256], bells[96];
 
 	s->lfd = -1;
+	/* Held from here on; run() lets go of it only inside epoll_wait(). */
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_mutex_lock(&s->lock);
 	if (parse_args(s, argc, argv, &check_only, &verbose))
 		return 2;
 	log_set_verbose(verbose);
@@ -374,6 +378,7 @@ int main(int argc, char **argv)
 		log_err("cannot create epoll/signal/timer fds: %s", strerror(errno));
 		return 1;
 	}
+	doorbells_init(&s->bells, s->cfg.io_uring, bells, sizeof(bells));
 	/*
 	 * A model that is not there is a configuration error, like a bad
 	 * setting: exit status 2, which the unit's RestartPreventExitStatus
@@ -411,10 +416,11 @@ int main(int argc, char **argv)
 	housekeeping_status(s, status, sizeof(status));
 	/* Only now: the backend passed its self-test and the socket accepts. */
 	notify_ready(status);
-	log_info("ready (%s)", s->svc->be->desc);
+	log_info("ready (%s; client doorbells: %s)", s->svc->be->desc, bells);
 	int rc = run(s);
 
 	shutdown_all(s);
+	doorbells_exit(&s->bells);
 	log_info("exiting");
 	return rc;
 }

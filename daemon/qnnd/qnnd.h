@@ -8,11 +8,15 @@
  *   service.c      model + backend: loading, self-test, reload on SIGHUP
  *   housekeeping.c deadlines, stalled frames, STATUS=, journal, watchdog
  *   shm.c          the shared-memory data path of a connection (rings, doorbells)
- * Everything runs on the event-loop thread; only backends have threads.
+ *   assist.c       a sw worker doing the loop's turn itself, while the loop sleeps
+ * Everything runs under the server lock (struct server.lock): on the event-loop
+ * thread, which holds it except inside epoll_wait(), or on a backend worker that
+ * took it to do a turn (assist.c). Only backends have threads of their own.
  */
 #ifndef QNND_H
 #define QNND_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -20,6 +24,7 @@
 #include "backend.h"
 #include "batcher.h"
 #include "config.h"
+#include "doorbell.h"
 #include "qnn_proto.h"
 #include "stats.h"
 
@@ -81,6 +86,7 @@ struct service {
 	uint64_t gen;
 	bool retiring; /* replaced by a reload: freed when inflight reaches 0 */
 	struct qnn_model_info info;
+	struct server *srv; /* for assist(), called on the backend's threads */
 };
 
 struct batch_owner {
@@ -120,6 +126,9 @@ struct server {
 	bool draining;
 	uint64_t drain_start_us;
 	bool quit;
+	struct doorbells bells; /* client notifications of this turn */
+	pthread_mutex_t lock;	/* the loop's, except inside epoll_wait() */
+	bool assist_on;		/* workers may do turns (only inside run()) */
 };
 
 uint64_t now_us(void);
@@ -132,7 +141,9 @@ void conn_close(struct server *s, struct conn *c, const char *why);
 void conn_put(struct server *s, struct conn *c); /* a request of c finished */
 uint8_t *conn_reserve(struct server *s, struct conn *c, size_t len);
 void conn_send_error(struct server *s, struct conn *c, uint32_t id, int status, const char *msg);
-void conn_flush_all(struct server *s);
+/* Send what is buffered, ring doorbells; dead connections are freed only if may_free
+ * (never on a worker: the loop's last epoll events may point at them). */
+void conn_flush_all(struct server *s, bool may_free);
 void conn_update_events(struct server *s, struct conn *c);
 void conn_mark_dirty(struct server *s, struct conn *c); /* flush/notify it this turn */
 size_t conn_max_frame(const struct server *s);
@@ -157,6 +168,10 @@ void dispatch_batches(struct server *s, uint64_t now);
 void dispatch_complete(struct server *s, struct service *svc);
 void dispatch_expire(struct server *s, uint64_t now);
 bool dispatch_idle(const struct server *s);
+/* The turn after the events: pull the rings, dispatch, flush (see conn_flush_all). */
+void dispatch_turn(struct server *s, bool may_free);
+/* assist.c: backend_conf.assist; ctx is the service. */
+bool assist_turn(void *ctx);
 
 /* service.c */
 struct service *service_open(struct server *s, const struct qnnd_config *cfg, char *err,
@@ -174,7 +189,7 @@ void shm_reply(struct server *s, struct request *r, const struct qnnd_batch *b, 
 void shm_fail(struct server *s, struct conn *c, uint32_t slot, uint32_t id, int status);
 /* Copy a ring request's cnt input floats out of its slot (at dispatch: one copy, no malloc). */
 void shm_copy_in(const struct request *r, float *dst, size_t cnt);
-void shm_notify(struct conn *c);
+void shm_notify(struct server *s, struct conn *c);
 void shm_kicked(struct conn *c);
 /* Ask for kicks (or stop) before sleeping; true when a ring already holds work. */
 bool shm_arm_all(struct server *s);

@@ -83,6 +83,7 @@ struct service *service_open(struct server *s, const struct qnnd_config *cfg, ch
 		return NULL;
 	}
 	svc->src = (struct ev_src){SRC_BACKEND, svc};
+	svc->srv = s;
 	if (!ops) {
 		snprintf(err, errlen, "backend '%s' is not available in this build", cfg->backend);
 		goto fail;
@@ -105,6 +106,8 @@ struct service *service_open(struct server *s, const struct qnnd_config *cfg, ch
 	    .threads = cfg->threads,
 	    .inflight = cfg->backend_inflight,
 	    .timeout_ms = cfg->backend_timeout_ms,
+	    .assist = assist_turn,
+	    .assist_ctx = svc,
 	};
 
 	if (ops->open(&svc->be, &bc, why, sizeof(why))) {
@@ -133,8 +136,8 @@ struct service *service_open(struct server *s, const struct qnnd_config *cfg, ch
 	i->max_batch = cfg->max_batch < svc->be->capacity ? cfg->max_batch : svc->be->capacity;
 	i->max_samples = cfg->max_samples < i->max_batch ? cfg->max_samples : i->max_batch;
 	i->max_inflight = cfg->max_inflight;
-	i->flags = (svc->be->has_logits ? QNN_INFO_HAS_LOGITS : 0) |
-		   (cfg->shm_slots ? QNN_INFO_SHM : 0);
+	i->flags =
+	    (svc->be->has_logits ? QNN_INFO_HAS_LOGITS : 0) | (cfg->shm_slots ? QNN_INFO_SHM : 0);
 	i->logits_frac_bits = svc->be->logits_frac_bits;
 	i->model_crc = svc->model_crc;
 	snprintf(i->name, sizeof(i->name), "%.*s", (int)sizeof(i->name) - 1, h->name);

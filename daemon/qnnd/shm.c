@@ -63,6 +63,7 @@ static void read_req(struct conn_shm *m, uint32_t idx, struct qnn_shm_req *h)
 
 static void close_fds(struct server *s, struct conn_shm *m)
 {
+	doorbells_ring(&s->bells); /* one of them may be ours */
 	/* The client holds the same eventfd: closing ours would not leave the epoll set. */
 	if (m->kick_fd >= 0) {
 		epoll_ctl(s->epfd, EPOLL_CTL_DEL, m->kick_fd, NULL);
@@ -392,21 +393,17 @@ void shm_kicked(struct conn *c)
 		c->shm->armed = false; /* the client took the flag when it kicked */
 }
 
-void shm_notify(struct conn *c)
+void shm_notify(struct server *s, struct conn *c)
 {
 	struct conn_shm *m = c->shm;
-	uint64_t one = 1;
 
 	if (!m || !m->notify_pending || m->notify_fd < 0)
 		return;
 	m->notify_pending = false;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&m->ctl->c_need_notify, __ATOMIC_RELAXED) &&
-	    __atomic_exchange_n(&m->ctl->c_need_notify, 0, __ATOMIC_ACQ_REL)) {
-		if (write(m->notify_fd, &one, sizeof(one)) < 0) {
-			/* a saturated counter is already readable */
-		}
-	}
+	    __atomic_exchange_n(&m->ctl->c_need_notify, 0, __ATOMIC_ACQ_REL))
+		doorbells_add(&s->bells, m->notify_fd);
 }
 
 bool shm_arm_all(struct server *s)

@@ -28,15 +28,29 @@ check-system-daemon: $(SYS_DAEMON_BIN) $(SYS_SHM_BIN) $(BIN)/qnnd
 CHECK_TARGETS += check-system-daemon
 .PHONY: check-system-daemon
 
-# The same tests against qnnd built with ASan+UBSan (leaks checked at exit).
+# The same tests against qnnd built with ASan+UBSan (leaks checked at exit),
+# with the doorbells' other path: one write() per client instead of io_uring.
+SYS_ASAN_ENV := $(TEST_ENV) QNN_BIN=$(abspath $(BUILD)/asan/bin) ASAN_OPTIONS=detect_leaks=1 \
+		QNN_TEST_QNND_CONF='io_uring: no'
 check-system-daemon-asan: $(SYS_DAEMON_BIN) $(SYS_SHM_BIN) $(BUILD)/asan/bin/qnnd
-	$(TEST_ENV) QNN_BIN=$(abspath $(BUILD)/asan/bin) ASAN_OPTIONS=detect_leaks=1 \
-		$(SYS_DAEMON_BIN) --jobs 1
-	$(TEST_ENV) QNN_BIN=$(abspath $(BUILD)/asan/bin) ASAN_OPTIONS=detect_leaks=1 \
-		$(SYS_SHM_BIN) --jobs 1
+	$(SYS_ASAN_ENV) $(SYS_DAEMON_BIN) --jobs 1
+	$(SYS_ASAN_ENV) $(SYS_SHM_BIN) --jobs 1
 
 CHECK_TARGETS += check-system-daemon-asan
-.PHONY: check-system-daemon-asan
+
+# Once more against qnnd built with ThreadSanitizer: any report fails the run.
+TSAN_LOG := $(abspath $(BUILD)/tsan/report)
+check-system-daemon-tsan: $(SYS_DAEMON_BIN) $(SYS_SHM_BIN) $(BUILD)/tsan/bin/qnnd
+	rm -f $(TSAN_LOG).*
+	$(TEST_ENV) QNN_BIN=$(abspath $(BUILD)/tsan/bin) TSAN_OPTIONS=log_path=$(TSAN_LOG) \
+		$(SYS_DAEMON_BIN) --jobs 1
+	$(TEST_ENV) QNN_BIN=$(abspath $(BUILD)/tsan/bin) TSAN_OPTIONS=log_path=$(TSAN_LOG) \
+		$(SYS_SHM_BIN) --jobs 1
+	@if ls $(TSAN_LOG).* >/dev/null 2>&1; then cat $(TSAN_LOG).*; \
+		echo "check-system-daemon-tsan: ThreadSanitizer reports above"; exit 1; fi
+
+CHECK_TARGETS += check-system-daemon-tsan
+.PHONY: check-system-daemon-asan check-system-daemon-tsan
 
 # Benchmark (not a test): see tests/system/daemon/bench.sh.
 $(BUILD)/tests/system/bench_qnnd: tests/system/daemon/bench_qnnd.c $(LIB)/libqnn.a $(LIB)/libqnncore.a

@@ -57,6 +57,10 @@ check "NoNewPrivileges" \
 	'grep -qE "^NoNewPrivs:\s+1\$" "$st"'
 check "seccomp filter (SystemCallFilter)" \
 	'grep -qE "^Seccomp:\s+2\$" "$st"'
+# The unit's filter lets io_uring through (qnnd rings the clients' doorbells with it).
+bells=$(journalctl -u qnnd.service -b --no-pager -o cat | grep -o 'client doorbells: [^)]*' | tail -1)
+check "seccomp allows the doorbells' io_uring ('$bells')" \
+	'[ "${bells#client doorbells: io_uring}" != "$bells" ]'
 rootfs=$(awk '$5 == "/" { print $6 }' "/proc/$pid/mountinfo" | head -1)
 check "ProtectSystem=strict: / is read-only for qnnd ($rootfs)" \
 	'grep -q "^ro" <<<"$rootfs"'
