@@ -5,9 +5,12 @@
  * Limits per client: a frame may not exceed what the model and max_samples
  * allow (conn_max_frame); a client that does not read its replies stops
  * being read (backpressure) instead of growing our buffers.
+ * A client that half-closes (shutdown(SHUT_WR) after its last request, as
+ * socat or nc -N do) is read no more but still answered (got_eof).
  */
 #include <errno.h>
 #include <grp.h>
+#include <poll.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,6 +175,8 @@ void conn_put(struct server *s, struct conn *c)
 	c->inflight--;
 	if (c->dead && !c->inflight && !c->dirty)
 		conn_free(s, c);
+	else if (!c->dead && c->eof && !c->inflight)
+		conn_mark_dirty(s, c); /* its last answer: conn_flush_all() closes it */
 }
 
 uint8_t *conn_reserve(struct server *s, struct conn *c, size_t len)
@@ -245,6 +250,21 @@ static int flush(struct server *s, struct conn *c)
 	return 0;
 }
 
+/*
+ * A closing connection ends once its last bytes are out: at once after a protocol
+ * error (what it still had pending is dropped), only once every request it sent is
+ * answered after its EOF. True when c was closed.
+ */
+static bool close_if_done(struct server *s, struct conn *c)
+{
+	if (!c->closing || c->wlen || (c->eof && c->inflight))
+		return false;
+	conn_close(s, c,
+		   c->eof ? "disconnect (half-closed, every request answered)"
+			  : "closed after protocol error");
+	return true;
+}
+
 void conn_flush_all(struct server *s, bool may_free)
 {
 	struct conn *kept = NULL;
@@ -269,10 +289,8 @@ void conn_flush_all(struct server *s, bool may_free)
 			conn_close(s, c, "gone");
 			continue;
 		}
-		if (c->closing && c->wlen == 0) {
-			conn_close(s, c, "closed after protocol error");
+		if (close_if_done(s, c))
 			continue;
-		}
 		conn_update_events(s, c);
 	}
 	doorbells_ring(&s->bells);
@@ -285,10 +303,8 @@ void conn_writable(struct server *s, struct conn *c)
 		conn_close(s, c, "gone");
 		return;
 	}
-	if (c->closing && c->wlen == 0) {
-		conn_close(s, c, "closed after protocol error");
+	if (close_if_done(s, c))
 		return;
-	}
 	conn_update_events(s, c);
 }
 
@@ -348,6 +364,43 @@ static bool parse_frames(struct server *s, struct conn *c, uint64_t now)
 	return true;
 }
 
+/* Both directions down (POLLHUP): the client closed its socket or can read nothing more. */
+static bool peer_gone(int fd)
+{
+	struct pollfd p = {.fd = fd};
+
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR));
+}
+
+/*
+ * EOF. A client that closed its socket (or exited) reads no answers: close at once, its
+ * queued requests dropped. One that only shut down its sending side still reads: what it
+ * sent is answered, then the connection closes (close_if_done). Until then nothing more
+ * is read, from the socket or from its ring (closing), and its requests keep their
+ * deadlines, so it pins nothing longer than a client still writing would.
+ */
+static void got_eof(struct server *s, struct conn *c)
+{
+	if (c->eof || c->closing || peer_gone(c->fd)) {
+		conn_close(s, c, "disconnect");
+		return;
+	}
+	if (c->rlen) {
+		log_failure("protocol", "connection %llu (pid %d): EOF inside a frame (%zu bytes)",
+			    (unsigned long long)c->id, c->pid, c->rlen);
+		c->rlen = 0;
+		c->partial_since_us = 0; /* not a stalled frame: a truncated one, dropped */
+	}
+	/* Ring entries it published before its shutdown() are requests it sent, too. */
+	if (c->shm)
+		shm_pull(s, c);
+	if (c->dead || c->closing)
+		return; /* the ring broke the rules: a protocol error after all */
+	c->eof = true;
+	c->closing = true;
+	conn_mark_dirty(s, c); /* closed this turn when nothing is pending */
+}
+
 void conn_readable(struct server *s, struct conn *c)
 {
 	if (!c->rbuf) {
@@ -363,7 +416,7 @@ void conn_readable(struct server *s, struct conn *c)
 	ssize_t got = recv(c->fd, c->rbuf + c->rlen, c->rcap - c->rlen, 0);
 
 	if (got == 0) {
-		conn_close(s, c, "disconnect");
+		got_eof(s, c);
 		return;
 	}
 	if (got < 0) {

@@ -32,7 +32,7 @@ void dispatch_expire(struct server *s, uint64_t now)
 	s->next_deadline_us = batcher_next_deadline(&s->bq);
 }
 
-/* Arm the wake timer for the batcher's delay (absolute, microseconds). */
+/* Arm the wake timer (absolute, microseconds; 0: disarm). */
 static void arm_wake(struct server *s, uint64_t at_us)
 {
 	if (at_us == s->wake_armed_us)
@@ -118,6 +118,21 @@ static bool dispatch_one(struct server *s, struct service *svc, uint64_t now)
 	return true;
 }
 
+/*
+ * The loop must wake for the earlier of the batcher's delay and the next deadline of
+ * a queued request: the 100 ms tick alone would answer a 20 ms deadline up to 100 ms
+ * late. The deadline may be stale (its request was dispatched since): then it costs
+ * one wake-up, after which dispatch_expire() has the real one.
+ */
+static uint64_t next_wake(const struct server *s, uint64_t batch_due)
+{
+	uint64_t dl = s->bq.queued_reqs ? s->next_deadline_us : 0;
+
+	if (!dl || (batch_due && batch_due < dl))
+		return batch_due;
+	return dl;
+}
+
 void dispatch_batches(struct server *s, uint64_t now)
 {
 	struct service *svc = s->svc;
@@ -128,7 +143,9 @@ void dispatch_batches(struct server *s, uint64_t now)
 		if (!dispatch_one(s, svc, now))
 			break;
 	}
-	arm_wake(s, wake);
+	if (!s->bq.queued_reqs)
+		s->next_deadline_us = 0; /* nothing left to expire */
+	arm_wake(s, next_wake(s, wake));
 }
 
 void dispatch_turn(struct server *s, bool may_free)

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * housekeeping.c - what runs on the 100 ms tick: request deadlines,
- * clients stalled in the middle of a frame, STATUS= every second, the
- * journal's throughput record, and the watchdog, which is only fed while
- * work makes progress (a wedged backend gets the daemon restarted).
+ * housekeeping.c - what runs on the 100 ms tick: request deadlines (a
+ * backstop: dispatch.c arms the wake timer for the next one), clients
+ * stalled in the middle of a frame, STATUS= every second, the journal's
+ * throughput record, and the watchdog, which is only fed while work makes
+ * progress (a wedged backend gets the daemon restarted).
  */
 #include <stdio.h>
 

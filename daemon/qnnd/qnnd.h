@@ -70,6 +70,7 @@ struct conn {
 	struct conn_shm *shm;	/* the shared-memory ring, or NULL */
 	bool dead;		/* closed; freed when inflight reaches 0 */
 	bool closing;		/* protocol error: flush the ERROR, then close */
+	bool eof;		/* half-closed by the client: answer, flush, then close */
 	bool dirty;
 	struct conn *next, *prev, *dirty_next;
 };

@@ -355,6 +355,136 @@ Test(qnnd, client_vanishes_mid_request)
 	qnn_close(c);
 }
 
+/* A raw CLASSIFY_REPLY (probs wanted) for the n samples of seed, compared with the engine. */
+static void check_raw_reply(const struct qnn_frame_hdr *h, const uint8_t *p, uint32_t n,
+			    uint32_t seed)
+{
+	uint32_t ni = ref.m.n_in, no = ref.m.n_out;
+	float in[8 * 72];
+	uint32_t want_v[8 * 16];
+	int32_t want_l[8 * 16];
+	uint16_t want_c[8];
+	struct qnn_wire_reply wr;
+
+	cr_assert(n <= 8 && ni <= 72 && no <= 16);
+	cr_assert_eq(h->type, QNN_MSG_CLASSIFY_REPLY, "request %u: type %u", h->id, h->type);
+	cr_assert_eq(qnn_proto_get_reply_hdr(p, h->len, &wr), 0);
+	cr_assert_eq(wr.n_samples, n);
+	cr_assert(wr.flags & QNN_RF_PROBS);
+	t_inputs(in, (size_t)n * ni, seed);
+	t_ref_run(&ref, in, n, want_v, want_l, want_c);
+	const uint8_t *cls = p + QNN_WIRE_REPLY_SIZE, *probs = cls + 4 * n;
+
+	for (uint32_t s = 0; s < n; s++) {
+		cr_assert_eq(qnn_get_u32(cls + 4 * s), want_c[s], "request %u sample %u", h->id, s);
+		for (uint32_t k = 0; k < no; k++)
+			cr_assert_eq(qnn_get_u32(probs + 4 * ((size_t)s * no + k)),
+				     want_v[s * no + k], "request %u sample %u output %u", h->id, s,
+				     k);
+	}
+}
+
+/*
+ * shutdown(SHUT_WR) after the last request (socat, nc -N): every request is still
+ * answered, bit for bit, then the daemon closes. The long batching delay keeps the
+ * tail of them queued when the daemon reads the EOF; the head is in batches. A half
+ * frame before the EOF is dropped, not answered, and does not hold the connection.
+ */
+Test(qnnd, half_closed_client_gets_every_answer)
+{
+	const char *extra[] = {"--backend", "sw", "--max-batch", "8", "--max-queue-delay-us",
+			       "300000",    NULL};
+	enum { K = 24, N = 3 };
+	uint8_t *frames = malloc(K * 4096 + 4096), p[65536];
+	struct qnn_frame_hdr h;
+	bool seen[K + 1] = {false};
+	float in[N * 72];
+	size_t off = 0;
+
+	t_start(&d, extra);
+	cr_assert_eq(ref.m.n_in, 72);
+	int fd = t_raw_connect(d.sock);
+
+	for (uint32_t i = 1; i <= K; i++) {
+		t_inputs(in, N * 72, 500 + i);
+		off += t_raw_classify(frames + off, i, in, N, 72, 0);
+	}
+	off += t_raw_classify(frames + off, K + 1, in, 1, 72, 0) / 2;
+	t_raw_send(fd, frames, off);
+	cr_assert_eq(shutdown(fd, SHUT_WR), 0);
+	uint64_t t0 = t_now_ms();
+
+	for (int i = 0; i < K; i++) {
+		cr_assert_eq(t_raw_recv(fd, &h, p, 5000), 1, "reply %d of %d after the EOF", i + 1,
+			     K);
+		cr_assert(h.id >= 1 && h.id <= K && !seen[h.id], "reply id %u", h.id);
+		seen[h.id] = true;
+		check_raw_reply(&h, p, N, 500 + h.id);
+	}
+	cr_assert_eq(t_raw_recv(fd, &h, p, 5000), 0, "then the daemon closes the connection");
+	cr_assert_lt(t_now_ms() - t0, 3000);
+	close(fd);
+	free(frames);
+	others_still_served();
+}
+
+static uint64_t t_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/*
+ * Deadlines are kept to the millisecond, not to the 100 ms housekeeping tick: requests
+ * held in the queue (a 2 s batching delay) with deadlines 10..85 ms get their TIMEOUT
+ * within QNND_TEST_LATE_MS of it. Several rounds, so the tick's phase varies.
+ */
+#define QNND_TEST_LATE_MS 30
+Test(qnnd, deadline_answered_on_time_not_on_the_tick)
+{
+	const char *extra[] = {"--backend", "null", "--max-batch", "64", "--max-queue-delay-us",
+			       "2000000",   NULL};
+	enum { ROUNDS = 6, K = 6 };
+	uint8_t frames[K * 512], p[65536];
+	struct qnn_frame_hdr h;
+	float in[72];
+	int64_t worst = INT64_MIN, best = INT64_MAX;
+
+	t_start(&d, extra);
+	int fd = t_raw_connect(d.sock);
+
+	t_inputs(in, 72, 9);
+	for (int round = 0; round < ROUNDS; round++) {
+		size_t off = 0;
+
+		for (uint32_t i = 0; i < K; i++)
+			off += t_raw_classify(frames + off, i + 1, in, 1, 72, 10 + 15 * i);
+		uint64_t t0 = t_now_us();
+
+		t_raw_send(fd, frames, off);
+		for (int i = 0; i < K; i++) {
+			cr_assert_eq(t_raw_recv(fd, &h, p, 3000), 1);
+			int64_t late =
+			    (int64_t)(t_now_us() - t0) - (10 + 15 * (int64_t)(h.id - 1)) * 1000;
+
+			cr_assert_eq(t_error_status(&h, p), QNN_E_TIMEOUT);
+			cr_assert_geq(late, 0, "request %u answered before its deadline", h.id);
+			cr_assert_leq(late, QNND_TEST_LATE_MS * 1000,
+				      "request %u: TIMEOUT %lld us after its deadline", h.id,
+				      (long long)late);
+			worst = late > worst ? late : worst;
+			best = late < best ? late : best;
+		}
+		usleep(37000); /* another phase of the tick */
+	}
+	cr_log_info("deadline lateness: %lld..%lld us", (long long)best, (long long)worst);
+	fprintf(stderr, "deadline_answered_on_time: TIMEOUT %lld..%lld us after the deadline\n",
+		(long long)best, (long long)worst);
+	close(fd);
+}
+
 Test(qnnd, full_queue_is_busy_not_a_hang)
 {
 	/* A queue of 8 samples and a long batching delay: requests pile up. */
