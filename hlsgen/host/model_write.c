@@ -6,25 +6,13 @@
  * handed out, so the writer cannot produce a file the readers reject.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "hlsgen_error.h"
 #include "hlsgen_model_write.h"
-
-static int werr(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -code;
-}
 
 static uint64_t align8(uint64_t x)
 {
@@ -98,11 +86,11 @@ int hlsgen_model_build(const struct hlsgen_model_desc *d, unsigned int flags, vo
 	*out = NULL;
 	*out_len = 0;
 	if (!d->n_layers || d->n_layers > QNN_MAX_LAYERS || !d->layers)
-		return werr(err, errlen, EINVAL, "model needs 1..%u layers, got %u", QNN_MAX_LAYERS,
-			    d->n_layers);
+		return hg_fail(err, errlen, -EINVAL, "model needs 1..%u layers, got %u",
+			       QNN_MAX_LAYERS, d->n_layers);
 	if (d->name && strlen(d->name) >= QNN_NAME_LEN)
-		return werr(err, errlen, EINVAL, "model name '%s' longer than %u bytes", d->name,
-			    QNN_NAME_LEN - 1);
+		return hg_fail(err, errlen, -EINVAL, "model name '%s' longer than %u bytes",
+			       d->name, QNN_NAME_LEN - 1);
 
 	/* pass 1: sizes */
 	size = QNN_HEADER_SIZE + (uint64_t)d->n_layers * QNN_LAYER_REC_SIZE;
@@ -116,14 +104,14 @@ int hlsgen_model_build(const struct hlsgen_model_desc *d, unsigned int flags, vo
 	}
 	size = align8(size);
 	if (size > QNN_MAX_FILE_SIZE)
-		return werr(err, errlen, EOVERFLOW, "model would be %llu bytes, limit %u",
-			    (unsigned long long)size, QNN_MAX_FILE_SIZE);
+		return hg_fail(err, errlen, -EOVERFLOW, "model would be %llu bytes, limit %u",
+			       (unsigned long long)size, QNN_MAX_FILE_SIZE);
 
 	/* pass 2: place (zeroed buffer: padding and reserved fields are 0) */
 	buf = aligned_alloc(8, size);
 	if (!buf)
-		return werr(err, errlen, ENOMEM, "out of memory for a %llu-byte model",
-			    (unsigned long long)size);
+		return hg_fail(err, errlen, -ENOMEM, "out of memory for a %llu-byte model",
+			       (unsigned long long)size);
 	memset(buf, 0, size);
 	fill_header(d, (struct qnn_file_header *)buf, size);
 	recs = (struct qnn_layer_rec *)(buf + QNN_HEADER_SIZE);
@@ -150,7 +138,7 @@ int hlsgen_model_build(const struct hlsgen_model_desc *d, unsigned int flags, vo
 		m = malloc(sizeof(*m));
 		if (!m) {
 			free(buf);
-			return werr(err, errlen, ENOMEM, "out of memory");
+			return hg_fail(err, errlen, -ENOMEM, "out of memory");
 		}
 		char perr[256];
 
@@ -158,7 +146,8 @@ int hlsgen_model_build(const struct hlsgen_model_desc *d, unsigned int flags, vo
 		free(m);
 		if (rc) {
 			free(buf);
-			return werr(err, errlen, -rc, "writer produced an invalid model: %s", perr);
+			return hg_fail(err, errlen, rc, "writer produced an invalid model: %s",
+				       perr);
 		}
 	}
 	*out = buf;
@@ -173,22 +162,22 @@ int hlsgen_model_save(const void *buf, size_t len, const char *path, char *err, 
 	int rc;
 
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof(tmp))
-		return werr(err, errlen, ENAMETOOLONG, "path too long: %s", path);
+		return hg_fail(err, errlen, -ENAMETOOLONG, "path too long: %s", path);
 	f = fopen(tmp, "wb");
 	if (!f) {
 		rc = errno;
-		return werr(err, errlen, rc, "cannot create %s: %s", tmp, strerror(rc));
+		return hg_fail(err, errlen, -rc, "cannot create %s: %s", tmp, strerror(rc));
 	}
 	if (fwrite(buf, 1, len, f) != len || fflush(f) || fsync(fileno(f))) {
 		rc = errno ? errno : EIO;
 		fclose(f);
 		unlink(tmp);
-		return werr(err, errlen, rc, "cannot write %s: %s", tmp, strerror(rc));
+		return hg_fail(err, errlen, -rc, "cannot write %s: %s", tmp, strerror(rc));
 	}
 	if (fclose(f) || rename(tmp, path)) {
 		rc = errno ? errno : EIO;
 		unlink(tmp);
-		return werr(err, errlen, rc, "cannot write %s: %s", path, strerror(rc));
+		return hg_fail(err, errlen, -rc, "cannot write %s: %s", path, strerror(rc));
 	}
 	return 0;
 }

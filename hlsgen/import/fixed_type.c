@@ -9,24 +9,11 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "import_internal.h"
-
-int imp_err(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -code;
-}
 
 struct qnn_fixed_type imp_fixed(int width, int int_bits, bool is_signed, int rnd, int ovf)
 {
@@ -102,7 +89,7 @@ int imp_type_parse(const char *s, struct imp_type *out, char *err, size_t errlen
 
 	memset(out, 0, sizeof(*out));
 	if (!s || strlen(s) >= sizeof(buf))
-		return imp_err(err, errlen, EINVAL, "bad precision '%s'", s ? s : "(null)");
+		return hg_fail(err, errlen, -EINVAL, "bad precision '%s'", s ? s : "(null)");
 	strcpy(buf, s);
 	char *p = trim(buf);
 
@@ -112,7 +99,7 @@ int imp_type_parse(const char *s, struct imp_type *out, char *err, size_t errlen
 	}
 	args = strchr(p, '<');
 	if (!args || p[strlen(p) - 1] != '>')
-		return imp_err(err, errlen, EINVAL,
+		return hg_fail(err, errlen, -EINVAL,
 			       "precision '%s' not understood (expected ap_fixed<W,I>, "
 			       "ap_int<W>, fixed<W,I>, ... or auto)",
 			       s);
@@ -129,38 +116,38 @@ int imp_type_parse(const char *s, struct imp_type *out, char *err, size_t errlen
 	} else if (!strcmp(name, "ap_uint") || !strcmp(name, "uint")) {
 		is_signed = false, is_int = true;
 	} else {
-		return imp_err(err, errlen, EINVAL, "precision '%s': type '%s' unsupported", s,
+		return hg_fail(err, errlen, -EINVAL, "precision '%s': type '%s' unsupported", s,
 			       name);
 	}
 	for (tok = strtok_r(args, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (nf == 5)
-			return imp_err(err, errlen, EINVAL, "precision '%s': too many parameters",
+			return hg_fail(err, errlen, -EINVAL, "precision '%s': too many parameters",
 				       s);
 		f[nf++] = trim(tok);
 	}
 	if (nf < 1 || parse_int(f[0], &w) || w < 1)
-		return imp_err(err, errlen, EINVAL, "precision '%s': bad width", s);
+		return hg_fail(err, errlen, -EINVAL, "precision '%s': bad width", s);
 	if (is_int) {
 		if (nf != 1)
-			return imp_err(err, errlen, EINVAL,
+			return hg_fail(err, errlen, -EINVAL,
 				       "precision '%s': one parameter expected", s);
 		i = w;
 	} else {
 		if (nf < 2 || parse_int(f[1], &i))
-			return imp_err(err, errlen, EINVAL, "precision '%s': bad integer bits", s);
+			return hg_fail(err, errlen, -EINVAL, "precision '%s': bad integer bits", s);
 		if (nf >= 3 && (q = mode_index(f[2], rnd_names, QNN_RND_COUNT)) < 0)
-			return imp_err(err, errlen, EINVAL,
+			return hg_fail(err, errlen, -EINVAL,
 				       "precision '%s': unknown rounding mode '%s'", s, f[2]);
 		if (nf >= 4 && (o = mode_index(f[3], ovf_names, QNN_OVF_COUNT)) < 0)
-			return imp_err(err, errlen, EINVAL,
+			return hg_fail(err, errlen, -EINVAL,
 				       "precision '%s': overflow mode '%s' unsupported", s, f[3]);
 		long nbits;
 		if (nf == 5 && (parse_int(f[4], &nbits) || nbits != 0))
-			return imp_err(err, errlen, EINVAL,
+			return hg_fail(err, errlen, -EINVAL,
 				       "precision '%s': saturation bits N=%s unsupported", s, f[4]);
 	}
 	if (w > QNN_MAX_ACCUM_WIDTH || i < -64 || i > 64 || w - i > 64 || w - i < -64)
-		return imp_err(err, errlen, EINVAL, "precision '%s' outside the supported range",
+		return hg_fail(err, errlen, -EINVAL, "precision '%s' outside the supported range",
 			       s);
 	out->t = imp_fixed((int)w, (int)i, is_signed, q, o);
 	return 0;

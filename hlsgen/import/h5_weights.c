@@ -31,12 +31,12 @@ int imp_h5_open(const char *path, struct imp_h5 **out, char *err, size_t errlen)
 	H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* we report errors ourselves */
 	h = calloc(1, sizeof(*h));
 	if (!h)
-		return imp_err(err, errlen, ENOMEM, "out of memory");
+		return hg_fail(err, errlen, -ENOMEM, "out of memory");
 	snprintf(h->path, sizeof(h->path), "%s", path);
 	h->file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
 	if (h->file < 0) {
 		free(h);
-		return imp_err(err, errlen, EINVAL, "%s: cannot open as HDF5", path);
+		return hg_fail(err, errlen, -EINVAL, "%s: cannot open as HDF5", path);
 	}
 	h->root = H5Gopen2(h->file, "/", H5P_DEFAULT);
 	if (h->root >= 0 && !has_attr(h->root, "layer_names") &&
@@ -46,7 +46,7 @@ int imp_h5_open(const char *path, struct imp_h5 **out, char *err, size_t errlen)
 	}
 	if (h->root < 0 || !has_attr(h->root, "layer_names")) {
 		imp_h5_close(h);
-		return imp_err(err, errlen, EINVAL,
+		return hg_fail(err, errlen, -EINVAL,
 			       "%s: not a Keras weights file (no layer_names attribute)", path);
 	}
 	*out = h;
@@ -144,7 +144,7 @@ int imp_h5_read(struct imp_h5 *h, const char *layer, const char *var, const uint
 	*out = NULL;
 	grp = H5Gopen2(h->root, layer, H5P_DEFAULT);
 	if (grp < 0)
-		return imp_err(err, errlen, ENOENT, "%s: no weights group for layer '%s'", h->path,
+		return hg_fail(err, errlen, -ENOENT, "%s: no weights group for layer '%s'", h->path,
 			       layer);
 	if (find_weight_name(grp, var, dpath, sizeof(dpath)) != 0)
 		snprintf(dpath, sizeof(dpath), "%s/%s:0", layer, var);
@@ -152,12 +152,12 @@ int imp_h5_read(struct imp_h5 *h, const char *layer, const char *var, const uint
 		ds = H5Dopen2(grp, dpath, H5P_DEFAULT);
 	H5Gclose(grp);
 	if (ds < 0)
-		return imp_err(err, errlen, ENOENT, "%s: layer '%s' has no %s dataset (%s)",
+		return hg_fail(err, errlen, -ENOENT, "%s: layer '%s' has no %s dataset (%s)",
 			       h->path, layer, var, dpath);
 	space = H5Dget_space(ds);
 	nd = H5Sget_simple_extent_ndims(space);
 	if (nd < 0 || nd > 8) {
-		rc = imp_err(err, errlen, EINVAL, "%s: layer '%s' %s has rank %d", h->path, layer,
+		rc = hg_fail(err, errlen, -EINVAL, "%s: layer '%s' %s has rank %d", h->path, layer,
 			     var, nd);
 		goto out;
 	}
@@ -179,19 +179,19 @@ int imp_h5_read(struct imp_h5 *h, const char *layer, const char *var, const uint
 			snprintf(want_s + l, sizeof(want_s) - l, "%s%llu", i ? "x" : "",
 				 (unsigned long long)shape[i]);
 		}
-		rc = imp_err(err, errlen, EINVAL, "%s: layer '%s' %s is %s, the model needs %s",
+		rc = hg_fail(err, errlen, -EINVAL, "%s: layer '%s' %s is %s, the model needs %s",
 			     h->path, layer, var, dims_s, want_s);
 		goto out;
 	}
 	v = malloc(n * sizeof(float) + 1);
 	if (!v) {
-		rc = imp_err(err, errlen, ENOMEM, "out of memory");
+		rc = hg_fail(err, errlen, -ENOMEM, "out of memory");
 		goto out;
 	}
 	if (H5Dread(ds, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0) {
 		free(v);
-		rc =
-		    imp_err(err, errlen, EIO, "%s: cannot read layer '%s' %s", h->path, layer, var);
+		rc = hg_fail(err, errlen, -EIO, "%s: cannot read layer '%s' %s", h->path, layer,
+			     var);
 		goto out;
 	}
 	*out = v;

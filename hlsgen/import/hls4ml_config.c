@@ -50,18 +50,18 @@ int imp_config_load(const char *path, struct imp_config **out, char *err, size_t
 	*out = NULL;
 	f = fopen(path, "rb");
 	if (!f)
-		return imp_err(err, errlen, errno, "%s: %s", path, strerror(errno));
+		return hg_fail(err, errlen, -errno, "%s: %s", path, strerror(errno));
 	c = calloc(1, sizeof(*c));
 	if (!c) {
 		fclose(f);
-		return imp_err(err, errlen, ENOMEM, "out of memory");
+		return hg_fail(err, errlen, -ENOMEM, "out of memory");
 	}
 	yaml_parser_initialize(&parser);
 	yaml_parser_set_input_file(&parser, f);
 	ok = yaml_parser_load(&parser, &c->doc);
 	if (!ok) {
 		int rc =
-		    imp_err(err, errlen, EINVAL, "%s:%zu: YAML error: %s", path,
+		    hg_fail(err, errlen, -EINVAL, "%s:%zu: YAML error: %s", path,
 			    parser.problem_mark.line + 1, parser.problem ? parser.problem : "?");
 		yaml_parser_delete(&parser);
 		fclose(f);
@@ -73,14 +73,14 @@ int imp_config_load(const char *path, struct imp_config **out, char *err, size_t
 	root = yaml_document_get_root_node(&c->doc);
 	if (!root || root->type != YAML_MAPPING_NODE) {
 		imp_config_free(c);
-		return imp_err(err, errlen, EINVAL, "%s: not a YAML mapping", path);
+		return hg_fail(err, errlen, -EINVAL, "%s: not a YAML mapping", path);
 	}
 	c->hls = map_get(&c->doc, root, "HLSConfig");
 	if (!c->hls)
 		c->hls = root;
 	if (c->hls->type != YAML_MAPPING_NODE) {
 		imp_config_free(c);
-		return imp_err(err, errlen, EINVAL, "%s: HLSConfig is not a mapping", path);
+		return hg_fail(err, errlen, -EINVAL, "%s: HLSConfig is not a mapping", path);
 	}
 	*out = c;
 	return 0;

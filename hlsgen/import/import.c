@@ -93,10 +93,10 @@ static int config_type(struct ictx *c, const struct imp_layer *l, const char *la
 		char msg[256];
 
 		snprintf(msg, sizeof(msg), "%s", c->err);
-		return imp_err(c->err, c->errlen, -rc, "layer '%s' %s: %s", layer_name, var, msg);
+		return hg_fail(c->err, c->errlen, rc, "layer '%s' %s: %s", layer_name, var, msg);
 	}
 	if (t->is_auto && !c->auto_rules)
-		return imp_err(c->err, c->errlen, EINVAL,
+		return hg_fail(c->err, c->errlen, -EINVAL,
 			       "layer '%s' %s: 'auto' precision needs --hls4ml-version >= 1.0",
 			       layer_name, var);
 	(void)l;
@@ -125,7 +125,7 @@ static int check_code_width(struct ictx *c, const char *layer, const char *what,
 	char ts[64];
 
 	if (t->width > max)
-		return imp_err(c->err, c->errlen, EOPNOTSUPP,
+		return hg_fail(c->err, c->errlen, -EOPNOTSUPP,
 			       "layer '%s' %s: %s is wider than %u bits (unsupported)", layer, what,
 			       imp_type_str(t, ts, sizeof(ts)), max);
 	return 0;
@@ -166,7 +166,7 @@ static int to_codes(struct ictx *c, const struct imp_layer *l, const char *what,
 	char ts[64];
 
 	if (!codes)
-		return imp_err(c->err, c->errlen, ENOMEM, "out of memory");
+		return hg_fail(c->err, c->errlen, -ENOMEM, "out of memory");
 	for (uint64_t i = 0; i < n; i++) {
 		double v = imp_quant_apply(q, f[i]);
 		bool exact;
@@ -176,7 +176,7 @@ static int to_codes(struct ictx *c, const struct imp_layer *l, const char *what,
 
 		if (rc) {
 			free(codes);
-			return imp_err(c->err, c->errlen, EINVAL,
+			return hg_fail(c->err, c->errlen, -EINVAL,
 				       "layer '%s' %s[%llu] is NaN: cannot convert", l->name, what,
 				       (unsigned long long)i);
 		}
@@ -189,7 +189,7 @@ static int to_codes(struct ictx *c, const struct imp_layer *l, const char *what,
 		     l->name, (unsigned long long)inexact, (unsigned long long)n, what,
 		     imp_type_str(t, ts, sizeof(ts)));
 	*out = own(c, codes);
-	return *out ? 0 : imp_err(c->err, c->errlen, ENOMEM, "out of memory");
+	return *out ? 0 : hg_fail(c->err, c->errlen, -ENOMEM, "out of memory");
 }
 
 static int load_params(struct ictx *c, const struct imp_layer *l, struct hlsgen_layer_desc *d)
@@ -258,12 +258,12 @@ static int po2_product_type(struct ictx *c, const struct imp_layer *l,
 	if (l->wq.kind != QNN_QK_QUANTIZED_PO2)
 		return 0;
 	if (l->wq.min_exp < emin || l->wq.max_exp > emax)
-		return imp_err(c->err, c->errlen, EOPNOTSUPP,
+		return hg_fail(c->err, c->errlen, -EOPNOTSUPP,
 			       "layer '%s': quantized_po2 exponents %d..%d do not fit hls4ml's "
 			       "ap_int<%d> exponent: unsupported",
 			       l->name, l->wq.min_exp, l->wq.max_exp, we);
 	if (2 * (we + wx) > (int)QNN_MAX_PRODUCT_WIDTH || fx < -we)
-		return imp_err(c->err, c->errlen, EOPNOTSUPP,
+		return hg_fail(c->err, c->errlen, -EOPNOTSUPP,
 			       "layer '%s': hls4ml's po2 product type ap_fixed<%d,%d> for input %s "
 			       "is not representable: unsupported",
 			       l->name, 2 * (we + wx), we + wx, imp_type_str(in_t, ts, sizeof(ts)));
@@ -342,7 +342,7 @@ static int softmax_impl(struct ictx *c, const struct imp_layer *l, uint8_t *impl
 	else if (!strcasecmp(s, "argmax"))
 		*impl = QNN_SOFTMAX_ARGMAX;
 	else
-		return imp_err(c->err, c->errlen, EOPNOTSUPP,
+		return hg_fail(c->err, c->errlen, -EOPNOTSUPP,
 			       "layer '%s': softmax implementation '%s' unsupported", l->name, s);
 	return 0;
 }
@@ -360,7 +360,7 @@ static int table_type(struct ictx *c, const struct imp_layer *l, const char *key
 		return 0;
 	rc = imp_type_parse(s, &it, c->err, c->errlen);
 	if (rc || it.is_auto)
-		return imp_err(c->err, c->errlen, EINVAL, "layer '%s' %s: '%s' not a fixed type",
+		return hg_fail(c->err, c->errlen, -EINVAL, "layer '%s' %s: '%s' not a fixed type",
 			       l->name, key, s);
 	*t = it.t;
 	return check_code_width(c, l->name, key, t, QNN_MAX_CODE_WIDTH);
@@ -397,7 +397,7 @@ static int softmax(struct ictx *c, const struct imp_layer *l, const struct qnn_f
 	int rc;
 
 	if (l->in_h != 1 || l->in_w != 1)
-		return imp_err(c->err, c->errlen, EOPNOTSUPP,
+		return hg_fail(c->err, c->errlen, -EOPNOTSUPP,
 			       "layer '%s': softmax over a non-flat tensor unsupported", l->name);
 	base_rec(l, r, QNN_LAYER_SOFTMAX, imp_config_reuse(c->cfg, l->name));
 	rc = plain_type(c, l, "result", &r->result_t, NULL);
@@ -413,7 +413,7 @@ static int softmax(struct ictx *c, const struct imp_layer *l, const struct qnn_f
 	if (rc || r->softmax_impl == QNN_SOFTMAX_ARGMAX)
 		return rc;
 	if (size < 2 || size > (long)QNN_MAX_TABLE || (size & (size - 1)))
-		return imp_err(c->err, c->errlen, EOPNOTSUPP,
+		return hg_fail(c->err, c->errlen, -EOPNOTSUPP,
 			       "layer '%s': table_size %ld unsupported (power of two 2..%u)",
 			       l->name, size, QNN_MAX_TABLE);
 	r->table_size = (uint32_t)size;
@@ -426,10 +426,10 @@ static int softmax(struct ictx *c, const struct imp_layer *l, const struct qnn_f
 	int32_t *v = own(c, calloc(r->table_size, sizeof(int32_t)));
 
 	if (!e || !v)
-		return imp_err(c->err, c->errlen, ENOMEM, "out of memory");
+		return hg_fail(c->err, c->errlen, -ENOMEM, "out of memory");
 	rc = hlsgen_softmax_tables(r, in_t, e, v);
 	if (rc)
-		return imp_err(c->err, c->errlen, -rc, "layer '%s': building softmax tables failed",
+		return hg_fail(c->err, c->errlen, rc, "layer '%s': building softmax tables failed",
 			       l->name);
 	d->exp_table = e;
 	d->inv_table = v;
@@ -442,7 +442,7 @@ static int softmax(struct ictx *c, const struct imp_layer *l, const struct qnn_f
 static struct hlsgen_layer_desc *next_out(struct ictx *c, const struct imp_layer *l)
 {
 	if (c->n_out == QNN_MAX_LAYERS) {
-		imp_err(c->err, c->errlen, EOVERFLOW, "layer '%s': more than %u layers", l->name,
+		hg_fail(c->err, c->errlen, -EOVERFLOW, "layer '%s': more than %u layers", l->name,
 			QNN_MAX_LAYERS);
 		return NULL;
 	}
@@ -552,7 +552,7 @@ static int build_layers(struct ictx *c, struct qnn_fixed_type cur)
 			cur = d->rec.result_t;
 			break;
 		default:
-			rc = imp_err(c->err, c->errlen, EINVAL, "layer '%s': unexpected kind",
+			rc = hg_fail(c->err, c->errlen, -EINVAL, "layer '%s': unexpected kind",
 				     l->name);
 		}
 		if (!rc && d->rec.result_t.width)
@@ -571,13 +571,13 @@ static int model_types(struct ictx *c, struct qnn_fixed_type *input_t)
 
 	rc = imp_type_parse(imp_config_model_default(c->cfg), &t, c->err, c->errlen);
 	if (rc || t.is_auto)
-		return imp_err(c->err, c->errlen, EINVAL, "model default precision '%s' unusable",
+		return hg_fail(c->err, c->errlen, -EINVAL, "model default precision '%s' unusable",
 			       imp_config_model_default(c->cfg));
 	c->dflt = t.t;
 	if (imp_config_model_maximum(c->cfg)) {
 		rc = imp_type_parse(imp_config_model_maximum(c->cfg), &t, c->err, c->errlen);
 		if (rc || t.is_auto)
-			return imp_err(c->err, c->errlen, EINVAL,
+			return hg_fail(c->err, c->errlen, -EINVAL,
 				       "model maximum precision '%s' unusable",
 				       imp_config_model_maximum(c->cfg));
 		c->maximum = t.t;
@@ -635,7 +635,7 @@ int hlsgen_import_build(const struct hlsgen_import_opts *o, void **buf, size_t *
 	*len = 0;
 	if (!((o->hls4ml_major == 0 && o->hls4ml_minor == 8) ||
 	      (o->hls4ml_major == 1 && o->hls4ml_minor >= 0 && o->hls4ml_minor <= 3)))
-		return imp_err(err, errlen, EOPNOTSUPP,
+		return hg_fail(err, errlen, -EOPNOTSUPP,
 			       "hls4ml version %d.%d: precision rules known for 0.8 and 1.0-1.3",
 			       o->hls4ml_major, o->hls4ml_minor);
 	c.auto_rules = o->hls4ml_major >= 1;
@@ -650,7 +650,7 @@ int hlsgen_import_build(const struct hlsgen_import_opts *o, void **buf, size_t *
 	if (!rc) {
 		c.out = calloc(QNN_MAX_LAYERS, sizeof(*c.out));
 		rc = c.out ? build_layers(&c, md.input_t)
-			   : imp_err(err, errlen, ENOMEM, "no memory");
+			   : hg_fail(err, errlen, -ENOMEM, "no memory");
 	}
 	if (!rc) {
 		md.name = c.km.name;

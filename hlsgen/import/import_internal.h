@@ -14,11 +14,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "hlsgen_error.h" /* hg_fail() */
 #include "qnn_model.h"
-
-/* printf-style error into err[errlen]; returns -code */
-int imp_err(char *err, size_t errlen, int code, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
 
 /* ---- fixed-point types (fixed_type.c) ---- */
 

@@ -56,11 +56,11 @@ static int get_pair(struct kctx *k, struct json_object *cfg, const char *key, in
 		*a = json_object_get_int(json_object_array_get_idx(v, 0));
 		*b = json_object_get_int(json_object_array_get_idx(v, 1));
 	} else {
-		return imp_err(k->err, k->errlen, EINVAL, "layer '%s': %s is not a pair", k->name,
+		return hg_fail(k->err, k->errlen, -EINVAL, "layer '%s': %s is not a pair", k->name,
 			       key);
 	}
 	if (*a < 1 || *b < 1 || *a > (int)QNN_MAX_DIM || *b > (int)QNN_MAX_DIM)
-		return imp_err(k->err, k->errlen, EINVAL, "layer '%s': %s %dx%d out of range",
+		return hg_fail(k->err, k->errlen, -EINVAL, "layer '%s': %s %dx%d out of range",
 			       k->name, key, *a, *b);
 	return 0;
 }
@@ -90,7 +90,7 @@ static struct imp_layer *add_layer(struct kctx *k, const char *name, const char 
 	do {                                                                                       \
 		(l) = add_layer((k), (name), (cls), (kind));                                       \
 		if (!(l))                                                                          \
-			return imp_err((k)->err, (k)->errlen, EOVERFLOW,                           \
+			return hg_fail((k)->err, (k)->errlen, -EOVERFLOW,                          \
 				       "layer '%s': too many layers or name longer than %u",       \
 				       (name), QNN_NAME_LEN - 1);                                  \
 	} while (0)
@@ -100,7 +100,7 @@ static int check_channels_last(struct kctx *k, struct json_object *cfg)
 	const char *df = get_str(cfg, "data_format");
 
 	if (df && strcmp(df, "channels_last"))
-		return imp_err(k->err, k->errlen, EOPNOTSUPP,
+		return hg_fail(k->err, k->errlen, -EOPNOTSUPP,
 			       "layer '%s': data_format %s unsupported (channels_last only)",
 			       k->name, df);
 	return 0;
@@ -117,13 +117,13 @@ static int window(struct kctx *k, struct imp_layer *l, struct json_object *cfg, 
 	if (!pad)
 		pad = "valid";
 	if (strcmp(pad, "valid") && strcmp(pad, "same"))
-		return imp_err(k->err, k->errlen, EOPNOTSUPP,
+		return hg_fail(k->err, k->errlen, -EOPNOTSUPP,
 			       "layer '%s': padding '%s' unsupported", k->name, pad);
 	l->padding = !strcmp(pad, "same") ? QNN_PAD_SAME : QNN_PAD_VALID;
 	for (int a = 0; a < 2; a++) {
 		if (l->padding == QNN_PAD_VALID) {
 			if (in[a] < kk[a])
-				return imp_err(k->err, k->errlen, EINVAL,
+				return hg_fail(k->err, k->errlen, -EINVAL,
 					       "layer '%s': window %u larger than input %u",
 					       k->name, kk[a], in[a]);
 			out[a] = (in[a] - kk[a]) / ss[a] + 1;
@@ -163,7 +163,7 @@ static int inner_activation(struct kctx *k, const struct imp_layer *parent, stru
 	if (!a || json_object_is_type(a, json_type_null))
 		return 0;
 	if (!json_object_is_type(a, json_type_string))
-		return imp_err(k->err, k->errlen, EOPNOTSUPP,
+		return hg_fail(k->err, k->errlen, -EOPNOTSUPP,
 			       "layer '%s': activation given as an object unsupported", k->name);
 	act = json_object_get_string(a);
 	if (!strcmp(act, "relu"))
@@ -173,7 +173,7 @@ static int inner_activation(struct kctx *k, const struct imp_layer *parent, stru
 	else if (!strcmp(act, "softmax"))
 		kind = IMP_ACT_SOFTMAX;
 	else
-		return imp_err(k->err, k->errlen, EOPNOTSUPP,
+		return hg_fail(k->err, k->errlen, -EOPNOTSUPP,
 			       "layer '%s': activation '%s' unsupported", k->name, act);
 	snprintf(name, sizeof(name), "%s_%s", parent->name, act);
 	ADD_OR_FAIL(l, k, name, "Activation", kind);
@@ -201,11 +201,11 @@ static int quantizers(struct kctx *k, struct imp_layer *l, struct json_object *c
 		rc = imp_quant_from_json(get(cfg, "bias_quantizer"), l->name, "bias_quantizer",
 					 &l->bq, k->err, k->errlen);
 	if (!rc && l->wq.kind == QNN_QK_QUANTIZED_RELU)
-		rc = imp_err(k->err, k->errlen, EOPNOTSUPP,
+		rc = hg_fail(k->err, k->errlen, -EOPNOTSUPP,
 			     "layer '%s' kernel_quantizer: quantized_relu on weights unsupported",
 			     l->name);
 	if (!rc && l->bq.kind == QNN_QK_QUANTIZED_RELU)
-		rc = imp_err(k->err, k->errlen, EOPNOTSUPP,
+		rc = hg_fail(k->err, k->errlen, -EOPNOTSUPP,
 			     "layer '%s' bias_quantizer: quantized_relu on biases unsupported",
 			     l->name);
 	return rc;
@@ -221,10 +221,10 @@ static int conv2d(struct kctx *k, struct json_object *cfg, const char *cls, bool
 	if (!rc)
 		rc = get_pair(k, cfg, "dilation_rate", 1, &dh, &dw);
 	if (!rc && (dh != 1 || dw != 1))
-		rc = imp_err(k->err, k->errlen, EOPNOTSUPP,
+		rc = hg_fail(k->err, k->errlen, -EOPNOTSUPP,
 			     "layer '%s': dilation_rate %dx%d unsupported", k->name, dh, dw);
 	if (!rc && get(cfg, "groups") && json_object_get_int(get(cfg, "groups")) != 1)
-		rc = imp_err(k->err, k->errlen, EOPNOTSUPP, "layer '%s': groups %d unsupported",
+		rc = hg_fail(k->err, k->errlen, -EOPNOTSUPP, "layer '%s': groups %d unsupported",
 			     k->name, json_object_get_int(get(cfg, "groups")));
 	if (!rc)
 		rc = get_pair(k, cfg, "kernel_size", 0, &kh, &kw);
@@ -233,7 +233,7 @@ static int conv2d(struct kctx *k, struct json_object *cfg, const char *cls, bool
 	if (rc)
 		return rc;
 	if (!f || json_object_get_int(f) < 1 || json_object_get_int(f) > (int)QNN_MAX_DIM)
-		return imp_err(k->err, k->errlen, EINVAL, "layer '%s': bad filters", k->name);
+		return hg_fail(k->err, k->errlen, -EINVAL, "layer '%s': bad filters", k->name);
 	ADD_OR_FAIL(l, k, k->name, cls, IMP_CONV2D);
 	use_bias(k, cfg, &l->use_bias);
 	rc = window(k, l, cfg, kh, kw, sh, sw);
@@ -251,11 +251,11 @@ static int dense(struct kctx *k, struct json_object *cfg, const char *cls, bool 
 	int rc;
 
 	if (k->h != 1 || k->w != 1)
-		return imp_err(k->err, k->errlen, EOPNOTSUPP,
+		return hg_fail(k->err, k->errlen, -EOPNOTSUPP,
 			       "layer '%s': Dense on a %ux%ux%u (non-flat) input unsupported",
 			       k->name, k->h, k->w, k->c);
 	if (!u || json_object_get_int(u) < 1 || json_object_get_int(u) > (int)QNN_MAX_DIM)
-		return imp_err(k->err, k->errlen, EINVAL, "layer '%s': bad units", k->name);
+		return hg_fail(k->err, k->errlen, -EINVAL, "layer '%s': bad units", k->name);
 	ADD_OR_FAIL(l, k, k->name, cls, IMP_DENSE);
 	use_bias(k, cfg, &l->use_bias);
 	l->out_c = k->c = (uint32_t)json_object_get_int(u);
@@ -288,7 +288,7 @@ static int activation(struct kctx *k, struct json_object *cfg, const char *cls)
 	enum imp_kind kind;
 
 	if (!act)
-		return imp_err(k->err, k->errlen, EINVAL, "layer '%s': activation missing",
+		return hg_fail(k->err, k->errlen, -EINVAL, "layer '%s': activation missing",
 			       k->name);
 	if (!strcmp(act, "relu"))
 		kind = IMP_ACT_RELU;
@@ -297,7 +297,7 @@ static int activation(struct kctx *k, struct json_object *cfg, const char *cls)
 	else if (!strcmp(act, "softmax"))
 		kind = IMP_ACT_SOFTMAX;
 	else
-		return imp_err(k->err, k->errlen, EOPNOTSUPP,
+		return hg_fail(k->err, k->errlen, -EOPNOTSUPP,
 			       "layer '%s': activation '%s' unsupported", k->name, act);
 	ADD_OR_FAIL(l, k, k->name, cls, kind);
 	return 0;
@@ -312,7 +312,7 @@ static int qactivation(struct kctx *k, struct json_object *cfg, const char *cls)
 	rc = imp_quant_from_json(get(cfg, "activation"), l->name, "activation", &l->aq, k->err,
 				 k->errlen);
 	if (!rc && l->aq.kind != QNN_QK_QUANTIZED_RELU && l->aq.kind != QNN_QK_QUANTIZED_BITS)
-		rc = imp_err(k->err, k->errlen, EOPNOTSUPP,
+		rc = hg_fail(k->err, k->errlen, -EOPNOTSUPP,
 			     "layer '%s': QActivation needs quantized_relu or quantized_bits",
 			     l->name);
 	return rc;
@@ -326,7 +326,7 @@ static int relu_layer(struct kctx *k, struct json_object *cfg, const char *cls)
 	if ((mv && !json_object_is_type(mv, json_type_null)) ||
 	    (get(cfg, "negative_slope") && json_object_get_double(get(cfg, "negative_slope"))) ||
 	    (get(cfg, "threshold") && json_object_get_double(get(cfg, "threshold"))))
-		return imp_err(k->err, k->errlen, EOPNOTSUPP,
+		return hg_fail(k->err, k->errlen, -EOPNOTSUPP,
 			       "layer '%s': ReLU with max_value/negative_slope/threshold "
 			       "unsupported",
 			       k->name);
@@ -370,7 +370,7 @@ static int one_layer(struct kctx *k, const char *cls, struct json_object *cfg)
 		ADD_OR_FAIL(l, k, k->name, cls, IMP_DROPOUT);
 		return 0;
 	}
-	return imp_err(k->err, k->errlen, EOPNOTSUPP, "layer '%s': layer class %s unsupported",
+	return hg_fail(k->err, k->errlen, -EOPNOTSUPP, "layer '%s': layer class %s unsupported",
 		       k->name, cls);
 }
 
@@ -383,7 +383,7 @@ static int input_shape(struct kctx *k, struct json_object *shape)
 	int d[3] = {1, 1, 1};
 
 	if (n < 2 || n > 4)
-		return imp_err(k->err, k->errlen, EOPNOTSUPP,
+		return hg_fail(k->err, k->errlen, -EOPNOTSUPP,
 			       "layer '%s': input shape of rank %zu unsupported", k->name,
 			       n ? n - 1 : 0);
 	for (size_t i = 1; i < n; i++) {
@@ -391,7 +391,7 @@ static int input_shape(struct kctx *k, struct json_object *shape)
 		int x = v ? json_object_get_int(v) : 0;
 
 		if (x < 1 || x > (int)QNN_MAX_DIM)
-			return imp_err(k->err, k->errlen, EINVAL,
+			return hg_fail(k->err, k->errlen, -EINVAL,
 				       "layer '%s': input dimension %zu is %d", k->name, i, x);
 		d[3 - (n - i)] = x;
 	}
@@ -416,14 +416,14 @@ static int check_chain(struct kctx *k, struct json_object *layer, const char *pr
 	if (!prev)
 		return json_object_array_length(nodes) == 0
 			   ? 0
-			   : imp_err(k->err, k->errlen, EOPNOTSUPP,
+			   : hg_fail(k->err, k->errlen, -EOPNOTSUPP,
 				     "layer '%s': input layer with inbound nodes", k->name);
 	if (json_object_array_length(nodes) != 1 || !(node = json_object_array_get_idx(nodes, 0)) ||
 	    !json_object_is_type(node, json_type_array) || json_object_array_length(node) != 1 ||
 	    !(ref = json_object_array_get_idx(node, 0)) ||
 	    !json_object_is_type(ref, json_type_array) ||
 	    strcmp(json_object_get_string(json_object_array_get_idx(ref, 0)), prev))
-		return imp_err(k->err, k->errlen, EOPNOTSUPP,
+		return hg_fail(k->err, k->errlen, -EOPNOTSUPP,
 			       "layer '%s': not fed by '%s' alone: only single-chain models are "
 			       "supported",
 			       k->name, prev);
@@ -443,8 +443,8 @@ static int walk_layers(struct kctx *k, struct json_object *layers)
 
 		k->name = get_str(cfg, "name");
 		if (!cls || !k->name)
-			return imp_err(k->err, k->errlen, EINVAL, "layer %zu lacks class_name/name",
-				       i);
+			return hg_fail(k->err, k->errlen, -EINVAL,
+				       "layer %zu lacks class_name/name", i);
 		rc = check_chain(k, lj, prev);
 		if (rc)
 			return rc;
@@ -461,7 +461,7 @@ static int walk_layers(struct kctx *k, struct json_object *layers)
 			snprintf(k->m->input_name, sizeof(k->m->input_name), "input1");
 		}
 		if (!strcmp(cls, "InputLayer"))
-			return imp_err(k->err, k->errlen, EOPNOTSUPP,
+			return hg_fail(k->err, k->errlen, -EOPNOTSUPP,
 				       "layer '%s': a second InputLayer is unsupported", k->name);
 		rc = one_layer(k, cls, cfg);
 		if (rc)
@@ -469,7 +469,7 @@ static int walk_layers(struct kctx *k, struct json_object *layers)
 		prev = k->name;
 	}
 	if (!k->m->n_layers)
-		return imp_err(k->err, k->errlen, EINVAL, "model has no layers besides its input");
+		return hg_fail(k->err, k->errlen, -EINVAL, "model has no layers besides its input");
 	return 0;
 }
 
@@ -483,7 +483,7 @@ int imp_keras_load(const char *path, struct imp_model *m, char *err, size_t errl
 	memset(m, 0, sizeof(*m));
 	root = json_object_from_file(path);
 	if (!root)
-		return imp_err(err, errlen, EINVAL, "%s: not readable JSON (%s)", path,
+		return hg_fail(err, errlen, -EINVAL, "%s: not readable JSON (%s)", path,
 			       json_util_get_last_err() ? json_util_get_last_err() : "?");
 	cls = get_str(root, "class_name");
 	cfg = get(root, "config");
@@ -491,19 +491,19 @@ int imp_keras_load(const char *path, struct imp_model *m, char *err, size_t errl
 	if (!cls ||
 	    (strcmp(cls, "Sequential") && strcmp(cls, "Functional") && strcmp(cls, "Model"))) {
 		json_object_put(root);
-		return imp_err(err, errlen, EOPNOTSUPP, "%s: model class %s unsupported", path,
+		return hg_fail(err, errlen, -EOPNOTSUPP, "%s: model class %s unsupported", path,
 			       cls ? cls : "(none)");
 	}
 	if (!layers || !json_object_is_type(layers, json_type_array)) {
 		json_object_put(root);
-		return imp_err(err, errlen, EINVAL, "%s: no layer list", path);
+		return hg_fail(err, errlen, -EINVAL, "%s: no layer list", path);
 	}
 	name = get_str(cfg, "name");
 	snprintf(m->name, sizeof(m->name), "%s", name ? name : "model");
 	m->layers = calloc(MAX_IMPORT_LAYERS, sizeof(*m->layers));
 	if (!m->layers) {
 		json_object_put(root);
-		return imp_err(err, errlen, ENOMEM, "out of memory");
+		return hg_fail(err, errlen, -ENOMEM, "out of memory");
 	}
 	rc = walk_layers(&k, layers);
 	json_object_put(root);

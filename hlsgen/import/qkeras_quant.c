@@ -69,7 +69,7 @@ static int spec_from_json(struct json_object *j, struct qspec *s, char *err, siz
 	if (!json_object_object_get_ex(j, "class_name", &cls) ||
 	    !json_object_object_get_ex(j, "config", &cfg) ||
 	    !json_object_is_type(cfg, json_type_object))
-		return imp_err(err, errlen, EINVAL, "quantizer object lacks class_name/config");
+		return hg_fail(err, errlen, -EINVAL, "quantizer object lacks class_name/config");
 	snprintf(s->cls, sizeof(s->cls), "%s", json_object_get_string(cls));
 	json_object_object_foreach(cfg, key, val)
 	{
@@ -87,7 +87,7 @@ static int spec_from_string(const char *text, struct qspec *s, char *err, size_t
 
 	memset(s, 0, sizeof(*s));
 	if (strlen(text) >= sizeof(buf))
-		return imp_err(err, errlen, EINVAL, "quantizer string too long");
+		return hg_fail(err, errlen, -EINVAL, "quantizer string too long");
 	strcpy(buf, text);
 	open = strchr(buf, '(');
 	p = buf + strlen(buf);
@@ -98,7 +98,7 @@ static int spec_from_string(const char *text, struct qspec *s, char *err, size_t
 		return 0;
 	}
 	if (p[-1] != ')')
-		return imp_err(err, errlen, EINVAL, "quantizer '%s' not understood", text);
+		return hg_fail(err, errlen, -EINVAL, "quantizer '%s' not understood", text);
 	p[-1] = 0;
 	*open = 0;
 	snprintf(s->cls, sizeof(s->cls), "%.31s", buf);
@@ -107,7 +107,7 @@ static int spec_from_string(const char *text, struct qspec *s, char *err, size_t
 		char *eq = strchr(tok, '='), *v = tok, *end;
 
 		if (s->n == MAX_QARGS)
-			return imp_err(err, errlen, EINVAL, "quantizer '%s': too many arguments",
+			return hg_fail(err, errlen, -EINVAL, "quantizer '%s': too many arguments",
 				       text);
 		memset(a, 0, sizeof(*a));
 		if (eq) {
@@ -133,7 +133,7 @@ static int spec_from_string(const char *text, struct qspec *s, char *err, size_t
 		} else {
 			a->num = strtod(v, &end);
 			if (end == v || *end)
-				return imp_err(err, errlen, EINVAL,
+				return hg_fail(err, errlen, -EINVAL,
 					       "quantizer '%s': argument '%s' not understood", text,
 					       v);
 		}
@@ -148,7 +148,7 @@ static double num_or(const struct qarg *a, double dflt)
 }
 
 #define UNSUPPORTED(feature)                                                                       \
-	imp_err(err, errlen, EOPNOTSUPP, "layer '%s' %s: %s unsupported", layer, what, feature)
+	hg_fail(err, errlen, -EOPNOTSUPP, "layer '%s' %s: %s unsupported", layer, what, feature)
 
 /* Checks shared by all kinds: no stochastic rounding, no noise blending. */
 static int common_checks(const struct qspec *s, const char *layer, const char *what, char *err,
@@ -171,7 +171,7 @@ static int bits_from(const struct qspec *s, int pos, const char *layer, const ch
 	double b = num_or(a, 8);
 
 	if (b != floor(b) || b < 1 || b > 32)
-		return imp_err(err, errlen, EINVAL, "layer '%s' %s: bits %g out of range 1..32",
+		return hg_fail(err, errlen, -EINVAL, "layer '%s' %s: bits %g out of range 1..32",
 			       layer, what, b);
 	*bits = (int)b;
 	return 0;
@@ -191,16 +191,16 @@ static int parse_bits(const struct qspec *s, const char *layer, const char *what
 	q->keep_negative = num_or(arg_get(s, "keep_negative", 3), 1) != 0;
 	alpha = arg_get(s, "alpha", 4);
 	if (alpha && alpha->is_str)
-		return imp_err(err, errlen, EOPNOTSUPP, "layer '%s' %s: alpha='%s' unsupported",
+		return hg_fail(err, errlen, -EOPNOTSUPP, "layer '%s' %s: alpha='%s' unsupported",
 			       layer, what, alpha->str);
 	/* alpha None and alpha 1 both mean no scale; anything else needs an
 	 * ApplyAlpha layer in hls4ml, which this format does not model */
 	if (alpha && !alpha->is_none && alpha->num != 1.0)
-		return imp_err(err, errlen, EOPNOTSUPP, "layer '%s' %s: alpha=%g unsupported",
+		return hg_fail(err, errlen, -EOPNOTSUPP, "layer '%s' %s: alpha=%g unsupported",
 			       layer, what, alpha->num);
 	if (q->integer < -32 || q->integer > 32)
-		return imp_err(err, errlen, EINVAL, "layer '%s' %s: integer %d out of range", layer,
-			       what, q->integer);
+		return hg_fail(err, errlen, -EINVAL, "layer '%s' %s: integer %d out of range",
+			       layer, what, q->integer);
 	if (arg_get(s, "scale_axis", -1) && !arg_get(s, "scale_axis", -1)->is_none)
 		return UNSUPPORTED("scale_axis");
 	return 0;
@@ -224,8 +224,8 @@ static int parse_relu(const struct qspec *s, const char *layer, const char *what
 	if (a && !a->is_none)
 		return UNSUPPORTED("relu_upper_bound");
 	if (q->integer < 0 || q->integer > q->bits)
-		return imp_err(err, errlen, EINVAL, "layer '%s' %s: integer %d out of range", layer,
-			       what, q->integer);
+		return hg_fail(err, errlen, -EINVAL, "layer '%s' %s: integer %d out of range",
+			       layer, what, q->integer);
 	return 0;
 }
 
@@ -255,7 +255,7 @@ static int parse_po2(const struct qspec *s, const char *layer, const char *what,
 	need_sign = !q->has_max || q->max_value > 1;
 	eff = q->bits - 1 - need_sign;
 	if (eff < 0 || eff > 6)
-		return imp_err(err, errlen, EINVAL, "layer '%s' %s: po2 bits %d out of range",
+		return hg_fail(err, errlen, -EINVAL, "layer '%s' %s: po2 bits %d out of range",
 			       layer, what, q->bits);
 	q->min_exp = -(1 << eff);
 	q->max_exp = (1 << eff) - 1;
@@ -277,7 +277,7 @@ static int quant_from_spec(const struct qspec *s, const char *layer, const char 
 		return parse_relu(s, layer, what, q, err, errlen);
 	if (!strcmp(s->cls, "quantized_po2"))
 		return parse_po2(s, layer, what, q, err, errlen);
-	return imp_err(err, errlen, EOPNOTSUPP, "layer '%s' %s: quantizer '%s' unsupported", layer,
+	return hg_fail(err, errlen, -EOPNOTSUPP, "layer '%s' %s: quantizer '%s' unsupported", layer,
 		       what, s->cls);
 }
 
@@ -305,7 +305,7 @@ int imp_quant_from_json(struct json_object *j, const char *layer, const char *wh
 		return imp_quant_from_string(json_object_get_string(j), layer, what, q, err,
 					     errlen);
 	if (!json_object_is_type(j, json_type_object))
-		return imp_err(err, errlen, EINVAL, "layer '%s' %s: quantizer not understood",
+		return hg_fail(err, errlen, -EINVAL, "layer '%s' %s: quantizer not understood",
 			       layer, what);
 	rc = spec_from_json(j, &s, err, errlen);
 	return rc ? rc : quant_from_spec(&s, layer, what, q, err, errlen);
@@ -403,14 +403,14 @@ int imp_quant_weight_type(const struct imp_quant *q, const char *layer, const ch
 		i = q->max_exp + 2;
 		w = i - q->min_exp;
 		if (w > (int)QNN_MAX_CODE_WIDTH)
-			return imp_err(err, errlen, EOPNOTSUPP,
+			return hg_fail(err, errlen, -EOPNOTSUPP,
 				       "layer '%s' %s: quantized_po2 exponent range %d..%d needs "
 				       "%d-bit codes (max 32): unsupported",
 				       layer, what, q->min_exp, q->max_exp, w);
 		*t = imp_fixed(w, i, true, QNN_RND_TRN, QNN_OVF_WRAP);
 		return 0;
 	default:
-		return imp_err(err, errlen, EINVAL, "layer '%s' %s: quantizer has no weight type",
+		return hg_fail(err, errlen, -EINVAL, "layer '%s' %s: quantizer has no weight type",
 			       layer, what);
 	}
 }

@@ -4,29 +4,19 @@
  * rules ('valid'/'same', floor for pooling), parameter allocation, and the
  * accessors the exporters and tests use.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hlsgen_error.h"
 #include "tnet.h"
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 static int conv_shape(struct tlayer *L, char *err, size_t errlen)
 {
 	const struct hg_layer_spec *s = L->s;
 
 	if (s->kh < 1 || s->kw < 1 || s->sh < 1 || s->sw < 1 || s->units < 1)
-		return fail(err, errlen, "%s: bad kernel, stride or filter count", s->name);
+		return hg_fail(err, errlen, -1, "%s: bad kernel, stride or filter count", s->name);
 	if (s->same_padding) {
 		int pt_h, pt_w;
 
@@ -38,8 +28,9 @@ static int conv_shape(struct tlayer *L, char *err, size_t errlen)
 		L->pad_l = pt_w > 0 ? pt_w / 2 : 0;
 	} else {
 		if (L->in_h < s->kh || L->in_w < s->kw)
-			return fail(err, errlen, "%s: %dx%d kernel larger than its %dx%d input",
-				    s->name, s->kh, s->kw, L->in_h, L->in_w);
+			return hg_fail(err, errlen, -1,
+				       "%s: %dx%d kernel larger than its %dx%d input", s->name,
+				       s->kh, s->kw, L->in_h, L->in_w);
 		L->out_h = (L->in_h - s->kh) / s->sh + 1;
 		L->out_w = (L->in_w - s->kw) / s->sw + 1;
 	}
@@ -62,10 +53,10 @@ static int layer_shape(struct tlayer *L, int last, char *err, size_t errlen)
 		return conv_shape(L, err, errlen);
 	case HG_L_DENSE:
 		if (L->in_h != 1 || L->in_w != 1)
-			return fail(err, errlen, "%s: Dense needs a flat input (add a Flatten)",
-				    s->name);
+			return hg_fail(err, errlen, -1,
+				       "%s: Dense needs a flat input (add a Flatten)", s->name);
 		if (s->units < 1)
-			return fail(err, errlen, "%s: units must be >= 1", s->name);
+			return hg_fail(err, errlen, -1, "%s: units must be >= 1", s->name);
 		L->out_c = s->units;
 		L->k = (size_t)L->in_c;
 		L->nw = L->k * (size_t)s->units;
@@ -74,8 +65,8 @@ static int layer_shape(struct tlayer *L, int last, char *err, size_t errlen)
 	case HG_L_MAXPOOL:
 		if (s->kh < 1 || s->kw < 1 || s->sh < 1 || s->sw < 1 || L->in_h < s->kh ||
 		    L->in_w < s->kw)
-			return fail(err, errlen, "%s: bad pool window for a %dx%d input", s->name,
-				    L->in_h, L->in_w);
+			return hg_fail(err, errlen, -1, "%s: bad pool window for a %dx%d input",
+				       s->name, L->in_h, L->in_w);
 		L->out_h = (L->in_h - s->kh) / s->sh + 1;
 		L->out_w = (L->in_w - s->kw) / s->sw + 1;
 		return 0;
@@ -85,18 +76,20 @@ static int layer_shape(struct tlayer *L, int last, char *err, size_t errlen)
 		return 0;
 	case HG_L_DROPOUT:
 		if (!(s->rate >= 0.0f && s->rate < 1.0f))
-			return fail(err, errlen, "%s: dropout rate must be in [0, 1)", s->name);
+			return hg_fail(err, errlen, -1, "%s: dropout rate must be in [0, 1)",
+				       s->name);
 		return 0;
 	case HG_L_ACT:
 		return 0;
 	case HG_L_SOFTMAX:
 		if (!last)
-			return fail(err, errlen, "%s: softmax must be the last layer", s->name);
+			return hg_fail(err, errlen, -1, "%s: softmax must be the last layer",
+				       s->name);
 		if (L->in_h != 1 || L->in_w != 1)
-			return fail(err, errlen, "%s: softmax needs a flat input", s->name);
+			return hg_fail(err, errlen, -1, "%s: softmax needs a flat input", s->name);
 		return 0;
 	default:
-		return fail(err, errlen, "%s: unknown layer kind %d", s->name, s->kind);
+		return hg_fail(err, errlen, -1, "%s: unknown layer kind %d", s->name, s->kind);
 	}
 }
 
@@ -135,14 +128,14 @@ int hg_net_create(struct hg_net **out, const struct hg_net_spec *spec, int threa
 
 	*out = NULL;
 	if (spec->n_layers < 1 || spec->n_layers > HG_MAX_LAYERS)
-		return fail(err, errlen, "a network needs 1..%d layers", HG_MAX_LAYERS);
+		return hg_fail(err, errlen, -1, "a network needs 1..%d layers", HG_MAX_LAYERS);
 	if (h < 1 || w < 1 || c < 1 || (size_t)h * w * c > (1u << 24))
-		return fail(err, errlen, "bad input shape %dx%dx%d", h, w, c);
+		return hg_fail(err, errlen, -1, "bad input shape %dx%dx%d", h, w, c);
 	if (spec->layers[spec->n_layers - 1].kind != HG_L_SOFTMAX)
-		return fail(err, errlen, "training needs a final softmax layer");
+		return hg_fail(err, errlen, -1, "training needs a final softmax layer");
 	net = calloc(1, sizeof(*net));
 	if (!net)
-		return fail(err, errlen, "out of memory");
+		return hg_fail(err, errlen, -1, "out of memory");
 	net->spec = *spec;
 	net->n_layers = spec->n_layers;
 	net->in_n = (size_t)h * w * c;
@@ -159,7 +152,7 @@ int hg_net_create(struct hg_net **out, const struct hg_net_spec *spec, int threa
 		L->in_n = (size_t)h * w * c;
 		L->out_n = (size_t)L->out_h * L->out_w * L->out_c;
 		if (L->out_n < 1 || L->out_n > (1u << 24) || L->nw > (1u << 26)) {
-			fail(err, errlen, "%s: layer too large", L->s->name);
+			hg_fail(err, errlen, -1, "%s: layer too large", L->s->name);
 			goto fail;
 		}
 		if (L->out_n > net->max_n)
@@ -171,7 +164,7 @@ int hg_net_create(struct hg_net **out, const struct hg_net_spec *spec, int threa
 				net->max_cols = cols;
 		}
 		if (alloc_params(L)) {
-			fail(err, errlen, "out of memory");
+			hg_fail(err, errlen, -1, "out of memory");
 			goto fail;
 		}
 		h = L->out_h;
@@ -181,7 +174,7 @@ int hg_net_create(struct hg_net **out, const struct hg_net_spec *spec, int threa
 	net->threads = threads < 1 ? 1 : threads;
 	net->pool = hg_pool_create(net->threads);
 	if (!net->pool) {
-		fail(err, errlen, "cannot start %d threads", net->threads);
+		hg_fail(err, errlen, -1, "cannot start %d threads", net->threads);
 		goto fail;
 	}
 	net->threads = hg_pool_size(net->pool);

@@ -9,11 +9,11 @@
  */
 #include <ctype.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hlsgen_error.h"
 #include "hlsgen_qkeras.h"
 
 #define MAX_ARGS 12
@@ -22,16 +22,6 @@ struct qarg {
 	char key[32]; /* "" for positional */
 	char val[32];
 };
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 static void trim(char *s)
 {
@@ -56,14 +46,14 @@ static int split_args(const char *inner, struct qarg *a, int *na, char *err, siz
 	char *save = NULL;
 
 	if (strlen(inner) >= sizeof(buf))
-		return fail(err, errlen, "quantizer arguments too long");
+		return hg_fail(err, errlen, -1, "quantizer arguments too long");
 	strcpy(buf, inner);
 	*na = 0;
 	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		char *eq = strchr(tok, '=');
 
 		if (*na == MAX_ARGS)
-			return fail(err, errlen, "too many quantizer arguments");
+			return hg_fail(err, errlen, -1, "too many quantizer arguments");
 		memset(&a[*na], 0, sizeof(a[*na]));
 		if (eq) {
 			*eq = 0;
@@ -129,8 +119,8 @@ static int bind_args(const char *qname, const char *const *names, const struct q
 		int at = a[i].key[0] ? param_index(names, a[i].key) : i;
 
 		if (at < 0 || at >= n_names)
-			return fail(err, errlen, "%s: unknown argument '%s'", qname,
-				    a[i].key[0] ? a[i].key : a[i].val);
+			return hg_fail(err, errlen, -1, "%s: unknown argument '%s'", qname,
+				       a[i].key[0] ? a[i].key : a[i].val);
 		vals[at] = a[i].val;
 	}
 	return 0;
@@ -145,7 +135,7 @@ static int refuse_if_set(const char *qname, const char *what, const char *v, cha
 		return 0;
 	if (parse_bool(v, &b) == 0 && !b)
 		return 0;
-	return fail(err, errlen, "%s: %s=%s is not supported", qname, what, v);
+	return hg_fail(err, errlen, -1, "%s: %s=%s is not supported", qname, what, v);
 }
 
 static int parse_bits(const struct qarg *a, int na, struct hg_quantizer *q, char *err,
@@ -164,22 +154,24 @@ static int parse_bits(const struct qarg *a, int na, struct hg_quantizer *q, char
 	q->bits = 8;
 	q->keep_negative = 1;
 	if (v[0] && parse_int(v[0], &q->bits))
-		return fail(err, errlen, "quantized_bits: bad bits '%s'", v[0]);
+		return hg_fail(err, errlen, -1, "quantized_bits: bad bits '%s'", v[0]);
 	if (v[1] && parse_int(v[1], &q->integer))
-		return fail(err, errlen, "quantized_bits: bad integer '%s'", v[1]);
+		return hg_fail(err, errlen, -1, "quantized_bits: bad integer '%s'", v[1]);
 	if (v[2] && parse_bool(v[2], &q->symmetric))
-		return fail(err, errlen, "quantized_bits: bad symmetric '%s'", v[2]);
+		return hg_fail(err, errlen, -1, "quantized_bits: bad symmetric '%s'", v[2]);
 	if (v[3] && parse_bool(v[3], &q->keep_negative))
-		return fail(err, errlen, "quantized_bits: bad keep_negative '%s'", v[3]);
+		return hg_fail(err, errlen, -1, "quantized_bits: bad keep_negative '%s'", v[3]);
 	if (v[4] && strcasecmp(v[4], "none") && strtod(v[4], NULL) != 1.0)
-		return fail(err, errlen, "quantized_bits: alpha=%s is not supported (only 1/None)",
-			    v[4]);
+		return hg_fail(err, errlen, -1,
+			       "quantized_bits: alpha=%s is not supported (only 1/None)", v[4]);
 	if (refuse_if_set("quantized_bits", "use_stochastic_rounding", v[5], err, errlen))
 		return -1;
 	if (v[7] && strtod(v[7], NULL) != 1.0)
-		return fail(err, errlen, "quantized_bits: qnoise_factor=%s is not supported", v[7]);
+		return hg_fail(err, errlen, -1, "quantized_bits: qnoise_factor=%s is not supported",
+			       v[7]);
 	if (q->bits < 1 || q->bits > 32)
-		return fail(err, errlen, "quantized_bits: bits=%d out of range 1..32", q->bits);
+		return hg_fail(err, errlen, -1, "quantized_bits: bits=%d out of range 1..32",
+			       q->bits);
 	return 0;
 }
 
@@ -206,23 +198,26 @@ static int parse_relu(const struct qarg *a, int na, struct hg_quantizer *q, char
 	q->kind = HG_Q_RELU;
 	q->bits = 8;
 	if (v[0] && parse_int(v[0], &q->bits))
-		return fail(err, errlen, "quantized_relu: bad bits '%s'", v[0]);
+		return hg_fail(err, errlen, -1, "quantized_relu: bad bits '%s'", v[0]);
 	if (v[1] && parse_int(v[1], &q->integer))
-		return fail(err, errlen, "quantized_relu: bad integer '%s'", v[1]);
+		return hg_fail(err, errlen, -1, "quantized_relu: bad integer '%s'", v[1]);
 	if (refuse_if_set("quantized_relu", "use_sigmoid", v[2], err, errlen) ||
 	    (v[3] && strtod(v[3], NULL) != 0.0 &&
-	     fail(err, errlen, "quantized_relu: negative_slope=%s is not supported", v[3])) ||
+	     hg_fail(err, errlen, -1, "quantized_relu: negative_slope=%s is not supported",
+		     v[3])) ||
 	    refuse_if_set("quantized_relu", "use_stochastic_rounding", v[4], err, errlen) ||
 	    (v[5] && strcasecmp(v[5], "none") &&
-	     fail(err, errlen, "quantized_relu: relu_upper_bound is not supported")))
+	     hg_fail(err, errlen, -1, "quantized_relu: relu_upper_bound is not supported")))
 		return -1;
 	if (v[6] && (parse_bool(v[6], &clip) || !clip))
-		return fail(err, errlen, "quantized_relu: is_quantized_clip=%s is not supported",
-			    v[6]);
+		return hg_fail(err, errlen, -1,
+			       "quantized_relu: is_quantized_clip=%s is not supported", v[6]);
 	if (v[7] && strtod(v[7], NULL) != 1.0)
-		return fail(err, errlen, "quantized_relu: qnoise_factor=%s is not supported", v[7]);
+		return hg_fail(err, errlen, -1, "quantized_relu: qnoise_factor=%s is not supported",
+			       v[7]);
 	if (q->bits < 1 || q->bits > 32)
-		return fail(err, errlen, "quantized_relu: bits=%d out of range 1..32", q->bits);
+		return hg_fail(err, errlen, -1, "quantized_relu: bits=%d out of range 1..32",
+			       q->bits);
 	return 0;
 }
 
@@ -245,26 +240,28 @@ static int parse_po2(const struct qarg *a, int na, struct hg_quantizer *q, char 
 	q->kind = HG_Q_PO2;
 	q->bits = 8;
 	if (v[0] && parse_int(v[0], &q->bits))
-		return fail(err, errlen, "quantized_po2: bad bits '%s'", v[0]);
+		return hg_fail(err, errlen, -1, "quantized_po2: bad bits '%s'", v[0]);
 	if (v[1] && strcasecmp(v[1], "none")) {
 		char *end;
 
 		q->max_value = strtof(v[1], &end);
 		if (end == v[1] || *end || !(q->max_value >= 0.0f) || isinf(q->max_value))
-			return fail(err, errlen, "quantized_po2: bad max_value '%s'", v[1]);
+			return hg_fail(err, errlen, -1, "quantized_po2: bad max_value '%s'", v[1]);
 		q->has_max = 1;
 	}
 	if (refuse_if_set("quantized_po2", "use_stochastic_rounding", v[2], err, errlen) ||
 	    refuse_if_set("quantized_po2", "quadratic_approximation", v[3], err, errlen))
 		return -1;
 	if (v[4] && strcmp(v[4], "rnd"))
-		return fail(err, errlen, "quantized_po2: log2_rounding=%s is not supported", v[4]);
+		return hg_fail(err, errlen, -1, "quantized_po2: log2_rounding=%s is not supported",
+			       v[4]);
 	if (v[5] && strtod(v[5], NULL) != 1.0)
-		return fail(err, errlen, "quantized_po2: qnoise_factor=%s is not supported", v[5]);
+		return hg_fail(err, errlen, -1, "quantized_po2: qnoise_factor=%s is not supported",
+			       v[5]);
 	/* exponents need at least one bit besides the signs */
 	if (q->bits < 2 + !(q->has_max && q->max_value <= 1.0f) || q->bits > 8)
-		return fail(err, errlen, "quantized_po2: bits=%d out of the supported range",
-			    q->bits);
+		return hg_fail(err, errlen, -1, "quantized_po2: bits=%d out of the supported range",
+			       q->bits);
 	return 0;
 }
 
@@ -284,8 +281,8 @@ int hg_quantizer_parse(const char *text, struct hg_quantizer *q, char *err, size
 		return 0;
 	if (!open || !close || close < open || (size_t)(open - text) >= sizeof(name) ||
 	    (size_t)(close - open - 1) >= sizeof(inner))
-		return fail(err, errlen,
-			    "'%s' is not a quantizer expression like quantized_bits(6,0)", text);
+		return hg_fail(err, errlen, -1,
+			       "'%s' is not a quantizer expression like quantized_bits(6,0)", text);
 	memcpy(name, text, (size_t)(open - text));
 	name[open - text] = 0;
 	trim(name);
@@ -293,7 +290,7 @@ int hg_quantizer_parse(const char *text, struct hg_quantizer *q, char *err, size
 	inner[close - open - 1] = 0;
 	for (const char *p = close + 1; *p; p++)
 		if (!isspace((unsigned char)*p))
-			return fail(err, errlen, "trailing text after quantizer '%s'", text);
+			return hg_fail(err, errlen, -1, "trailing text after quantizer '%s'", text);
 	if (split_args(inner, a, &na, err, errlen))
 		return -1;
 	if (!strcmp(name, "quantized_bits"))
@@ -302,8 +299,8 @@ int hg_quantizer_parse(const char *text, struct hg_quantizer *q, char *err, size
 		return parse_relu(a, na, q, err, errlen);
 	if (!strcmp(name, "quantized_po2"))
 		return parse_po2(a, na, q, err, errlen);
-	return fail(err, errlen,
-		    "quantizer '%s' is not supported (quantized_bits, quantized_relu, "
-		    "quantized_po2)",
-		    name);
+	return hg_fail(err, errlen, -1,
+		       "quantizer '%s' is not supported (quantized_bits, quantized_relu, "
+		       "quantized_po2)",
+		       name);
 }

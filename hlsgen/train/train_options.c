@@ -7,26 +7,16 @@
  * ReduceLROnPlateau(0.5, patience 3) and EarlyStopping(patience 10), the
  * lab CNN's Dropout at rate 0 (HG_LAB_DROPOUT says why).
  */
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hlsgen_error.h"
 #include "hlsgen_import.h"
 #include "hlsgen_train_run.h"
 
 const char hg_recipe_usage[] = HG_RECIPE_USAGE;
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 void hg_recipe_default(struct hg_recipe *r)
 {
@@ -132,7 +122,7 @@ static int quantizer_opt(const char *name, const char *v, struct hg_quantizer *q
 	char e[200];
 
 	if (hg_quantizer_parse(v, q, e, sizeof(e)))
-		return fail(err, errlen, "%s: %s", name, e);
+		return hg_fail(err, errlen, -1, "%s: %s", name, e);
 	return 0;
 }
 
@@ -150,12 +140,13 @@ static int string_opt(struct hg_recipe *r, const char *o, const char *v, char *e
 		r->exp.config_path = v;
 	else if (!strcmp(o, "--hls4ml-version")) {
 		if (hlsgen_import_parse_version(v, &r->exp.hls4ml_major, &r->exp.hls4ml_minor))
-			return fail(err, errlen, "--hls4ml-version: unknown version '%s'", v);
+			return hg_fail(err, errlen, -1, "--hls4ml-version: unknown version '%s'",
+				       v);
 		r->hls4ml_version = v;
 	} else if (!strcmp(o, "--bits")) {
 		if (hg_bits_quantizers(v, &r->kq, &r->bq, &r->aq))
-			return fail(err, errlen, "--bits: expected W/A (2..32) or float, got '%s'",
-				    v);
+			return hg_fail(err, errlen, -1,
+				       "--bits: expected W/A (2..32) or float, got '%s'", v);
 		r->have_q = 1;
 	} else if (!strcmp(o, "--weight-quantizer")) {
 		r->have_q = 1;
@@ -174,13 +165,13 @@ static int string_opt(struct hg_recipe *r, const char *o, const char *v, char *e
 		else if (!strcmp(v, "polynomial"))
 			r->cfg.prune.kind = HG_PRUNE_POLYNOMIAL;
 		else
-			return fail(err, errlen, "--prune: none, constant or polynomial");
+			return hg_fail(err, errlen, -1, "--prune: none, constant or polynomial");
 	} else if (!strcmp(o, "--end-step")) {
 		char *end;
 		long x = strtol(v, &end, 10);
 
 		if (end == v || *end || x < -1)
-			return fail(err, errlen, "--end-step: a step number or -1");
+			return hg_fail(err, errlen, -1, "--end-step: a step number or -1");
 		r->cfg.prune.end_step = x;
 		r->poly_end_auto = 0;
 	} else if (!strcmp(o, "--seed")) {
@@ -188,7 +179,7 @@ static int string_opt(struct hg_recipe *r, const char *o, const char *v, char *e
 		unsigned long long x = strtoull(v, &end, 10);
 
 		if (end == v || *end || strchr(v, '-'))
-			return fail(err, errlen, "--seed: a non-negative integer");
+			return hg_fail(err, errlen, -1, "--seed: a non-negative integer");
 		r->cfg.seed = x;
 	} else if (!strcmp(o, "--progress")) {
 		if (!strcmp(v, "none"))
@@ -198,7 +189,7 @@ static int string_opt(struct hg_recipe *r, const char *o, const char *v, char *e
 		else if (!strcmp(v, "bar"))
 			r->cfg.progress = 2;
 		else
-			return fail(err, errlen, "--progress: none, lines or bar");
+			return hg_fail(err, errlen, -1, "--progress: none, lines or bar");
 	} else {
 		return 0;
 	}
@@ -243,12 +234,12 @@ int hg_recipe_option(struct hg_recipe *r, int argc, char **argv, int *i, char *e
 		if (strcmp(o, numopts[k].name))
 			continue;
 		if (*i + 1 >= argc)
-			return fail(err, errlen, "%s needs a value", o);
+			return hg_fail(err, errlen, -1, "%s needs a value", o);
 		if (num(argv[*i + 1], numopts[k].lo, numopts[k].hi, &v) ||
 		    (numopts[k].is_int && v != (double)(long)v))
-			return fail(err, errlen, "%s: '%s' is not %s in [%g, %g]", o, argv[*i + 1],
-				    numopts[k].is_int ? "an integer" : "a number", numopts[k].lo,
-				    numopts[k].hi);
+			return hg_fail(err, errlen, -1, "%s: '%s' is not %s in [%g, %g]", o,
+				       argv[*i + 1], numopts[k].is_int ? "an integer" : "a number",
+				       numopts[k].lo, numopts[k].hi);
 		store(r, &numopts[k], v);
 		*i += 1;
 		return 1;
@@ -257,7 +248,7 @@ int hg_recipe_option(struct hg_recipe *r, int argc, char **argv, int *i, char *e
 		if (strcmp(o, with_value[k]))
 			continue;
 		if (*i + 1 >= argc)
-			return fail(err, errlen, "%s needs a value", o);
+			return hg_fail(err, errlen, -1, "%s needs a value", o);
 		rc = string_opt(r, o, argv[*i + 1], err, errlen);
 		if (rc > 0)
 			*i += 1;
@@ -313,8 +304,8 @@ int hg_recipe_load_data(const struct hg_recipe *r, int h, int w, int c, struct h
 	if (r->train_data)
 		snprintf(spec, sizeof(spec), "%s", r->train_data);
 	else if (strchr(r->data, ':'))
-		return fail(err, errlen, "--data %s: give the training set with --train-data",
-			    r->data);
+		return hg_fail(err, errlen, -1,
+			       "--data %s: give the training set with --train-data", r->data);
 	else
 		snprintf(spec, sizeof(spec), "%s:train", r->data);
 	if (hg_data_load(spec, h, w, c, tr, err, errlen) ||

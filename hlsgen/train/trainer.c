@@ -7,12 +7,12 @@
  * count always give the same model.
  */
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "callbacks.h"
 #include "epoch_progress.h"
+#include "hlsgen_error.h"
 #include "hlsgen_progress.h"
 #include "rng.h"
 #include "tnet.h"
@@ -45,16 +45,6 @@ void hg_train_config_default(struct hg_train_config *c)
 	c->progress = 2;
 }
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 static int check_config(const struct hg_train_config *c, const struct hg_data *d,
 			const struct hg_net *net, char *err, size_t errlen)
 {
@@ -62,33 +52,37 @@ static int check_config(const struct hg_train_config *c, const struct hg_data *d
 	int last = net->n_layers - 1;
 
 	if (c->epochs < 1 || c->epochs > 1024)
-		return fail(err, errlen, "epochs must be 1..1024");
+		return hg_fail(err, errlen, -1, "epochs must be 1..1024");
 	if (c->batch_size < 1)
-		return fail(err, errlen, "batch size must be >= 1");
+		return hg_fail(err, errlen, -1, "batch size must be >= 1");
 	if (!(c->lr > 0.0f) || !(c->val_split >= 0.0f && c->val_split < 1.0f))
-		return fail(err, errlen, "bad learning rate or validation split");
+		return hg_fail(err, errlen, -1, "bad learning rate or validation split");
 	if ((size_t)d->h * d->w * d->c != net->in_n)
-		return fail(err, errlen, "data samples are %dx%dx%d, the model wants %zu values",
-			    d->h, d->w, d->c, net->in_n);
+		return hg_fail(err, errlen, -1,
+			       "data samples are %dx%dx%d, the model wants %zu values", d->h, d->w,
+			       d->c, net->in_n);
 	if (d->n_classes > net->L[last].out_c)
-		return fail(err, errlen, "data has %d classes, the model outputs %d", d->n_classes,
-			    net->L[last].out_c);
+		return hg_fail(err, errlen, -1, "data has %d classes, the model outputs %d",
+			       d->n_classes, net->L[last].out_c);
 	for (size_t i = 0; i < d->n * net->in_n; i++)
 		if (!isfinite(d->x[i]))
-			return fail(err, errlen, "sample %zu has a non-finite input value",
-				    i / net->in_n);
+			return hg_fail(err, errlen, -1, "sample %zu has a non-finite input value",
+				       i / net->in_n);
 	for (size_t i = 0; i < d->n; i++)
 		if (d->y[i] >= net->L[last].out_c)
-			return fail(err, errlen, "sample %zu: label %d, the model has %d outputs",
-				    i, d->y[i], net->L[last].out_c);
+			return hg_fail(err, errlen, -1,
+				       "sample %zu: label %d, the model has %d outputs", i, d->y[i],
+				       net->L[last].out_c);
 	if (p->kind != HG_PRUNE_NONE) {
 		if (!(p->target_sparsity >= 0.0f && p->target_sparsity < 1.0f) ||
 		    !(p->initial_sparsity >= 0.0f && p->initial_sparsity < 1.0f))
-			return fail(err, errlen, "sparsity must be in [0, 1)");
+			return hg_fail(err, errlen, -1, "sparsity must be in [0, 1)");
 		if (p->frequency < 1 || p->begin_step < 0)
-			return fail(err, errlen, "pruning frequency must be >= 1, begin step >= 0");
+			return hg_fail(err, errlen, -1,
+				       "pruning frequency must be >= 1, begin step >= 0");
 		if (p->kind == HG_PRUNE_POLYNOMIAL && p->end_step <= p->begin_step)
-			return fail(err, errlen, "polynomial decay needs end_step > begin_step");
+			return hg_fail(err, errlen, -1,
+				       "polynomial decay needs end_step > begin_step");
 	}
 	return 0;
 }
@@ -245,7 +239,8 @@ int hg_net_train(struct hg_net *net, const struct hg_train_config *cfg, const st
 		return -1;
 	split_data(d, cfg->val_split, &st.train, &st.val);
 	if (st.train.n < 1)
-		return fail(err, errlen, "no training samples left after the validation split");
+		return hg_fail(err, errlen, -1,
+			       "no training samples left after the validation split");
 	st.idx = malloc(st.train.n * sizeof(uint32_t));
 	if (cfg->restore_best) {
 		snap.n = param_count(net);
@@ -253,7 +248,7 @@ int hg_net_train(struct hg_net *net, const struct hg_train_config *cfg, const st
 	}
 	if (!st.idx || (cfg->restore_best && !snap.buf) ||
 	    net_ensure_ws(net, ((size_t)cfg->batch_size + net->threads - 1) / net->threads)) {
-		fail(err, errlen, "out of memory");
+		hg_fail(err, errlen, -1, "out of memory");
 		goto out;
 	}
 	for (size_t i = 0; i < st.train.n; i++)
@@ -274,7 +269,8 @@ int hg_net_train(struct hg_net *net, const struct hg_train_config *cfg, const st
 
 		st.adam.lr = lr;
 		if (run_epoch(&st, ep, &rng, &tl, &ta) < 0) {
-			fail(err, errlen, "epoch %d: the loss is not finite (diverged)", ep + 1);
+			hg_fail(err, errlen, -1, "epoch %d: the loss is not finite (diverged)",
+				ep + 1);
 			goto out;
 		}
 		h->seconds = hlsgen_now() - te;
