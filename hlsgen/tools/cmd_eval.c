@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli_engine_opts.h"
 #include "cli_number.h"
 #include "eval.h"
 #include "hlsgen_cmd.h"
@@ -44,8 +45,8 @@ static const char usage[] =
 struct eval_opts {
 	const char *model, *data, *data_dir, *roc;
 	uint64_t limit;
-	unsigned threads;
-	int json, allow_nonfinite, quiet;
+	struct cli_engine_opts eng;
+	int json;
 };
 
 static int parse_args(int argc, char **argv, struct eval_opts *o)
@@ -55,10 +56,8 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 	    {"data-dir", required_argument, NULL, 'D'},
 	    {"limit", required_argument, NULL, 'l'},
 	    {"roc", required_argument, NULL, 'r'},
-	    {"threads", required_argument, NULL, 'j'},
 	    {"json", no_argument, NULL, 'J'},
-	    {"allow-nonfinite", no_argument, NULL, 'n'},
-	    {"quiet", no_argument, NULL, 'q'},
+	    CLI_ENGINE_LONG_OPTS,
 	    {NULL, 0, NULL, 0},
 	};
 	unsigned long long v;
@@ -66,7 +65,7 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 
 	memset(o, 0, sizeof(*o));
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:l:r:j:q", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:l:r:" CLI_ENGINE_SHORT_OPTS, opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			o->data = optarg;
@@ -82,22 +81,12 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 		case 'r':
 			o->roc = optarg;
 			break;
-		case 'j':
-			if (cli_number("eval", "threads", optarg, 1, 1024, &v))
-				return -1;
-			o->threads = (unsigned)v;
-			break;
 		case 'J':
 			o->json = 1;
 			break;
-		case 'n':
-			o->allow_nonfinite = 1;
-			break;
-		case 'q':
-			o->quiet = 1;
-			break;
 		default:
-			return -1;
+			if (cli_engine_option("eval", c, optarg, &o->eng) != 1)
+				return -1;
 		}
 	}
 	if (optind != argc - 1 || !o->data)
@@ -134,7 +123,7 @@ static int check_data(const struct hlsgen_dataset *d, const struct qnn_model *m,
 				 d->name, d->y[i], (unsigned long long)i, m->n_out);
 			return -EINVAL;
 		}
-	if (bad < d->n * d->n_in && !o->allow_nonfinite) {
+	if (bad < d->n * d->n_in && !o->eng.allow_nonfinite) {
 		snprintf(
 		    err, errlen,
 		    "%s: sample %llu has a non-finite input (NaN/Inf); --allow-nonfinite feeds "
@@ -160,9 +149,9 @@ static int run_ref(struct eval_result *r, const struct qnn_model *m, const float
 
 	if (ret)
 		return ret;
-	hlsgen_progress_begin(&p, NULL, eval_method_title[meth], r->n, !o->quiet);
+	hlsgen_progress_begin(&p, NULL, eval_method_title[meth], r->n, !o->eng.quiet);
 	t0 = hlsgen_now();
-	ret = hlsgen_ref_run(&ref, x, r->n, r->scores[meth], o->threads, &p);
+	ret = hlsgen_ref_run(&ref, x, r->n, r->scores[meth], o->eng.threads, &p);
 	r->seconds[meth] = hlsgen_now() - t0;
 	hlsgen_progress_end(&p);
 	hlsgen_ref_free(&ref);
@@ -182,9 +171,9 @@ static int run_engine(struct eval_result *r, const struct qnn_model *m, const fl
 	double t0;
 	int ret;
 
-	hlsgen_progress_begin(&p, NULL, eval_method_title[EV_BITEXACT], r->n, !o->quiet);
+	hlsgen_progress_begin(&p, NULL, eval_method_title[EV_BITEXACT], r->n, !o->eng.quiet);
 	t0 = hlsgen_now();
-	ret = hlsgen_engine_batch(m, x, r->n, o->threads, &res, &p, err, errlen);
+	ret = hlsgen_engine_batch(m, x, r->n, o->eng.threads, &res, &p, err, errlen);
 	r->seconds[EV_BITEXACT] = hlsgen_now() - t0;
 	hlsgen_progress_end(&p);
 	r->nonfinite = res.nonfinite;
@@ -261,7 +250,7 @@ static int evaluate(const struct eval_opts *o, const struct qnn_model *m,
 	r.data_name = d->name;
 	r.n = o->limit && o->limit < d->n ? o->limit : d->n;
 	r.n_classes = m->n_out;
-	r.threads = o->threads ? o->threads : (unsigned)(cpus > 0 ? cpus : 1);
+	r.threads = o->eng.threads ? o->eng.threads : (unsigned)(cpus > 0 ? cpus : 1);
 	ret = alloc_result(&r, m->n_out);
 	if (ret)
 		snprintf(err, errlen, "out of memory");

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cli_number.h"
+#include "cli_engine_opts.h"
 #include "hlsgen_cmd.h"
 #include "hlsgen_engine_batch.h"
 #include "hlsgen_io.h"
@@ -40,24 +40,25 @@ static const char usage[] =
 
 struct run_opts {
 	const char *model, *input, *output, *trace_dir;
-	unsigned threads;
-	int allow_nonfinite, quiet, reference;
+	struct cli_engine_opts eng;
+	int reference;
 };
 
 static int parse_args(int argc, char **argv, struct run_opts *o)
 {
 	static const struct option opts[] = {
-	    {"input", required_argument, NULL, 'i'},	 {"output", required_argument, NULL, 'o'},
-	    {"trace", required_argument, NULL, 't'},	 {"threads", required_argument, NULL, 'j'},
-	    {"allow-nonfinite", no_argument, NULL, 'n'}, {"quiet", no_argument, NULL, 'q'},
-	    {"reference", no_argument, NULL, 'R'},	 {NULL, 0, NULL, 0},
+	    {"input", required_argument, NULL, 'i'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"trace", required_argument, NULL, 't'},
+	    {"reference", no_argument, NULL, 'R'},
+	    CLI_ENGINE_LONG_OPTS,
+	    {NULL, 0, NULL, 0},
 	};
-	unsigned long long v;
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:o:t:j:q", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:o:t:" CLI_ENGINE_SHORT_OPTS, opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			o->input = optarg;
@@ -68,22 +69,12 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		case 't':
 			o->trace_dir = optarg;
 			break;
-		case 'j':
-			if (cli_number("run", "threads", optarg, 1, 1024, &v))
-				return -1;
-			o->threads = (unsigned)v;
-			break;
-		case 'n':
-			o->allow_nonfinite = 1;
-			break;
-		case 'q':
-			o->quiet = 1;
-			break;
 		case 'R':
 			o->reference = 1;
 			break;
 		default:
-			return -1;
+			if (cli_engine_option("run", c, optarg, &o->eng) != 1)
+				return -1;
 		}
 	}
 	if (optind != argc - 1 || !o->input || !o->output)
@@ -252,7 +243,7 @@ static int run_model(const struct run_opts *o, const struct qnn_model *m, char *
 
 	ret = hlsgen_input_load(o->input, h->in_h, h->in_w, h->in_c, &n, &x, err, errlen);
 	if (!ret)
-		ret = check_finite(o->input, x, n, m->n_in, o->allow_nonfinite, err, errlen);
+		ret = check_finite(o->input, x, n, m->n_in, o->eng.allow_nonfinite, err, errlen);
 	if (!ret) {
 		res.values = malloc(n * m->n_out * sizeof(float) + 1);
 		if (!res.values) {
@@ -267,14 +258,14 @@ static int run_model(const struct run_opts *o, const struct qnn_model *m, char *
 	if (o->trace_dir) {
 		ret = run_traced(m, x, n, res.values, res.engine_flags, o->trace_dir, err, errlen);
 	} else {
-		hlsgen_progress_begin(&prog, NULL, "run", n, !o->quiet && n >= 1000);
-		ret = hlsgen_engine_batch(m, x, n, o->threads, &res, &prog, err, errlen);
+		hlsgen_progress_begin(&prog, NULL, "run", n, !o->eng.quiet && n >= 1000);
+		ret = hlsgen_engine_batch(m, x, n, o->eng.threads, &res, &prog, err, errlen);
 		hlsgen_progress_end(&prog);
 	}
 	dt = hlsgen_now() - t0;
 	if (!ret)
 		ret = write_output(o->output, res.values, n, m->n_out, err, errlen);
-	if (!ret && !o->quiet)
+	if (!ret && !o->eng.quiet)
 		fprintf(stderr, "hlsgen run: %llu samples -> %s in %.3f s (%.0f images/s)\n",
 			(unsigned long long)n, o->output, dt, dt > 0 ? (double)n / dt : 0.0);
 out:
