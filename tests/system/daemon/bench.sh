@@ -57,10 +57,21 @@ done
 stop_qnnd
 
 echo "== sw backend (bit-exact engine), MNIST CNN"
-"$BENCH" --engine "$MODEL" --batch 256 --threads "$(nproc)" --seconds "$SECS"
+# The machine's speed drifts: the engine is measured before and after the
+# daemon, and the ratio uses their mean.
+rate() { # the samples/s figure of a bench_qnnd line
+	awk '{ for (i = 2; i <= NF; i++) if ($i == "samples/s" || $i == "samples/s,") { print $(i - 1); exit } }'
+}
+shown() { tee "$tmp/out.txt" >&2 && rate <"$tmp/out.txt"; } # print for the reader, keep the rate
+e0=$("$BENCH" --engine "$MODEL" --batch 256 --threads "$(nproc)" --seconds "$SECS" | shown)
 start_qnnd sw "$MODEL"
-"$BENCH" --socket "$tmp/qnnd.sock" --clients 64 --seconds "$SECS" --daemon-pid "$qnnd_pid"
+d=$("$BENCH" --socket "$tmp/qnnd.sock" --clients 64 --seconds "$SECS" --daemon-pid "$qnnd_pid" | shown)
 "$BENCH" --socket "$tmp/qnnd.sock" --clients 4 --samples 64 --seconds "$SECS" --daemon-pid "$qnnd_pid"
 echo "socket only (QNN_NO_SHM=1):"
 QNN_NO_SHM=1 "$BENCH" --socket "$tmp/qnnd.sock" --clients 64 --seconds "$SECS" --daemon-pid "$qnnd_pid"
 stop_qnnd
+e1=$("$BENCH" --engine "$MODEL" --batch 256 --threads "$(nproc)" --seconds "$SECS" | shown)
+awk -v d="$d" -v a="$e0" -v b="$e1" 'BEGIN {
+	printf "sw, 64 clients x 1 sample: %.0f samples/s = %.1f%% of the engine at batch 256 " \
+	       "(%.0f, mean of %.0f before and %.0f after; target >= 80%%)\n",
+	       d, 100 * d / ((a + b) / 2), (a + b) / 2, a, b }'
