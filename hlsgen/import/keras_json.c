@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hlsgen_keras_json.h"
 #include "import_internal.h"
 
 #define MAX_IMPORT_LAYERS (QNN_MAX_LAYERS * 2)
@@ -24,42 +25,16 @@ struct kctx {
 	const char *name;
 };
 
-static struct json_object *get(struct json_object *o, const char *key)
-{
-	struct json_object *v = NULL;
-
-	if (o && json_object_is_type(o, json_type_object))
-		json_object_object_get_ex(o, key, &v);
-	return v;
-}
-
-static const char *get_str(struct json_object *o, const char *key)
-{
-	struct json_object *v = get(o, key);
-
-	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
-}
-
 /* [a, b] pair of ints (kernel_size, strides...); a plain int counts twice */
 static int get_pair(struct kctx *k, struct json_object *cfg, const char *key, int dflt, int *a,
 		    int *b)
 {
-	struct json_object *v = get(cfg, key);
+	int given = hg_json_get_pair(cfg, key, dflt, a, b);
 
-	if (!v || json_object_is_type(v, json_type_null)) {
-		*a = *b = dflt;
-		return 0;
-	}
-	if (json_object_is_type(v, json_type_int)) {
-		*a = *b = json_object_get_int(v);
-	} else if (json_object_is_type(v, json_type_array) && json_object_array_length(v) == 2) {
-		*a = json_object_get_int(json_object_array_get_idx(v, 0));
-		*b = json_object_get_int(json_object_array_get_idx(v, 1));
-	} else {
+	if (given < 0)
 		return hg_fail(k->err, k->errlen, -EINVAL, "layer '%s': %s is not a pair", k->name,
 			       key);
-	}
-	if (*a < 1 || *b < 1 || *a > (int)QNN_MAX_DIM || *b > (int)QNN_MAX_DIM)
+	if (given && (*a < 1 || *b < 1 || *a > (int)QNN_MAX_DIM || *b > (int)QNN_MAX_DIM))
 		return hg_fail(k->err, k->errlen, -EINVAL, "layer '%s': %s %dx%d out of range",
 			       k->name, key, *a, *b);
 	return 0;
@@ -97,7 +72,7 @@ static struct imp_layer *add_layer(struct kctx *k, const char *name, const char 
 
 static int check_channels_last(struct kctx *k, struct json_object *cfg)
 {
-	const char *df = get_str(cfg, "data_format");
+	const char *df = hg_json_get_str(cfg, "data_format");
 
 	if (df && strcmp(df, "channels_last"))
 		return hg_fail(k->err, k->errlen, -EOPNOTSUPP,
@@ -110,7 +85,7 @@ static int check_channels_last(struct kctx *k, struct json_object *cfg)
 static int window(struct kctx *k, struct imp_layer *l, struct json_object *cfg, int kh, int kw,
 		  int sh, int sw)
 {
-	const char *pad = get_str(cfg, "padding");
+	const char *pad = hg_json_get_str(cfg, "padding");
 	uint32_t in[2] = {k->h, k->w}, kk[2] = {(uint32_t)kh, (uint32_t)kw},
 		 ss[2] = {(uint32_t)sh, (uint32_t)sw}, out[2], pa[2], pb[2];
 
@@ -151,10 +126,25 @@ static int window(struct kctx *k, struct imp_layer *l, struct json_object *cfg, 
 	return 0;
 }
 
+/* The activations the engine has, by their Keras names. */
+static int activation_kind(struct kctx *k, const char *act, enum imp_kind *kind)
+{
+	if (!strcmp(act, "relu"))
+		*kind = IMP_ACT_RELU;
+	else if (!strcmp(act, "linear"))
+		*kind = IMP_ACT_LINEAR;
+	else if (!strcmp(act, "softmax"))
+		*kind = IMP_ACT_SOFTMAX;
+	else
+		return hg_fail(k->err, k->errlen, -EOPNOTSUPP,
+			       "layer '%s': activation '%s' unsupported", k->name, act);
+	return 0;
+}
+
 /* activation= inside Conv/Dense: its own layer, as hls4ml splits it */
 static int inner_activation(struct kctx *k, const struct imp_layer *parent, struct json_object *cfg)
 {
-	struct json_object *a = get(cfg, "activation");
+	struct json_object *a = hg_json_get(cfg, "activation");
 	struct imp_layer *l;
 	char name[96];
 	const char *act;
@@ -166,15 +156,8 @@ static int inner_activation(struct kctx *k, const struct imp_layer *parent, stru
 		return hg_fail(k->err, k->errlen, -EOPNOTSUPP,
 			       "layer '%s': activation given as an object unsupported", k->name);
 	act = json_object_get_string(a);
-	if (!strcmp(act, "relu"))
-		kind = IMP_ACT_RELU;
-	else if (!strcmp(act, "linear"))
-		kind = IMP_ACT_LINEAR;
-	else if (!strcmp(act, "softmax"))
-		kind = IMP_ACT_SOFTMAX;
-	else
-		return hg_fail(k->err, k->errlen, -EOPNOTSUPP,
-			       "layer '%s': activation '%s' unsupported", k->name, act);
+	if (activation_kind(k, act, &kind))
+		return -EOPNOTSUPP;
 	snprintf(name, sizeof(name), "%s_%s", parent->name, act);
 	ADD_OR_FAIL(l, k, name, "Activation", kind);
 	l->inner_act = true;
@@ -183,7 +166,7 @@ static int inner_activation(struct kctx *k, const struct imp_layer *parent, stru
 
 static int use_bias(struct kctx *k, struct json_object *cfg, bool *ub)
 {
-	struct json_object *v = get(cfg, "use_bias");
+	struct json_object *v = hg_json_get(cfg, "use_bias");
 
 	*ub = !v || json_object_get_boolean(v);
 	return 0;
@@ -195,11 +178,11 @@ static int quantizers(struct kctx *k, struct imp_layer *l, struct json_object *c
 
 	if (!q)
 		return 0;
-	rc = imp_quant_from_json(get(cfg, "kernel_quantizer"), l->name, "kernel_quantizer", &l->wq,
-				 k->err, k->errlen);
+	rc = imp_quant_from_json(hg_json_get(cfg, "kernel_quantizer"), l->name, "kernel_quantizer",
+				 &l->wq, k->err, k->errlen);
 	if (!rc && l->use_bias)
-		rc = imp_quant_from_json(get(cfg, "bias_quantizer"), l->name, "bias_quantizer",
-					 &l->bq, k->err, k->errlen);
+		rc = imp_quant_from_json(hg_json_get(cfg, "bias_quantizer"), l->name,
+					 "bias_quantizer", &l->bq, k->err, k->errlen);
 	if (!rc && l->wq.kind == QNN_QK_QUANTIZED_RELU)
 		rc = hg_fail(k->err, k->errlen, -EOPNOTSUPP,
 			     "layer '%s' kernel_quantizer: quantized_relu on weights unsupported",
@@ -214,7 +197,7 @@ static int quantizers(struct kctx *k, struct imp_layer *l, struct json_object *c
 static int conv2d(struct kctx *k, struct json_object *cfg, const char *cls, bool q)
 {
 	struct imp_layer *l;
-	struct json_object *f = get(cfg, "filters");
+	struct json_object *f = hg_json_get(cfg, "filters");
 	int kh, kw, sh, sw, dh, dw, rc;
 
 	rc = check_channels_last(k, cfg);
@@ -223,9 +206,10 @@ static int conv2d(struct kctx *k, struct json_object *cfg, const char *cls, bool
 	if (!rc && (dh != 1 || dw != 1))
 		rc = hg_fail(k->err, k->errlen, -EOPNOTSUPP,
 			     "layer '%s': dilation_rate %dx%d unsupported", k->name, dh, dw);
-	if (!rc && get(cfg, "groups") && json_object_get_int(get(cfg, "groups")) != 1)
+	if (!rc && hg_json_get(cfg, "groups") &&
+	    json_object_get_int(hg_json_get(cfg, "groups")) != 1)
 		rc = hg_fail(k->err, k->errlen, -EOPNOTSUPP, "layer '%s': groups %d unsupported",
-			     k->name, json_object_get_int(get(cfg, "groups")));
+			     k->name, json_object_get_int(hg_json_get(cfg, "groups")));
 	if (!rc)
 		rc = get_pair(k, cfg, "kernel_size", 0, &kh, &kw);
 	if (!rc)
@@ -247,7 +231,7 @@ static int conv2d(struct kctx *k, struct json_object *cfg, const char *cls, bool
 static int dense(struct kctx *k, struct json_object *cfg, const char *cls, bool q)
 {
 	struct imp_layer *l;
-	struct json_object *u = get(cfg, "units");
+	struct json_object *u = hg_json_get(cfg, "units");
 	int rc;
 
 	if (k->h != 1 || k->w != 1)
@@ -283,22 +267,15 @@ static int maxpool(struct kctx *k, struct json_object *cfg, const char *cls)
 
 static int activation(struct kctx *k, struct json_object *cfg, const char *cls)
 {
-	const char *act = get_str(cfg, "activation");
+	const char *act = hg_json_get_str(cfg, "activation");
 	struct imp_layer *l;
 	enum imp_kind kind;
 
 	if (!act)
 		return hg_fail(k->err, k->errlen, -EINVAL, "layer '%s': activation missing",
 			       k->name);
-	if (!strcmp(act, "relu"))
-		kind = IMP_ACT_RELU;
-	else if (!strcmp(act, "linear"))
-		kind = IMP_ACT_LINEAR;
-	else if (!strcmp(act, "softmax"))
-		kind = IMP_ACT_SOFTMAX;
-	else
-		return hg_fail(k->err, k->errlen, -EOPNOTSUPP,
-			       "layer '%s': activation '%s' unsupported", k->name, act);
+	if (activation_kind(k, act, &kind))
+		return -EOPNOTSUPP;
 	ADD_OR_FAIL(l, k, k->name, cls, kind);
 	return 0;
 }
@@ -309,8 +286,8 @@ static int qactivation(struct kctx *k, struct json_object *cfg, const char *cls)
 	int rc;
 
 	ADD_OR_FAIL(l, k, k->name, cls, IMP_QACT);
-	rc = imp_quant_from_json(get(cfg, "activation"), l->name, "activation", &l->aq, k->err,
-				 k->errlen);
+	rc = imp_quant_from_json(hg_json_get(cfg, "activation"), l->name, "activation", &l->aq,
+				 k->err, k->errlen);
 	if (!rc && l->aq.kind != QNN_QK_QUANTIZED_RELU && l->aq.kind != QNN_QK_QUANTIZED_BITS)
 		rc = hg_fail(k->err, k->errlen, -EOPNOTSUPP,
 			     "layer '%s': QActivation needs quantized_relu or quantized_bits",
@@ -321,11 +298,13 @@ static int qactivation(struct kctx *k, struct json_object *cfg, const char *cls)
 static int relu_layer(struct kctx *k, struct json_object *cfg, const char *cls)
 {
 	struct imp_layer *l;
-	struct json_object *mv = get(cfg, "max_value");
+	struct json_object *mv = hg_json_get(cfg, "max_value");
 
 	if ((mv && !json_object_is_type(mv, json_type_null)) ||
-	    (get(cfg, "negative_slope") && json_object_get_double(get(cfg, "negative_slope"))) ||
-	    (get(cfg, "threshold") && json_object_get_double(get(cfg, "threshold"))))
+	    (hg_json_get(cfg, "negative_slope") &&
+	     json_object_get_double(hg_json_get(cfg, "negative_slope"))) ||
+	    (hg_json_get(cfg, "threshold") &&
+	     json_object_get_double(hg_json_get(cfg, "threshold"))))
 		return hg_fail(k->err, k->errlen, -EOPNOTSUPP,
 			       "layer '%s': ReLU with max_value/negative_slope/threshold "
 			       "unsupported",
@@ -374,139 +353,31 @@ static int one_layer(struct kctx *k, const char *cls, struct json_object *cfg)
 		       k->name, cls);
 }
 
-/* batch_input_shape [null, H, W, C] | [null, H, W] | [null, N] */
-static int input_shape(struct kctx *k, struct json_object *shape)
-{
-	size_t n = shape && json_object_is_type(shape, json_type_array)
-		       ? json_object_array_length(shape)
-		       : 0;
-	int d[3] = {1, 1, 1};
-
-	if (n < 2 || n > 4)
-		return hg_fail(k->err, k->errlen, -EOPNOTSUPP,
-			       "layer '%s': input shape of rank %zu unsupported", k->name,
-			       n ? n - 1 : 0);
-	for (size_t i = 1; i < n; i++) {
-		struct json_object *v = json_object_array_get_idx(shape, i);
-		int x = v ? json_object_get_int(v) : 0;
-
-		if (x < 1 || x > (int)QNN_MAX_DIM)
-			return hg_fail(k->err, k->errlen, -EINVAL,
-				       "layer '%s': input dimension %zu is %d", k->name, i, x);
-		d[3 - (n - i)] = x;
-	}
-	if (n == 3) { /* (H, W) images without a channel axis */
-		d[0] = d[1];
-		d[1] = d[2];
-		d[2] = 1;
-	}
-	k->h = k->m->in_h = (uint32_t)d[0];
-	k->w = k->m->in_w = (uint32_t)d[1];
-	k->c = k->m->in_c = (uint32_t)d[2];
-	return 0;
-}
-
-/* Functional models: only a single chain (each layer fed by the previous). */
-static int check_chain(struct kctx *k, struct json_object *layer, const char *prev)
-{
-	struct json_object *nodes = get(layer, "inbound_nodes"), *node, *ref;
-
-	if (!nodes)
-		return 0;
-	if (!prev)
-		return json_object_array_length(nodes) == 0
-			   ? 0
-			   : hg_fail(k->err, k->errlen, -EOPNOTSUPP,
-				     "layer '%s': input layer with inbound nodes", k->name);
-	if (json_object_array_length(nodes) != 1 || !(node = json_object_array_get_idx(nodes, 0)) ||
-	    !json_object_is_type(node, json_type_array) || json_object_array_length(node) != 1 ||
-	    !(ref = json_object_array_get_idx(node, 0)) ||
-	    !json_object_is_type(ref, json_type_array) ||
-	    strcmp(json_object_get_string(json_object_array_get_idx(ref, 0)), prev))
-		return hg_fail(k->err, k->errlen, -EOPNOTSUPP,
-			       "layer '%s': not fed by '%s' alone: only single-chain models are "
-			       "supported",
-			       k->name, prev);
-	return 0;
-}
-
-static int walk_layers(struct kctx *k, struct json_object *layers)
-{
-	const char *prev = NULL;
-	size_t n = json_object_array_length(layers);
-	int rc;
-
-	for (size_t i = 0; i < n; i++) {
-		struct json_object *lj = json_object_array_get_idx(layers, i);
-		struct json_object *cfg = get(lj, "config");
-		const char *cls = get_str(lj, "class_name");
-
-		k->name = get_str(cfg, "name");
-		if (!cls || !k->name)
-			return hg_fail(k->err, k->errlen, -EINVAL,
-				       "layer %zu lacks class_name/name", i);
-		rc = check_chain(k, lj, prev);
-		if (rc)
-			return rc;
-		if (i == 0) {
-			rc = input_shape(k, get(cfg, "batch_input_shape"));
-			if (rc)
-				return rc;
-			if (!strcmp(cls, "InputLayer")) {
-				snprintf(k->m->input_name, sizeof(k->m->input_name), "%s", k->name);
-				prev = k->name;
-				continue;
-			}
-			/* hls4ml names the implicit input of a Sequential "input1" */
-			snprintf(k->m->input_name, sizeof(k->m->input_name), "input1");
-		}
-		if (!strcmp(cls, "InputLayer"))
-			return hg_fail(k->err, k->errlen, -EOPNOTSUPP,
-				       "layer '%s': a second InputLayer is unsupported", k->name);
-		rc = one_layer(k, cls, cfg);
-		if (rc)
-			return rc;
-		prev = k->name;
-	}
-	if (!k->m->n_layers)
-		return hg_fail(k->err, k->errlen, -EINVAL, "model has no layers besides its input");
-	return 0;
-}
-
 int imp_keras_load(const char *path, struct imp_model *m, char *err, size_t errlen)
 {
-	struct json_object *root, *cfg, *layers;
 	struct kctx k = {m, err, errlen, 0, 0, 0, NULL};
-	const char *cls, *name;
+	struct hg_keras_model km;
 	int rc;
 
 	memset(m, 0, sizeof(*m));
-	root = json_object_from_file(path);
-	if (!root)
-		return hg_fail(err, errlen, -EINVAL, "%s: not readable JSON (%s)", path,
-			       json_util_get_last_err() ? json_util_get_last_err() : "?");
-	cls = get_str(root, "class_name");
-	cfg = get(root, "config");
-	layers = json_object_is_type(cfg, json_type_array) ? cfg : get(cfg, "layers");
-	if (!cls ||
-	    (strcmp(cls, "Sequential") && strcmp(cls, "Functional") && strcmp(cls, "Model"))) {
-		json_object_put(root);
-		return hg_fail(err, errlen, -EOPNOTSUPP, "%s: model class %s unsupported", path,
-			       cls ? cls : "(none)");
-	}
-	if (!layers || !json_object_is_type(layers, json_type_array)) {
-		json_object_put(root);
-		return hg_fail(err, errlen, -EINVAL, "%s: no layer list", path);
-	}
-	name = get_str(cfg, "name");
-	snprintf(m->name, sizeof(m->name), "%s", name ? name : "model");
+	rc = hg_keras_model_from_file(path, &km, err, errlen);
+	if (rc)
+		return rc;
+	snprintf(m->name, sizeof(m->name), "%s", km.name);
+	/* hls4ml names the implicit input of a Sequential "input1" */
+	snprintf(m->input_name, sizeof(m->input_name), "%s",
+		 km.input_layer ? km.input_layer : "input1");
+	k.h = m->in_h = km.in_h;
+	k.w = m->in_w = km.in_w;
+	k.c = m->in_c = km.in_c;
 	m->layers = calloc(MAX_IMPORT_LAYERS, sizeof(*m->layers));
-	if (!m->layers) {
-		json_object_put(root);
-		return hg_fail(err, errlen, -ENOMEM, "out of memory");
+	if (!m->layers)
+		rc = hg_fail(err, errlen, -ENOMEM, "out of memory");
+	for (size_t i = 0; !rc && i < km.n_layers; i++) {
+		k.name = km.layers[i].name;
+		rc = one_layer(&k, km.layers[i].class_name, km.layers[i].config);
 	}
-	rc = walk_layers(&k, layers);
-	json_object_put(root);
+	hg_keras_model_free(&km);
 	if (rc)
 		imp_model_free(m);
 	return rc;

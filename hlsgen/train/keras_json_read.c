@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hlsgen_keras_json.h"
 #include "hlsgen_train.h"
 
 struct rctx {
@@ -32,37 +33,12 @@ static int fail(struct rctx *k, const char *fmt, ...)
 	return -1;
 }
 
-static struct json_object *get(struct json_object *o, const char *key)
-{
-	struct json_object *v = NULL;
-
-	if (o && json_object_is_type(o, json_type_object))
-		json_object_object_get_ex(o, key, &v);
-	return v;
-}
-
-static const char *get_str(struct json_object *o, const char *key)
-{
-	struct json_object *v = get(o, key);
-
-	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
-}
-
+/* Unlike the importer's, a missing pair takes its default through the same range check. */
 static int get_pair(struct rctx *k, struct json_object *c, const char *key, int dflt, int *a,
 		    int *b)
 {
-	struct json_object *v = get(c, key);
-
-	if (!v || json_object_is_type(v, json_type_null)) {
-		*a = *b = dflt;
-	} else if (json_object_is_type(v, json_type_int)) {
-		*a = *b = json_object_get_int(v);
-	} else if (json_object_is_type(v, json_type_array) && json_object_array_length(v) == 2) {
-		*a = json_object_get_int(json_object_array_get_idx(v, 0));
-		*b = json_object_get_int(json_object_array_get_idx(v, 1));
-	} else {
+	if (hg_json_get_pair(c, key, dflt, a, b) < 0)
 		return fail(k, "%s is not a pair", key);
-	}
 	if (*a < 1 || *b < 1 || *a > 4096 || *b > 4096)
 		return fail(k, "%s out of range", key);
 	return 0;
@@ -84,8 +60,8 @@ static int quantizer(struct rctx *k, struct json_object *v, struct hg_quantizer 
 			return fail(k, "%s", e);
 		return 0;
 	}
-	cls = get_str(v, "class_name");
-	cfg = get(v, "config");
+	cls = hg_json_get_str(v, "class_name");
+	cfg = hg_json_get(v, "config");
 	if (!cls || !cfg)
 		return fail(k, "quantizer without class_name/config");
 	at = (size_t)snprintf(text, sizeof(text), "%s(", cls);
@@ -126,14 +102,14 @@ static int activation_name(struct rctx *k, const char *a, int *out)
 
 static int weights_layer(struct rctx *k, struct hg_layer_spec *l, struct json_object *c)
 {
-	struct json_object *ub = get(c, "use_bias");
+	struct json_object *ub = hg_json_get(c, "use_bias");
 
 	l->use_bias = ub ? json_object_get_boolean(ub) : 1;
 	l->prunable = 1;
-	if (activation_name(k, get_str(c, "activation"), &l->activation))
+	if (activation_name(k, hg_json_get_str(c, "activation"), &l->activation))
 		return -1;
-	if (quantizer(k, get(c, "kernel_quantizer"), &l->kernel_q) ||
-	    quantizer(k, get(c, "bias_quantizer"), &l->bias_q))
+	if (quantizer(k, hg_json_get(c, "kernel_quantizer"), &l->kernel_q) ||
+	    quantizer(k, hg_json_get(c, "bias_quantizer"), &l->bias_q))
 		return -1;
 	if (l->kernel_q.kind == HG_Q_RELU || l->bias_q.kind == HG_Q_RELU)
 		return fail(k, "quantized_relu as a weight quantizer is not supported");
@@ -142,13 +118,13 @@ static int weights_layer(struct rctx *k, struct hg_layer_spec *l, struct json_ob
 
 static int conv_layer(struct rctx *k, struct hg_layer_spec *l, struct json_object *c)
 {
-	const char *pad = get_str(c, "padding");
-	const char *fmt = get_str(c, "data_format");
+	const char *pad = hg_json_get_str(c, "padding");
+	const char *fmt = hg_json_get_str(c, "data_format");
 	int d1, d2;
-	struct json_object *g = get(c, "groups");
+	struct json_object *g = hg_json_get(c, "groups");
 
 	l->kind = HG_L_CONV2D;
-	l->units = get(c, "filters") ? json_object_get_int(get(c, "filters")) : 0;
+	l->units = hg_json_get(c, "filters") ? json_object_get_int(hg_json_get(c, "filters")) : 0;
 	if (get_pair(k, c, "kernel_size", 0, &l->kh, &l->kw) ||
 	    get_pair(k, c, "strides", 1, &l->sh, &l->sw) ||
 	    get_pair(k, c, "dilation_rate", 1, &d1, &d2))
@@ -168,7 +144,7 @@ static int conv_layer(struct rctx *k, struct hg_layer_spec *l, struct json_objec
 static int act_layer(struct rctx *k, struct hg_layer_spec *l, const char *cls,
 		     struct json_object *c)
 {
-	struct json_object *a = get(c, "activation");
+	struct json_object *a = hg_json_get(c, "activation");
 	const char *as =
 	    a && json_object_is_type(a, json_type_string) ? json_object_get_string(a) : NULL;
 
@@ -198,20 +174,22 @@ static int one_layer(struct rctx *k, const char *cls, struct json_object *c,
 		return conv_layer(k, l, c);
 	if (!strcmp(cls, "Dense") || !strcmp(cls, "QDense")) {
 		l->kind = HG_L_DENSE;
-		l->units = get(c, "units") ? json_object_get_int(get(c, "units")) : 0;
+		l->units =
+		    hg_json_get(c, "units") ? json_object_get_int(hg_json_get(c, "units")) : 0;
 		return weights_layer(k, l, c);
 	}
 	if (!strcmp(cls, "Activation") || !strcmp(cls, "QActivation"))
 		return act_layer(k, l, cls, c);
 	if (!strcmp(cls, "MaxPooling2D")) {
-		const char *pad = get_str(c, "padding");
+		const char *pad = hg_json_get_str(c, "padding");
 
 		l->kind = HG_L_MAXPOOL;
 		if (pad && strcmp(pad, "valid"))
 			return fail(k, "pooling padding '%s' is not supported", pad);
 		if (get_pair(k, c, "pool_size", 2, &l->kh, &l->kw))
 			return -1;
-		return get(c, "strides") && !json_object_is_type(get(c, "strides"), json_type_null)
+		return hg_json_get(c, "strides") &&
+			       !json_object_is_type(hg_json_get(c, "strides"), json_type_null)
 			   ? get_pair(k, c, "strides", 1, &l->sh, &l->sw)
 			   : (l->sh = l->kh, l->sw = l->kw, 0);
 	}
@@ -221,88 +199,39 @@ static int one_layer(struct rctx *k, const char *cls, struct json_object *c,
 	}
 	if (!strcmp(cls, "Dropout")) {
 		l->kind = HG_L_DROPOUT;
-		l->rate = get(c, "rate") ? (float)json_object_get_double(get(c, "rate")) : 0.0f;
+		l->rate = hg_json_get(c, "rate")
+			      ? (float)json_object_get_double(hg_json_get(c, "rate"))
+			      : 0.0f;
 		return 0;
 	}
 	return fail(k, "layer class %s is not supported by the trainer", cls);
 }
 
-static int input_shape(struct rctx *k, struct json_object *shape)
-{
-	size_t n = shape && json_object_is_type(shape, json_type_array)
-		       ? json_object_array_length(shape)
-		       : 0;
-	int d[3] = {1, 1, 1};
-
-	if (n < 2 || n > 4)
-		return fail(k, "input shape of rank %zu is not supported", n ? n - 1 : 0);
-	for (size_t i = 1; i < n; i++)
-		d[3 - (n - i)] = json_object_get_int(json_object_array_get_idx(shape, i));
-	if (n == 3) { /* (H, W): one channel */
-		d[0] = d[1];
-		d[1] = d[2];
-		d[2] = 1;
-	}
-	k->s->in_h = d[0];
-	k->s->in_w = d[1];
-	k->s->in_c = d[2];
-	return 0;
-}
-
 int hg_spec_from_keras_json_text(const char *text, struct hg_net_spec *s, char *err, size_t errlen)
 {
-	struct json_object *root = json_tokener_parse(text), *cfg, *layers;
 	struct rctx k = {s, NULL, err, errlen};
-	const char *cls, *name;
-	int rc = -1;
+	struct hg_keras_model km;
+	int rc = 0;
 
 	memset(s, 0, sizeof(*s));
-	if (!root) {
-		snprintf(err, errlen, "not valid JSON");
+	if (hg_keras_model_from_text(text, &km, err, errlen))
 		return -1;
+	snprintf(s->name, sizeof(s->name), "%s", km.name);
+	s->in_h = (int)km.in_h;
+	s->in_w = (int)km.in_w;
+	s->in_c = (int)km.in_c;
+	for (size_t i = 0; !rc && i < km.n_layers; i++) {
+		k.name = km.layers[i].name;
+		if (s->n_layers == HG_MAX_LAYERS)
+			rc = fail(&k, "more than %d layers", HG_MAX_LAYERS);
+		else
+			rc = one_layer(&k, km.layers[i].class_name, km.layers[i].config,
+				       &s->layers[s->n_layers]);
+		if (!rc)
+			s->n_layers++;
 	}
-	cls = get_str(root, "class_name");
-	cfg = get(root, "config");
-	layers = json_object_is_type(cfg, json_type_array) ? cfg : get(cfg, "layers");
-	if (!cls ||
-	    (strcmp(cls, "Sequential") && strcmp(cls, "Functional") && strcmp(cls, "Model")) ||
-	    !layers || !json_object_is_type(layers, json_type_array)) {
-		snprintf(err, errlen, "not a Keras Sequential/Functional model JSON");
-		goto out;
-	}
-	name = get_str(cfg, "name");
-	snprintf(s->name, sizeof(s->name), "%s", name ? name : "model");
-	for (size_t i = 0; i < json_object_array_length(layers); i++) {
-		struct json_object *lj = json_object_array_get_idx(layers, i);
-		struct json_object *c = get(lj, "config");
-		const char *lc = get_str(lj, "class_name");
-
-		k.name = get_str(c, "name");
-		if (!lc || !k.name) {
-			snprintf(err, errlen, "layer %zu lacks class_name or name", i);
-			goto out;
-		}
-		if (i == 0 && input_shape(&k, get(c, "batch_input_shape")))
-			goto out;
-		if (!strcmp(lc, "InputLayer")) {
-			if (i) {
-				fail(&k, "a second InputLayer is not supported");
-				goto out;
-			}
-			continue;
-		}
-		if (s->n_layers == HG_MAX_LAYERS) {
-			fail(&k, "more than %d layers", HG_MAX_LAYERS);
-			goto out;
-		}
-		if (one_layer(&k, lc, c, &s->layers[s->n_layers]))
-			goto out;
-		s->n_layers++;
-	}
-	rc = 0;
-out:
-	json_object_put(root);
-	return rc;
+	hg_keras_model_free(&km);
+	return rc ? -1 : 0;
 }
 
 int hg_spec_from_keras_json(const char *path, struct hg_net_spec *s, char *err, size_t errlen)
