@@ -121,12 +121,13 @@ static bool dispatch_one(struct server *s, struct service *svc, uint64_t now)
 /*
  * The loop must wake for the earlier of the batcher's delay and the next deadline of
  * a queued request: the 100 ms tick alone would answer a 20 ms deadline up to 100 ms
- * late. The deadline may be stale (its request was dispatched since): then it costs
- * one wake-up, after which dispatch_expire() has the real one.
+ * late. The deadline may be stale (its request was dispatched since): it then costs
+ * one wake-up, after which dispatch_expire() has the real one. Kept stale rather than
+ * cleared, so that under load the timer is set once per deadline, not twice a turn.
  */
 static uint64_t next_wake(const struct server *s, uint64_t batch_due)
 {
-	uint64_t dl = s->bq.queued_reqs ? s->next_deadline_us : 0;
+	uint64_t dl = s->next_deadline_us;
 
 	if (!dl || (batch_due && batch_due < dl))
 		return batch_due;
@@ -143,8 +144,6 @@ void dispatch_batches(struct server *s, uint64_t now)
 		if (!dispatch_one(s, svc, now))
 			break;
 	}
-	if (!s->bq.queued_reqs)
-		s->next_deadline_us = 0; /* nothing left to expire */
 	arm_wake(s, next_wake(s, wake));
 }
 

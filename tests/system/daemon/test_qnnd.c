@@ -428,6 +428,28 @@ Test(qnnd, half_closed_client_gets_every_answer)
 	others_still_served();
 }
 
+/* CPU time (user + system) of process pid so far, in ms. */
+static uint64_t t_cpu_ms(pid_t pid)
+{
+	char path[64], buf[1024];
+	unsigned long long ut = 0, st = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	FILE *f = fopen(path, "r");
+
+	cr_assert_not_null(f);
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+
+	fclose(f);
+	buf[n] = 0;
+	char *e = strrchr(buf, ')'); /* fields 14, 15 after the command name */
+
+	cr_assert_not_null(e);
+	cr_assert_eq(
+	    sscanf(e + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st), 2);
+	return (ut + st) * 1000 / (uint64_t)sysconf(_SC_CLK_TCK);
+}
+
 static uint64_t t_now_us(void)
 {
 	struct timespec ts;
@@ -482,6 +504,20 @@ Test(qnnd, deadline_answered_on_time_not_on_the_tick)
 	cr_log_info("deadline lateness: %lld..%lld us", (long long)best, (long long)worst);
 	fprintf(stderr, "deadline_answered_on_time: TIMEOUT %lld..%lld us after the deadline\n",
 		(long long)best, (long long)worst);
+	/* A full batch goes at once: its deadline, left armed, must not make the loop spin. */
+	float *full = malloc(sizeof(float) * 64 * 72);
+	uint8_t *frame = malloc(QNN_PROTO_HDR_SIZE + qnn_proto_classify_len(64, 72));
+
+	t_inputs(full, 64 * 72, 10);
+	t_raw_send(fd, frame, t_raw_classify(frame, 77, full, 64, 72, 200));
+	cr_assert_eq(t_raw_recv(fd, &h, p, 3000), 1);
+	cr_assert_eq(h.type, QNN_MSG_CLASSIFY_REPLY);
+	uint64_t cpu0 = t_cpu_ms(d.pid);
+
+	usleep(500000);
+	cr_assert_lt(t_cpu_ms(d.pid) - cpu0, 100, "qnnd busy while idle");
+	free(full);
+	free(frame);
 	close(fd);
 }
 
