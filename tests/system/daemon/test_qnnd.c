@@ -461,9 +461,12 @@ static uint64_t t_now_us(void)
 /*
  * Deadlines are kept to the millisecond, not to the 100 ms housekeeping tick: requests
  * held in the queue (a 2 s batching delay) with deadlines 10..85 ms get their TIMEOUT
- * within QNND_TEST_LATE_MS of it. Several rounds, so the tick's phase varies.
+ * within QNND_TEST_LATE_MS of it. Several rounds, so the tick's phase varies: on the
+ * tick about two thirds of them would be later. A loaded machine may delay the loop's
+ * wake-up now and then: QNND_TEST_LATE_SPARE of the 36 may be later (none by 100 ms).
  */
-#define QNND_TEST_LATE_MS 30
+#define QNND_TEST_LATE_MS    30
+#define QNND_TEST_LATE_SPARE 2
 Test(qnnd, deadline_answered_on_time_not_on_the_tick)
 {
 	const char *extra[] = {"--backend", "null", "--max-batch", "64", "--max-queue-delay-us",
@@ -473,6 +476,7 @@ Test(qnnd, deadline_answered_on_time_not_on_the_tick)
 	struct qnn_frame_hdr h;
 	float in[72];
 	int64_t worst = INT64_MIN, best = INT64_MAX;
+	int over = 0;
 
 	t_start(&d, extra);
 	int fd = t_raw_connect(d.sock);
@@ -493,15 +497,17 @@ Test(qnnd, deadline_answered_on_time_not_on_the_tick)
 
 			cr_assert_eq(t_error_status(&h, p), QNN_E_TIMEOUT);
 			cr_assert_geq(late, 0, "request %u answered before its deadline", h.id);
-			cr_assert_leq(late, QNND_TEST_LATE_MS * 1000,
-				      "request %u: TIMEOUT %lld us after its deadline", h.id,
-				      (long long)late);
+			cr_assert_lt(late, 100000, "request %u: TIMEOUT %lld us after its deadline",
+				     h.id, (long long)late);
+			over += late > QNND_TEST_LATE_MS * 1000;
 			worst = late > worst ? late : worst;
 			best = late < best ? late : best;
 		}
 		usleep(37000); /* another phase of the tick */
 	}
-	cr_log_info("deadline lateness: %lld..%lld us", (long long)best, (long long)worst);
+	cr_assert_leq(over, QNND_TEST_LATE_SPARE,
+		      "%d of %d TIMEOUTs more than %d ms after the deadline (latest %lld us)", over,
+		      ROUNDS * K, QNND_TEST_LATE_MS, (long long)worst);
 	fprintf(stderr, "deadline_answered_on_time: TIMEOUT %lld..%lld us after the deadline\n",
 		(long long)best, (long long)worst);
 	/* A full batch goes at once: its deadline, left armed, must not make the loop spin. */
