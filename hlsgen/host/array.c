@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * array.c - struct hlsgen_array helpers shared by the .npy, idx and .f32
- * readers, and the whole-file reader they all use.
+ * readers, and the whole-file reader and writer they all use.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -135,4 +135,27 @@ int hlsgen_read_file(const char *path, size_t max_len, void **buf, size_t *len, 
 out:
 	close(fd);
 	return ret;
+}
+
+int hlsgen_write_file(const char *path, const void *head, size_t head_len, const void *data,
+		      size_t data_len, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "wb");
+	int ok, e;
+
+	if (!f) {
+		e = errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(e));
+		return -e;
+	}
+	ok = (head_len == 0 || fwrite(head, 1, head_len, f) == head_len) &&
+	     (data_len == 0 || fwrite(data, 1, data_len, f) == data_len);
+	/* a full disk may only show when the buffered rest is flushed */
+	if (fclose(f) != 0)
+		ok = 0;
+	if (!ok) {
+		snprintf(err, errlen, "%s: write failed: %s", path, strerror(errno));
+		return -EIO;
+	}
+	return 0;
 }

@@ -39,8 +39,6 @@ int hlsgen_npy_save(const char *path, enum hlsgen_dtype dtype, const void *data,
 	char hdr[512];
 	size_t hlen;
 	uint64_t count = 1;
-	FILE *f;
-	int ok;
 
 	if ((dtype != HLSGEN_DT_F32 && dtype != HLSGEN_DT_I32) || ndim > HLSGEN_ARRAY_MAX_DIM ||
 	    build_header(dtype, ndim, shape, hdr, sizeof(hdr), &hlen)) {
@@ -49,18 +47,6 @@ int hlsgen_npy_save(const char *path, enum hlsgen_dtype dtype, const void *data,
 	}
 	for (uint32_t i = 0; i < ndim; i++)
 		count *= shape[i];
-	f = fopen(path, "wb");
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -errno;
-	}
 	/* the host is little-endian (x86_64, arm64), as '<f4'/'<i4' say */
-	ok = fwrite(hdr, 1, hlen, f) == hlen && (count == 0 || fwrite(data, 4, count, f) == count);
-	if (fclose(f) != 0)
-		ok = 0;
-	if (!ok) {
-		snprintf(err, errlen, "%s: write failed: %s", path, strerror(errno));
-		return -EIO;
-	}
-	return 0;
+	return hlsgen_write_file(path, hdr, hlen, data, count * 4, err, errlen);
 }

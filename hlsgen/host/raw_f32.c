@@ -46,19 +46,6 @@ int hlsgen_f32_load(const char *path, uint32_t n_per_sample, struct hlsgen_array
 
 int hlsgen_f32_save(const char *path, const float *data, uint64_t count, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "wb");
-	int ok;
-
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -errno;
-	}
-	ok = count == 0 || fwrite(data, 4, count, f) == count;
-	if (fclose(f) != 0)
-		ok = 0;
-	if (!ok) {
-		snprintf(err, errlen, "%s: write failed: %s", path, strerror(errno));
-		return -EIO;
-	}
-	return 0;
+	/* little-endian host: the floats are the file's bytes */
+	return hlsgen_write_file(path, NULL, 0, data, count * 4, err, errlen);
 }

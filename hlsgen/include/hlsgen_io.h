@@ -59,6 +59,12 @@ void hlsgen_array_free(struct hlsgen_array *a);
  */
 int hlsgen_read_file(const char *path, size_t max_len, void **buf, size_t *len, char *err,
 		     size_t errlen);
+/*
+ * Write head (may be empty) then data as the whole file at path. 0, or a
+ * negative errno code (-EIO when a write or the final flush fails).
+ */
+int hlsgen_write_file(const char *path, const void *head, size_t head_len, const void *data,
+		      size_t data_len, char *err, size_t errlen);
 
 /*
  * .npy: format versions 1.0, 2.0 and 3.0; C order only; dtypes bool, (u)int
