@@ -73,26 +73,16 @@ static void conv_lanes(const struct qnn_engine *e, const struct qnn_layer *l,
 	char *xpad = qnn_ws_at(e, qnn_ws_hdr(e)->scratch);
 	int32_t *acc = (int32_t *)(xpad + xpad_bytes(r));
 	int32_t *tmp = (int32_t *)((char *)acc + plane_bytes(r));
-	struct qnn_lane_job j = {
-	    .x = xpad,
-	    .tap_off = qnn_ws_at(e, p->tap_off),
-	    .n_taps = p->n_taps,
-	    .n_px = r->out_h * r->out_w,
-	    .px_w = r->out_w,
-	    .row_step = (uint32_t)r->stride_h * pw * C,
-	    .col_step = (uint32_t)r->stride_w * C,
-	    .w = qnn_ws_at(e, lp->w_off),
-	    .bias = qnn_ws_at(e, lp->b_off),
-	    .cpad = p->cpad,
-	    .cout = p->cout,
-	    .lop = lp->lop,
-	    .scalar = (uint8_t) !!(e->flags & QNN_ENGINE_SCALAR),
-	    .shift = p->p_shift,
-	    .round_c = lp->round_c,
-	    /* lane sums are final codes when the plan says so: write them in place */
-	    .acc = lp->direct ? out : acc,
-	};
+	struct qnn_lane_job j = qnn_lane_job_from_plan(e, p, lp);
 
+	j.x = xpad;
+	j.tap_off = qnn_ws_at(e, p->tap_off);
+	j.n_px = r->out_h * r->out_w;
+	j.px_w = r->out_w;
+	j.row_step = (uint32_t)r->stride_h * pw * C;
+	j.col_step = (uint32_t)r->stride_w * C;
+	/* lane sums are final codes when the plan says so: write them in place */
+	j.acc = lp->direct ? out : acc;
 	/* zero padding is code 0, which every lane op maps to 0 */
 	if (r->pad_top || r->pad_bottom || r->pad_left || r->pad_right)
 		for (i = 0; i < (size_t)ph * pw * C * esz; i++)

@@ -14,23 +14,10 @@ static void dense_lanes(const struct qnn_engine *e, const struct qnn_layer *l,
 	size_t xbytes = ((size_t)p->n_taps * 4 + 63) / 64 * 64;
 	int32_t *acc = lp->direct ? out : (int32_t *)(x + xbytes);
 	int32_t *tmp = (int32_t *)(x + xbytes) + p->cout;
-	struct qnn_lane_job j = {
-	    .x = x,
-	    .tap_off = NULL,
-	    .n_taps = p->n_taps,
-	    .n_px = 1,
-	    .px_w = 1,
-	    .w = qnn_ws_at(e, lp->w_off),
-	    .bias = qnn_ws_at(e, lp->b_off),
-	    .cpad = p->cpad,
-	    .cout = p->cout,
-	    .lop = lp->lop,
-	    .scalar = (uint8_t) !!(e->flags & QNN_ENGINE_SCALAR),
-	    .shift = p->p_shift,
-	    .round_c = lp->round_c,
-	    .acc = acc,
-	};
+	struct qnn_lane_job j = qnn_lane_job_from_plan(e, p, lp);
 
+	j.x = x; /* one window: the whole input, no tap offsets */
+	j.acc = acc;
 	qnn_mac_load_x(lp, x, 0, in, p->n_taps);
 	qnn_mac_lanes(&j, lp->path);
 	if (!lp->direct)

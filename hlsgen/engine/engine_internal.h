@@ -189,6 +189,32 @@ struct qnn_lane_job {
 };
 void qnn_mac_lanes(const struct qnn_lane_job *j, uint8_t path);
 
+/*
+ * The part of a lane job that the layer's plan and the chosen lane plan
+ * decide, the same for conv2d and dense; each adds its input geometry and
+ * where the sums go. Set up once per layer call, outside the MAC loops.
+ */
+static inline struct qnn_lane_job qnn_lane_job_from_plan(const struct qnn_engine *e,
+							 const struct qnn_layer_plan *p,
+							 const struct qnn_lane_plan *lp)
+{
+	struct qnn_lane_job j = {
+	    .n_taps = p->n_taps,
+	    .n_px = 1,
+	    .px_w = 1,
+	    .w = qnn_ws_at(e, lp->w_off),
+	    .bias = qnn_ws_at(e, lp->b_off),
+	    .cpad = p->cpad,
+	    .cout = p->cout,
+	    .lop = lp->lop,
+	    .scalar = (uint8_t) !!(e->flags & QNN_ENGINE_SCALAR),
+	    .shift = p->p_shift,
+	    .round_c = lp->round_c,
+	};
+
+	return j;
+}
+
 /* mac_finish.c: lane sums -> accum codes -> result codes */
 void qnn_mac_finish(const struct qnn_layer *l, const struct qnn_layer_plan *p,
 		    const struct qnn_lane_plan *lp, const int32_t *acc, uint32_t n_px, int32_t *tmp,
