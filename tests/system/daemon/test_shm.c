@@ -681,3 +681,55 @@ Test(shm, fallback_to_the_socket)
 	check_bitexact(c, 1, 3);
 	qnn_close(c);
 }
+
+/*
+ * A ring client that shuts down the sending side of its socket: the ring entries it
+ * published before are answered through the ring (bit for bit), then the daemon closes.
+ * An entry still waiting for a socket frame that can never come (sock_seq ahead) is not.
+ */
+Test(shm, half_closed_ring_client_gets_every_answer)
+{
+	const char *extra[] = {"--backend", "sw", "--max-batch", "8", "--max-queue-delay-us",
+			       "300000", NULL};
+	uint32_t ni = ref.m.n_in, no = ref.m.n_out;
+	float in[16 * 72];
+	uint32_t want_v[16 * 16], idx[17];
+	int32_t want_l[16 * 16];
+	uint16_t want_c[16];
+	uint8_t p[65536];
+	struct qnn_frame_hdr h;
+	struct tring r;
+
+	t_start(&d, extra);
+	ring_open(&r);
+	unsigned k = r.lay.slots - 1 < 16 ? r.lay.slots - 1 : 16;
+
+	t_inputs(in, (size_t)k * ni, 77);
+	t_ref_run(&ref, in, k, want_v, want_l, want_c);
+	for (unsigned i = 0; i < k; i++) {
+		idx[i] = i;
+		ring_fill(&r, i, 100 + i, in + (size_t)i * ni, 1, QNN_CF_WANT_PROBS, 0);
+	}
+	idx[k] = k;
+	ring_fill(&r, k, 999, in, 1, QNN_CF_WANT_PROBS, 5); /* waits for 5 socket frames */
+	ring_submit(&r, idx, k + 1);
+	cr_assert_eq(shutdown(r.fd, SHUT_WR), 0);
+	for (unsigned j = 0; j < k; j++) {
+		int s = ring_next(&r, 5000);
+
+		cr_assert_geq(s, 0, "completion %u of %u", j, k);
+		cr_assert_lt((unsigned)s, k, "the held-back entry is not answered");
+		struct qnn_shm_rep *rep = ring_rep(&r, (uint32_t)s);
+		const uint32_t *cls = (const uint32_t *)(rep + 1);
+		const uint32_t *probs = cls + r.lay.slot_samples;
+
+		cr_assert_eq(rep->id, 100 + (uint32_t)s);
+		cr_assert_eq(rep->status, 0);
+		cr_assert_eq(cls[0], want_c[s]);
+		cr_assert_eq(memcmp(probs, want_v + (size_t)s * no, no * 4), 0);
+	}
+	cr_assert_eq(t_raw_recv(r.fd, &h, p, 5000), 0, "then the daemon closes");
+	cr_assert_eq(ring_next(&r, 100), -1);
+	ring_close(&r);
+	others_still_served();
+}
