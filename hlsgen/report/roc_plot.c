@@ -6,14 +6,12 @@
  * scale, so that curves of 0.999 AUC are still told apart. One colour per
  * class (matplotlib's tab10, as the notebook), one line style per method.
  */
-#include <cairo-svg.h>
 #include <cairo.h>
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
+#include "hlsgen_plot_file.h"
 #include "hlsgen_roc.h"
 
 #define W      820
@@ -206,41 +204,23 @@ static void draw(cairo_t *cr, const char *title, const struct hlsgen_roc_series 
 	legend(cr, s, n_series, n_classes);
 }
 
-static int ends_with(const char *s, const char *suffix)
-{
-	size_t ls = strlen(s), lx = strlen(suffix);
+struct roc_figure {
+	const char *title;
+	const struct hlsgen_roc_series *series;
+	uint32_t n_series, n_classes;
+};
 
-	return ls >= lx && !strcasecmp(s + ls - lx, suffix);
+static void draw_figure(cairo_t *cr, const void *ctx)
+{
+	const struct roc_figure *f = ctx;
+
+	draw(cr, f->title, f->series, f->n_series, f->n_classes);
 }
 
 int hlsgen_roc_plot(const char *path, const char *title, const struct hlsgen_roc_series *series,
 		    uint32_t n_series, uint32_t n_classes, char *err, size_t errlen)
 {
-	int svg = ends_with(path, ".svg");
-	cairo_surface_t *surf;
-	cairo_status_t st;
-	cairo_t *cr;
+	const struct roc_figure f = {title, series, n_series, n_classes};
 
-	if (!svg && !ends_with(path, ".png")) {
-		snprintf(err, errlen, "%s: plot file must end in .png or .svg", path);
-		return -EINVAL;
-	}
-	surf = svg ? cairo_svg_surface_create(path, W, H)
-		   : cairo_image_surface_create(CAIRO_FORMAT_ARGB32, W, H);
-	cr = cairo_create(surf);
-	draw(cr, title, series, n_series, n_classes);
-	st = cairo_status(cr);
-	cairo_destroy(cr);
-	if (st == CAIRO_STATUS_SUCCESS && !svg)
-		st = cairo_surface_write_to_png(surf, path);
-	cairo_surface_finish(surf);
-	if (st == CAIRO_STATUS_SUCCESS)
-		st = cairo_surface_status(surf);
-	cairo_surface_destroy(surf);
-	if (st != CAIRO_STATUS_SUCCESS) {
-		snprintf(err, errlen, "%s: cannot draw the plot: %s", path,
-			 cairo_status_to_string(st));
-		return -EIO;
-	}
-	return 0;
+	return hg_plot_file(path, W, H, draw_figure, &f, err, errlen);
 }

@@ -4,13 +4,12 @@
  * model size (nonzero weight bits, log scale), one point per setting,
  * filled circles unpruned, open squares pruned, each labelled.
  */
-#include <cairo-svg.h>
 #include <cairo.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
+#include "hlsgen_plot_file.h"
 #include "hlsgen_sweep.h"
 
 #define W 760
@@ -139,37 +138,26 @@ static void limits(struct axes *a, const struct hg_sweep_row *r, int n)
 	a->y1 = 100;
 }
 
+struct sweep_figure {
+	const struct hg_sweep_row *r;
+	int n;
+	const char *title;
+};
+
+static void draw_figure(cairo_t *cr, const void *ctx)
+{
+	const struct sweep_figure *f = ctx;
+	struct axes a;
+
+	limits(&a, f->r, f->n);
+	frame(cr, &a, f->title);
+	points(cr, &a, f->r, f->n);
+}
+
 int hg_sweep_plot(const char *path, const struct hg_sweep_row *r, int n, const char *title,
 		  char *err, size_t errlen)
 {
-	size_t len = strlen(path);
-	int svg = len > 4 && !strcasecmp(path + len - 4, ".svg");
-	cairo_surface_t *s;
-	cairo_status_t st;
-	cairo_t *cr;
-	struct axes a;
+	const struct sweep_figure f = {r, n, title};
 
-	if (!svg && !(len > 4 && !strcasecmp(path + len - 4, ".png"))) {
-		snprintf(err, errlen, "%s: plot file must end in .png or .svg", path);
-		return -1;
-	}
-	limits(&a, r, n);
-	s = svg ? cairo_svg_surface_create(path, W, H)
-		: cairo_image_surface_create(CAIRO_FORMAT_ARGB32, W, H);
-	cr = cairo_create(s);
-	frame(cr, &a, title);
-	points(cr, &a, r, n);
-	st = cairo_status(cr);
-	cairo_destroy(cr);
-	if (st == CAIRO_STATUS_SUCCESS && !svg)
-		st = cairo_surface_write_to_png(s, path);
-	cairo_surface_finish(s);
-	if (st == CAIRO_STATUS_SUCCESS)
-		st = cairo_surface_status(s);
-	cairo_surface_destroy(s);
-	if (st != CAIRO_STATUS_SUCCESS) {
-		snprintf(err, errlen, "%s: cannot draw: %s", path, cairo_status_to_string(st));
-		return -1;
-	}
-	return 0;
+	return hg_plot_file(path, W, H, draw_figure, &f, err, errlen) ? -1 : 0;
 }

@@ -690,7 +690,7 @@ Test(shm, fallback_to_the_socket)
 Test(shm, half_closed_ring_client_gets_every_answer)
 {
 	const char *extra[] = {"--backend", "sw", "--max-batch", "8", "--max-queue-delay-us",
-			       "300000", NULL};
+			       "300000",    NULL};
 	uint32_t ni = ref.m.n_in, no = ref.m.n_out;
 	float in[16 * 72];
 	uint32_t want_v[16 * 16], idx[17];
