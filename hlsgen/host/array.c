@@ -108,7 +108,7 @@ int hlsgen_read_file(const char *path, size_t max_len, void **buf, size_t *len, 
 			 (long long)st.st_size, max_len);
 		goto out;
 	}
-	/* +1 so that an empty file still gets a valid pointer */
+	/* +1: a valid pointer for an empty file, and room for the NUL */
 	p = malloc((size_t)st.st_size + 1);
 	if (!p) {
 		ret = -ENOMEM;
@@ -130,6 +130,7 @@ int hlsgen_read_file(const char *path, size_t max_len, void **buf, size_t *len, 
 		}
 		got += (size_t)r;
 	}
+	p[st.st_size] = 0;
 	*buf = p;
 	*len = (size_t)st.st_size;
 out:

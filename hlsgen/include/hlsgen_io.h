@@ -54,8 +54,9 @@ const char *hlsgen_shape_str(const uint64_t *shape, uint32_t ndim, char *buf, si
 void hlsgen_array_free(struct hlsgen_array *a);
 
 /*
- * Read a whole file into a malloc'd buffer (*buf, *len). Refuses files
- * larger than max_len. 0 or a negative errno code.
+ * Read a whole file into a malloc'd buffer (*buf, *len), followed by a
+ * NUL so that text formats can be parsed in place. Refuses files larger
+ * than max_len and anything but a regular file. 0 or a negative errno code.
  */
 int hlsgen_read_file(const char *path, size_t max_len, void **buf, size_t *len, char *err,
 		     size_t errlen);

@@ -12,34 +12,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "hlsgen_io.h"
 #include "hlsgen_synth.h"
 
 #define MAX_REPORT (64u << 20)
-
-static char *slurp(const char *path, size_t *len, char *err, size_t errlen)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	long n;
-
-	if (!f) {
-		snprintf(err, errlen, "%s: cannot open", path);
-		return NULL;
-	}
-	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || (unsigned long)n > MAX_REPORT ||
-	    fseek(f, 0, SEEK_SET)) {
-		snprintf(err, errlen, "%s: unreadable or larger than 64 MiB", path);
-	} else if (!(buf = malloc((size_t)n + 1)) || fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		snprintf(err, errlen, "%s: cannot read", path);
-		free(buf);
-		buf = NULL;
-	} else {
-		buf[n] = 0;
-		*len = (size_t)n;
-	}
-	fclose(f);
-	return buf;
-}
 
 /* nftw has no context pointer: the search result lives here. */
 static char found_xml[512], found_rpt[512];
@@ -96,11 +72,11 @@ static void fill_capacity(struct hg_synth *r)
 static int load_file(const char *path, struct hg_synth *r, char *err, size_t errlen)
 {
 	size_t len = 0;
-	char *text = slurp(path, &len, err, errlen);
+	char *text = NULL;
 	char msg[256];
 	int rc;
 
-	if (!text)
+	if (hlsgen_read_file(path, MAX_REPORT, (void **)&text, &len, err, errlen))
 		return -1;
 	if (strstr(text, "<profile") || !strncmp(text, "<?xml", 5))
 		rc = hg_synth_parse_xml(text, len, r, msg, sizeof(msg));

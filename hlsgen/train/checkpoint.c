@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hlsgen_io.h"
 #include "qnn_model.h"
 #include "tnet.h"
 
@@ -119,30 +120,6 @@ static int get_u32(struct rbuf *r, uint32_t *v)
 	return 0;
 }
 
-static unsigned char *slurp(const char *path, size_t *n, char *err, size_t errlen)
-{
-	FILE *f = fopen(path, "rb");
-	unsigned char *p = NULL;
-	long len;
-
-	if (!f) {
-		snprintf(err, errlen, "%s: cannot open", path);
-		return NULL;
-	}
-	if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 || (unsigned long)len > CKPT_MAX ||
-	    fseek(f, 0, SEEK_SET)) {
-		snprintf(err, errlen, "%s: unreadable or larger than %u bytes", path, CKPT_MAX);
-	} else if (!(p = malloc((size_t)len + 1)) || fread(p, 1, (size_t)len, f) != (size_t)len) {
-		snprintf(err, errlen, "%s: cannot read", path);
-		free(p);
-		p = NULL;
-	} else {
-		*n = (size_t)len;
-	}
-	fclose(f);
-	return p;
-}
-
 static int load_tensors(struct hg_net *net, struct rbuf *r, char *err, size_t errlen)
 {
 	uint32_t nt, l, kind, cnt;
@@ -182,7 +159,8 @@ trunc:
 int hg_checkpoint_read(const char *path, int threads, struct hg_net **out, char *err, size_t errlen)
 {
 	size_t n = 0;
-	unsigned char *p = slurp(path, &n, err, errlen);
+	unsigned char *p = NULL;
+	int rc = hlsgen_read_file(path, CKPT_MAX, (void **)&p, &n, err, errlen);
 	struct rbuf r = {p, n, 8};
 	struct hg_net_spec *spec = NULL;
 	struct hg_net *net = NULL;
@@ -191,7 +169,7 @@ int hg_checkpoint_read(const char *path, int threads, struct hg_net **out, char 
 	char *json = NULL;
 
 	*out = NULL;
-	if (!p)
+	if (rc)
 		return -1;
 	if (n < 16 || memcmp(p, CKPT_MAGIC, 8)) {
 		snprintf(msg, sizeof(msg), "not an hlsgen checkpoint");

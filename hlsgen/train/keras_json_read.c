@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hlsgen_io.h"
 #include "hlsgen_keras_json.h"
 #include "hlsgen_train.h"
 
@@ -236,29 +237,12 @@ int hg_spec_from_keras_json_text(const char *text, struct hg_net_spec *s, char *
 
 int hg_spec_from_keras_json(const char *path, struct hg_net_spec *s, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
-	char *text;
-	long n;
+	char *text = NULL;
+	size_t n;
 	int rc;
 
-	if (!f) {
-		snprintf(err, errlen, "%s: cannot open", path);
+	if (hlsgen_read_file(path, (size_t)16 << 20, (void **)&text, &n, err, errlen))
 		return -1;
-	}
-	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || n > (16 << 20) ||
-	    fseek(f, 0, SEEK_SET)) {
-		fclose(f);
-		snprintf(err, errlen, "%s: unreadable or larger than 16 MiB", path);
-		return -1;
-	}
-	text = calloc(1, (size_t)n + 1);
-	if (!text || fread(text, 1, (size_t)n, f) != (size_t)n) {
-		fclose(f);
-		free(text);
-		snprintf(err, errlen, "%s: cannot read", path);
-		return -1;
-	}
-	fclose(f);
 	/* a Keras JSON starts with '{'; anything else is the small text format */
 	{
 		const char *p = text;
