@@ -7,6 +7,15 @@
  * The scalings x * m / m_i are by powers of two, hence exact in float32,
  * so rintf() (round half to even, like tf.round) rounds exactly the value
  * TensorFlow rounds.
+ *
+ * hlsgen/train/fake_quant.c computes the same quantizers for training, on
+ * purpose separately: this file is the plain libm spelling of QKeras'
+ * formulas and the oracle test_quantizer_train.c checks the trainer's
+ * fast forms against (libm-free rounding, a vectorized quantized_relu).
+ * Sharing one implementation would leave that check unable to fail. The
+ * two agree on every value; only the sign of a zero result can differ
+ * (rintf(-0.3) is -0, the trainer's rounding gives +0), which no
+ * comparison, sum or argmax downstream can see.
  */
 #include <math.h>
 

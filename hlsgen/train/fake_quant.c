@@ -5,6 +5,10 @@
  * straight-through estimator's gradient factor. Scaling by m / m_i is by
  * powers of two and therefore exact, so the rounding (ties to even, like
  * tf.round) sees exactly the value TensorFlow rounds.
+ *
+ * The float reference (hlsgen/ref/qkeras_float.c) has its own, libm-based
+ * copy of this arithmetic on purpose: it is the independent oracle that
+ * test_quantizer_train.c compares these fast forms with (see there).
  */
 #include <math.h>
 #include <stdint.h>
