@@ -11,7 +11,10 @@
 #include <cairo.h>
 #include <stddef.h>
 
-/* Draws the figure on cr; ctx is the caller's. */
+/*
+ * Draws the figure on cr, which comes painted white with a 12-point
+ * sans-serif font and a line width of 1 set; ctx is the caller's.
+ */
 typedef void hg_plot_draw_fn(cairo_t *cr, const void *ctx);
 
 /*

@@ -35,6 +35,12 @@ int hg_plot_file(const char *path, int width, int height, hg_plot_draw_fn *draw,
 	surf = svg ? cairo_svg_surface_create(path, width, height)
 		   : cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, height);
 	cr = cairo_create(surf);
+	/* every figure starts on a white canvas, 12-point sans-serif, 1-unit lines */
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+	cairo_set_font_size(cr, 12);
+	cairo_set_line_width(cr, 1);
 	draw(cr, ctx);
 	st = cairo_status(cr);
 	cairo_destroy(cr);

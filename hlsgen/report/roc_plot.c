@@ -79,11 +79,6 @@ static void axes(cairo_t *cr, const char *title)
 {
 	char lab[16];
 
-	cairo_set_source_rgb(cr, 1, 1, 1);
-	cairo_paint(cr);
-	cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-	cairo_set_font_size(cr, 12);
-	cairo_set_line_width(cr, 1);
 	for (int i = 0; i <= 5; i++) {
 		grid_line(cr, px(i / 5.0), py(1), px(i / 5.0), py(0), 0.9);
 		cairo_set_source_rgb(cr, 0, 0, 0);

@@ -47,11 +47,6 @@ static void frame(cairo_t *cr, const struct axes *a, const char *title)
 {
 	char lab[32];
 
-	cairo_set_source_rgb(cr, 1, 1, 1);
-	cairo_paint(cr);
-	cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-	cairo_set_font_size(cr, 12);
-	cairo_set_line_width(cr, 1);
 	for (int d = (int)ceil(a->x0); d <= (int)floor(a->x1); d++) {
 		double x = sx(a, pow(10, d));
 
