@@ -201,6 +201,13 @@ static int parse_bits(const struct qspec *s, const char *layer, const char *what
 	if (q->integer < -32 || q->integer > 32)
 		return hg_fail(err, errlen, -EINVAL, "layer '%s' %s: integer %d out of range",
 			       layer, what, q->integer);
+	/* One signed bit is a sign function (+-1) in QKeras, not a fixed-point grid: ap_fixed<1,1>
+	 * cannot hold +1, so refuse it by name rather than import other numbers. */
+	if (q->bits == 1 && q->keep_negative)
+		return hg_fail(err, errlen, -EOPNOTSUPP,
+			       "layer '%s' %s: quantized_bits(1) with keep_negative (a sign "
+			       "function in QKeras) is not supported",
+			       layer, what);
 	if (arg_get(s, "scale_axis", -1) && !arg_get(s, "scale_axis", -1)->is_none)
 		return UNSUPPORTED("scale_axis");
 	return 0;
@@ -325,7 +332,12 @@ static double po2_apply(const struct imp_quant *q, double x)
 	} else {
 		if (q->has_max && ax >= (float)q->max_value)
 			ax = (float)q->max_value;
-		e = nearbyint(log2((double)ax));
+		/*
+		 * log(x) / log(2) in float32, as QKeras (K.log) computes it and hls4ml then
+		 * takes it: near sqrt(2) * 2^k the exact log2 and the float32 quotient round
+		 * to different exponents. The same expression as hlsgen/ref/qkeras_float.c.
+		 */
+		e = rintf(logf(ax) / 0.6931471805599453f);
 		if (e < q->min_exp)
 			e = q->min_exp;
 		if (e > q->max_exp)

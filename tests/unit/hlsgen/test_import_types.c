@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../../../hlsgen/import/import_internal.h"
+#include "hlsgen_ref.h"
 
 static struct imp_type parse_ok(const char *s)
 {
@@ -246,6 +247,7 @@ Test(import_types, unsupported_quantizer_options)
 	    "quantized_po2(4,1,quadratic_approximation=True)",
 	    "quantized_bits(4,0,use_stochastic_rounding=True)",
 	    "binary()",
+	    "quantized_bits(1,0)",
 	};
 	struct imp_quant q;
 	char err[256];
@@ -274,4 +276,30 @@ Test(import_types, auto_accumulator_rule)
 	struct qnn_fixed_type max = imp_fixed(18, 8, 1, QNN_RND_RND, QNN_OVF_SAT);
 	t = imp_infer_accum(&in, &w, &b, 144, &max);
 	expect_t(&t, 18, 8, 1, QNN_RND_RND, QNN_OVF_SAT);
+}
+
+/*
+ * quantized_po2 in the importer (which writes the weights) against the float32 reference
+ * of QKeras (hlsgen/ref): every float around each exponent boundary sqrt(2) * 2^k, where
+ * the exact log2 and QKeras's float32 log(x) / log(2) can round apart.
+ */
+Test(import_types, po2_agrees_with_float32_reference_at_the_boundaries)
+{
+	struct imp_quant q = quant("quantized_po2(4,1)");
+	struct qnn_qkeras_quantizer d = imp_quant_desc(&q);
+	unsigned differ = 0, n = 0;
+
+	for (int k = -8; k <= 0; k++) {
+		float b = ldexpf(1.41421356f, k);
+		float x = b;
+
+		for (int i = 0; i < 20000; i++)
+			x = nextafterf(x, 0.0f);
+		for (int i = 0; i < 40000; i++, n++) {
+			x = nextafterf(x, 2.0f);
+			differ += imp_quant_apply(&q, x) != (double)hlsgen_qkeras_quantize(&d, x);
+			differ += imp_quant_apply(&q, -x) != (double)hlsgen_qkeras_quantize(&d, -x);
+		}
+	}
+	cr_expect_eq(differ, 0, "%u of %u points differ", differ, 2 * n);
 }
