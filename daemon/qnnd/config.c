@@ -25,6 +25,7 @@ void config_defaults(struct qnnd_config *c)
 	c->max_inflight = 64;
 	c->shm_slots = 64;
 	c->io_uring = true;
+	c->busy_poll_us = 50;
 	c->frame_timeout_ms = 10000;
 	c->drain_timeout_ms = 10000;
 	c->stats_interval_s = 10;
@@ -84,6 +85,7 @@ int config_set(struct qnnd_config *c, const char *key, const char *v, char *err,
 	    {"frame_timeout_ms", &c->frame_timeout_ms, 86400000},
 	    {"drain_timeout_ms", &c->drain_timeout_ms, 86400000},
 	    {"stats_interval_s", &c->stats_interval_s, 86400},
+	    {"busy_poll_us", &c->busy_poll_us, 1000},
 	};
 	uint64_t x;
 	int bad = 0;

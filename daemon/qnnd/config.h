@@ -29,6 +29,7 @@ struct qnnd_config {
 	uint32_t max_inflight;	     /* requests pending per client */
 	uint32_t shm_slots;	     /* shared-memory ring slots per client; 0 = socket only */
 	bool io_uring;		     /* ring the clients' doorbells through io_uring (at start) */
+	uint32_t busy_poll_us;	     /* idle backend: poll this long after client traffic */
 	uint32_t backend_inflight;   /* batches in flight; 0 = backend default */
 	uint32_t backend_timeout_ms; /* dev job timeout; 0 = driver default */
 	uint32_t default_timeout_ms; /* deadline for requests that give none; 0 = none */

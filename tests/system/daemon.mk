@@ -29,9 +29,10 @@ CHECK_TARGETS += check-system-daemon
 .PHONY: check-system-daemon
 
 # The same tests against qnnd built with ASan+UBSan (leaks checked at exit),
-# with the doorbells' other path: one write() per client instead of io_uring.
+# with the other paths of two settings: doorbells by one write() per client
+# instead of io_uring, and no busy polling.
 SYS_ASAN_ENV := $(TEST_ENV) QNN_BIN=$(abspath $(BUILD)/asan/bin) ASAN_OPTIONS=detect_leaks=1 \
-		QNN_TEST_QNND_CONF='io_uring: no'
+		QNN_TEST_QNND_CONF="$$(printf 'io_uring: no\nbusy_poll_us: 0\n')"
 check-system-daemon-asan: $(SYS_DAEMON_BIN) $(SYS_SHM_BIN) $(BUILD)/asan/bin/qnnd
 	$(SYS_ASAN_ENV) $(SYS_DAEMON_BIN) --jobs 1
 	$(SYS_ASAN_ENV) $(SYS_SHM_BIN) --jobs 1
