@@ -59,7 +59,13 @@ $(BUILD)/tests/system/bench_qnnd: tests/system/daemon/bench_qnnd.c $(LIB)/libqnn
 	$(CC) -D_GNU_SOURCE -Ilibclient/include $(CFLAGS_COMMON) -pthread -o $@ $< $(LIB)/libqnn.a \
 		$(LIB)/libqnncore.a -pthread -lm
 
-bench-daemon: $(BUILD)/tests/system/bench_qnnd $(BIN)/qnnd $(BIN)/qnn-classify-mnist
+# The protocol floor on this machine (what the sw bar leaves for per-request work).
+$(BUILD)/tests/system/bench_floor: tests/system/daemon/bench_floor.c
+	@mkdir -p $(dir $@)
+	$(CC) -D_GNU_SOURCE $(CFLAGS_COMMON) -pthread -o $@ $< -luring -pthread
+
+bench-daemon: $(BUILD)/tests/system/bench_qnnd $(BUILD)/tests/system/bench_floor $(BIN)/qnnd \
+	      $(BIN)/qnn-classify-mnist
 	@$(TEST_ENV) bash tests/system/daemon/bench.sh
 
 BENCH_TARGETS += bench-daemon

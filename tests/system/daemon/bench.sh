@@ -75,3 +75,6 @@ awk -v d="$d" -v a="$e0" -v b="$e1" 'BEGIN {
 	printf "sw, 64 clients x 1 sample: %.0f samples/s = %.1f%% of the engine at batch 256 " \
 	       "(%.0f, mean of %.0f before and %.0f after; target >= 80%%)\n",
 	       d, 100 * d / ((a + b) / 2), (a + b) / 2, a, b }'
+echo "== the same shape with no per-request work (tests/system/daemon/bench_floor.c)"
+"$BUILD/tests/system/bench_floor" --sample-ns "$(awk -v a="$e0" -v b="$e1" 'BEGIN { printf "%.0f", 2e9 / ((a + b) / 2) }')" \
+	--seconds "$SECS"
