@@ -236,13 +236,20 @@ static void start_drain(struct server *s, const char *why)
 	}
 }
 
+/*
+ * A SIGHUP is acted on after the turn's events, not among them: a reload may free the
+ * old service at once, and a later event of the same epoll_wait() may be its backend's
+ * (readable although its last batch was already completed, e.g. by a worker's turn).
+ */
+static bool reload_pending;
+
 static void on_signal(struct server *s)
 {
 	struct signalfd_siginfo si;
 
 	while (read(s->sigfd, &si, sizeof(si)) == sizeof(si)) {
-		if (si.ssi_signo == SIGHUP && !s->draining)
-			service_reload(s);
+		if (si.ssi_signo == SIGHUP)
+			reload_pending = true;
 		else if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
 			start_drain(s, si.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
 	}
@@ -341,6 +348,9 @@ static int run(struct server *s)
 
 		for (int i = 0; i < n; i++)
 			traffic |= handle(s, evs[i].data.ptr, evs[i].events);
+		if (reload_pending && !s->draining)
+			service_reload(s);
+		reload_pending = false;
 		dispatch_turn(s, true);
 		uint64_t now = now_us();
 
