@@ -46,6 +46,13 @@ void doorbells_init(struct doorbells *d, bool want_uring, char *how, size_t len)
 		free(r);
 		return;
 	}
+	if (!(r->features & IORING_FEAT_CQE_SKIP)) {
+		/* Before 5.17 the kernel refuses IOSQE_CQE_SKIP_SUCCESS: every ring would fail. */
+		io_uring_queue_exit(r);
+		free(r);
+		snprintf(how, len, "one write() each (io_uring: no CQE skip before Linux 5.17)");
+		return;
+	}
 	d->uring = r;
 	snprintf(how, len, "io_uring, up to %u per system call", DOORBELL_BATCH);
 }
@@ -76,8 +83,19 @@ void doorbells_ring(struct doorbells *d)
 		io_uring_prep_write(sqe, d->fds[i], &one, sizeof(one), 0);
 		sqe->flags |= IOSQE_CQE_SKIP_SUCCESS;
 	}
-	if (io_uring_submit(r) != (int)d->n)
+	if (io_uring_submit(r) != (int)d->n) {
 		ring_one_by_one(d); /* an extra count on an eventfd only costs a spurious wake */
+		/*
+		 * What the kernel did not take stays in the submission queue, to go out with
+		 * the next call, to fds closed (and maybe reused: another client's socket) by
+		 * then. Closing the ring drops it; from here on, one write() each.
+		 */
+		io_uring_queue_exit(r);
+		free(r);
+		d->uring = NULL;
+		d->n = 0;
+		return;
+	}
 	/* Failed writes (a closed client end cannot fail an eventfd) leave a CQE each. */
 	io_uring_cq_advance(r, io_uring_cq_ready(r));
 	d->n = 0;
