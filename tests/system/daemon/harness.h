@@ -144,18 +144,42 @@ static inline void t_start_argv(struct tdaemon *d, const char *const *extra, con
 	if (access(conf, F_OK))
 		t_write_file(conf, lines, strlen(lines));
 	argv[2] = conf;
+	/*
+	 * Everything the child needs is made before fork(): tests fork while their client
+	 * threads run, and a child of a threaded process may only call async-signal-safe
+	 * functions (setenv() there could wait forever on a lock another thread held).
+	 */
+	size_t nenv = 0;
+
+	while (environ[nenv])
+		nenv++;
+	char **envp = calloc(nenv + 3, sizeof(char *)), notify[160];
+	size_t k = 0;
+
+	cr_assert(envp);
+	snprintf(notify, sizeof(notify), "NOTIFY_SOCKET=%s", d->notify);
+	envp[k++] = notify;
+	if (env)
+		envp[k++] = (char *)env;
+	const char *eq = env ? strchr(env, '=') : NULL;
+	size_t env_key = eq ? (size_t)(eq - env + 1) : 0; /* "NAME=": replaced, not doubled */
+
+	for (size_t i = 0; i < nenv; i++)
+		if (strncmp(environ[i], "NOTIFY_SOCKET=", 14) &&
+		    !(env_key && !strncmp(environ[i], env, env_key)))
+			envp[k++] = environ[i];
+	int logfd = open(d->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+
+	cr_assert_geq(logfd, 0);
 	d->pid = fork();
 	cr_assert_geq(d->pid, 0);
 	if (d->pid == 0) {
-		int fd = open(d->log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-
-		dup2(fd, 2);
-		setenv("NOTIFY_SOCKET", d->notify, 1);
-		if (env)
-			putenv((char *)env);
-		execv(argv[0], (char *const *)argv);
+		dup2(logfd, 2); /* the copy on fd 2 stays open across exec */
+		execve(argv[0], (char *const *)argv, envp);
 		_exit(127);
 	}
+	close(logfd);
+	free(envp);
 	cr_assert_eq(t_notify_wait(d, "READY=1", 20000), 0, "qnnd did not report READY=1 (log %s)",
 		     d->log);
 }
