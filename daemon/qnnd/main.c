@@ -236,20 +236,13 @@ static void start_drain(struct server *s, const char *why)
 	}
 }
 
-/*
- * A SIGHUP is acted on after the turn's events, not among them: a reload may free the
- * old service at once, and a later event of the same epoll_wait() may be its backend's
- * (readable although its last batch was already completed, e.g. by a worker's turn).
- */
-static bool reload_pending;
-
 static void on_signal(struct server *s)
 {
 	struct signalfd_siginfo si;
 
 	while (read(s->sigfd, &si, sizeof(si)) == sizeof(si)) {
 		if (si.ssi_signo == SIGHUP)
-			reload_pending = true;
+			s->reload_pending = true;
 		else if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
 			start_drain(s, si.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
 	}
@@ -319,7 +312,7 @@ static bool handle(struct server *s, struct ev_src *src, uint32_t events)
  * polls for busy_poll_us before it sleeps; under load the workers reply and the loop
  * sleeps. The cost is bounded: busy_poll_us of CPU per burst of client traffic.
  */
-static int wait_timeout(const struct server *s, bool ring_work, uint64_t poll_until)
+static int wait_timeout(bool ring_work, uint64_t poll_until)
 {
 	if (ring_work || (poll_until && now_us() < poll_until))
 		return 0;
@@ -336,7 +329,7 @@ static int run(struct server *s)
 	while (!s->quit) {
 		/* The only place the loop lets go of the lock: a worker may do a turn. */
 		pthread_mutex_unlock(&s->lock);
-		int n = epoll_wait(s->epfd, evs, 64, wait_timeout(s, ring_work, poll_until));
+		int n = epoll_wait(s->epfd, evs, 64, wait_timeout(ring_work, poll_until));
 
 		pthread_mutex_lock(&s->lock);
 		if (n < 0 && errno != EINTR) {
@@ -348,9 +341,9 @@ static int run(struct server *s)
 
 		for (int i = 0; i < n; i++)
 			traffic |= handle(s, evs[i].data.ptr, evs[i].events);
-		if (reload_pending && !s->draining)
+		if (s->reload_pending && !s->draining)
 			service_reload(s);
-		reload_pending = false;
+		s->reload_pending = false;
 		dispatch_turn(s, true);
 		uint64_t now = now_us();
 

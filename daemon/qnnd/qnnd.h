@@ -127,6 +127,12 @@ struct server {
 	bool draining;
 	uint64_t drain_start_us;
 	bool quit;
+	/*
+	 * SIGHUP is acted on after the turn's events, not among them: a reload may free the
+	 * old service at once, and a later event of the same epoll_wait() may be its backend's
+	 * (readable although its last batch was already completed, e.g. by a worker's turn).
+	 */
+	bool reload_pending;
 	struct doorbells bells; /* client notifications of this turn */
 	pthread_mutex_t lock;	/* the loop's, except inside epoll_wait() */
 	bool assist_on;		/* workers may do turns (only inside run()) */
