@@ -34,7 +34,7 @@ merged=$out/test/zcu104-merged.dtb
 if fdtoverlay -i "$out/test/zynqmp-base-min.dtb" -o "$merged" "$out/zcu104-qnn.dtbo"; then
 	ok "zcu104-qnn.dtbo applies onto the ZynqMP base"
 	dma=/axi/dma@a0000000
-	expect "PL programmed with the bitstream" qnn_mnist_cnn.bit.bin \
+	expect "PL programmed with the bitstream" qnn/mnist_cnn.bit.bin \
 		fdtget "$merged" /fpga-full firmware-name
 	expect "AXI DMA compatible" "xlnx,axi-dma-7.1 xlnx,axi-dma-1.00.a" \
 		fdtget "$merged" $dma compatible
