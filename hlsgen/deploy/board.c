@@ -19,9 +19,12 @@
 	.family = HLSGEN_PS_ZYNQMP, .ps_ip = "zynq_ultra_ps_e", .ps_cell = "zynq_ultra_ps_e_0",    \
 	.ps_rule = "xilinx.com:bd_rule:zynq_ultra_ps_e", .ctrl_master = "M_AXI_HPM0_FPD",          \
 	.mem_slave = "S_AXI_HPC0_FPD", .mem_enable = "PSU__USE__S_AXI_GP0",                        \
-	.ctrl_enable = "PSU__USE__M_AXI_GP0", .irq_pin = "pl_ps_irq0",                             \
-	.irq_enable = "PSU__USE__IRQ0", .irq_spi_base = 89, .irq_lines = 8,                        \
-	.gpio_pin = "emio_gpio_o", .gpio_enable = "PSU__GPIO_EMIO__PERIPHERAL__ENABLE",            \
+	.ctrl_enable = "PSU__USE__M_AXI_GP0", .ctrl_aclk = "maxihpm0_fpd_aclk",                    \
+	.mem_aclk = "saxihpc0_fpd_aclk", .ps_data_space = "Data",                                  \
+	.ps_extra = "CONFIG.PSU__USE__M_AXI_GP1 0 CONFIG.PSU__USE__M_AXI_GP2 0",                   \
+	.irq_pin = "pl_ps_irq0", .irq_enable = "PSU__USE__IRQ0", .irq_spi_base = 89,               \
+	.irq_lines = 8, .gpio_pin = "emio_gpio_o",                                                 \
+	.gpio_enable = "PSU__GPIO_EMIO__PERIPHERAL__ENABLE",                                       \
 	.gpio_width = "PSU__GPIO_EMIO__PERIPHERAL__IO", .emio_gpio_base = 78,                      \
 	.clk_pin = "pl_clk0", .rstn_pin = "pl_resetn0",                                            \
 	.clk_freq = "PSU__CRL_APB__PL0_REF_CTRL__FREQMHZ",                                         \
@@ -33,7 +36,9 @@
 	.family = HLSGEN_PS_ZYNQ7, .ps_ip = "processing_system7",                                  \
 	.ps_cell = "processing_system7_0", .ps_rule = "xilinx.com:bd_rule:processing_system7",     \
 	.ctrl_master = "M_AXI_GP0", .mem_slave = "S_AXI_HP0", .mem_enable = "PCW_USE_S_AXI_HP0",   \
-	.ctrl_enable = "PCW_USE_M_AXI_GP0", .irq_pin = "IRQ_F2P",                                  \
+	.ctrl_enable = "PCW_USE_M_AXI_GP0", .ctrl_aclk = "M_AXI_GP0_ACLK",                         \
+	.mem_aclk = "S_AXI_HP0_ACLK", .ps_data_space = "Data",                                     \
+	.ps_extra = "CONFIG.PCW_IRQ_F2P_INTR 1", .irq_pin = "IRQ_F2P",                             \
 	.irq_enable = "PCW_USE_FABRIC_INTERRUPT", .irq_spi_base = 29, .irq_lines = 8,              \
 	.gpio_pin = "GPIO_O", .gpio_enable = "PCW_GPIO_EMIO_GPIO_ENABLE",                          \
 	.gpio_width = "PCW_GPIO_EMIO_GPIO_IO", .emio_gpio_base = 54, .clk_pin = "FCLK_CLK0",       \

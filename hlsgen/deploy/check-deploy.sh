@@ -10,7 +10,14 @@
 #     and every reference lands on the real GIC, GPIO and clock nodes; the
 #     merged tree passes dt-validate against dts/bindings;
 #   - a design the driver cannot use (.hwh with an unwired interrupt) is
-#     refused and leaves no overlay behind.
+#     refused and leaves no overlay behind;
+#   - the block-design Tcl runs under tclsh against tests/deploy/
+#     vivado_recorder.tcl (as Vivado 2020.1 and 2023.2) for every board; the
+#     recorded netlist has both DMA interrupts through the xlconcat on the
+#     PS's interrupt input and the core's reset on an EMIO GPIO bit, and the
+#     .hwh written from it gives back exactly the overlay written from the
+#     model (addresses, interrupt lines, reset line, clock); the Tcl with the
+#     interrupt or the reset unwired is caught; the recorded .bit converts.
 # Usage: check-deploy.sh <build dir> <shared dir>
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -114,5 +121,98 @@ if fdtoverlay -i "$out/zcu104-base.dtb" -o "$merged" "$out/zcu104-qnn.dtbo"; the
 else
 	bad "the overlay does not apply onto Debian's ZCU104 DTB"
 fi
+
+# ---- the block design, run against the Vivado command recorder ----
+rec=tests/deploy/vivado_recorder.tcl
+on_net() { # netlist net pins...: the net exists and has every pin
+	local line
+	line=$(grep "^net $2 " "$1") || return 1
+	for p in "${@:3}"; do [[ " $line " == *" $p "* ]] || return 1; done
+}
+record() { # board release tcl workdir: runs it, leaves $4/out/mnist_cnn.{hwh,bit}
+	rm -rf "$4" && mkdir -p "$4/hls/myproject_prj/solution1/impl/ip"
+	tclsh "$rec" "$2" "$3" "$4" "$4/netlist.txt" "$4/hls" "$4/out" >"$4/recorder.log" 2>&1
+}
+for run in zcu104:2020.1 zcu104:2023.2 zcu102:2023.2 pynq-z2:2023.2; do
+	board=${run%:*} rel=${run#*:} w=$out/rec-$board-$rel
+	mkdir -p "$w"
+	"$hg" deploy "$out/mnist_cnn.qnn" --board "$board" --name mnist_cnn --tcl "$w.tcl" \
+		--dtso "$w.dtso" || { bad "$run: hlsgen deploy --tcl failed"; continue; }
+	if ! record "$board" "$rel" "$w.tcl" "$w"; then
+		bad "$run: the Tcl fails under the recorder: $(tail -3 "$w/recorder.log")"
+		continue
+	fi
+	ok "$run: the block-design Tcl runs under the Vivado $rel recorder"
+	ps=$(awk '/^cell .*(zynq_ultra_ps_e|processing_system7):/ { print $2 }' "$w/netlist.txt")
+	if [ "$ps" = zynq_ultra_ps_e_0 ]; then irq=pl_ps_irq0 gpo=emio_gpio_o clk0=pl_clk0
+	else irq=IRQ_F2P gpo=GPIO_O clk0=FCLK_CLK0; fi
+	nl=$w/netlist.txt
+	if on_net "$nl" axi_dma_0_mm2s_introut axi_dma_0/mm2s_introut xlconcat_0/In0 &&
+		on_net "$nl" axi_dma_0_s2mm_introut axi_dma_0/s2mm_introut xlconcat_0/In1 &&
+		on_net "$nl" xlconcat_0_dout xlconcat_0/dout "$ps/$irq" &&
+		on_net "$nl" "${ps}_${gpo}" "$ps/$gpo" xlslice_reset/Din &&
+		on_net "$nl" xlslice_reset_Dout xlslice_reset/Dout myproject_axi_0/ap_rst_n &&
+		on_net "$nl" "${ps}_$clk0" axi_dma_0/s_axi_lite_aclk axi_dma_0/m_axi_mm2s_aclk \
+			axi_dma_0/m_axi_s2mm_aclk myproject_axi_0/ap_clk; then
+		ok "$run: netlist: both DMA interrupts -> xlconcat -> $ps/$irq, ap_rst_n <- $gpo, all on $clk0"
+	else
+		bad "$run: netlist lacks the interrupt, reset or clock wiring"
+	fi
+	steps=$(grep -xE 'step (validate_bd_design|synth_1|impl_1 write_bitstream|write_hw_platform)' "$nl" | tr '\n' ,)
+	expect "$run: validate, synthesis, implementation to bitstream, hand-off" \
+		"step validate_bd_design,step synth_1,step impl_1 write_bitstream,step write_hw_platform," echo "$steps"
+	mhz=$(grep -o 'FREQMHZ [0-9]*' "$w.tcl" | awk '{ print $2 }')
+	expect "$run: recorded $clk0 = the overlay's assigned-clock-rates" \
+		"$(grep -o 'assigned-clock-rates = <[0-9]*>' "$w.dtso" | tr -dc 0-9)" echo "${mhz}000000"
+	dtc -q -@ -I dts -O dtb -o "$w.dtbo" "$w.dtso"
+	node=$(fdtget -l "$w.dtbo" /fragment@1/__overlay__ | head -1)
+	reg=$(fdtget -t u "$w.dtbo" "/fragment@1/__overlay__/$node" reg)
+	expect "$run: recorded register window = the overlay's $node reg" \
+		"$(echo "$reg" | awk '{ if (NF == 4) printf "0x%X 0x%X", $1 * 4294967296 + $2, $4; else printf "0x%X 0x%X", $1, $2 }')" \
+		awk '/^address axi_dma_0\/S_AXI_LITE\/Reg/ { print $4, $5 }' "$nl"
+	if "$hg" deploy "$out/mnist_cnn.qnn" --board "$board" --name mnist_cnn --hwh "$w/out/mnist_cnn.hwh" \
+		--dtso "$w/from-hwh.dtso" 2>"$w/hwh.err" && cmp -s "$w/from-hwh.dtso" "$w.dtso"; then
+		ok "$run: the recorded .hwh gives back the same overlay (addresses, IRQs, reset, clock)"
+	else
+		bad "$run: overlay from the recorded .hwh differs: $(cat "$w/hwh.err") $(diff "$w/from-hwh.dtso" "$w.dtso" | head -4)"
+	fi
+	if "$hg" deploy --bit-to-bin "$w/out/mnist_cnn.bit" -o "$w/out/mnist_cnn.bit.bin" --board "$board" >/dev/null; then
+		ok "$run: the recorded .bit converts for the board's FPGA manager"
+	else
+		bad "$run: the recorded .bit does not convert"
+	fi
+done
+cmp -s "$out/rec-zcu104-2020.1.dtso" dts/zcu104-qnn.dtso && ok "zcu104 Tcl + recorder overlay is dts/zcu104-qnn.dtso" ||
+	bad "zcu104 overlay of the Tcl run is not dts/zcu104-qnn.dtso"
+
+# The same loop catches a design without what the driver needs.
+w=$out/rec-mutant
+mutant() { # description, message expected from hlsgen deploy --hwh, sed script
+	sed "$3" "$out/rec-zcu104-2023.2.tcl" >"$w.tcl"
+	if ! record zcu104 2023.2 "$w.tcl" "$w"; then
+		bad "$1: the recorder refused it: $(tail -2 "$w/recorder.log")"
+	elif "$hg" deploy "$out/mnist_cnn.qnn" --name mnist_cnn --hwh "$w/out/mnist_cnn.hwh" \
+		--dtso "$w.dtso" 2>"$w.err" || ! grep -q "$2" "$w.err"; then
+		bad "$1: not refused ($(cat "$w.err"))"
+	else
+		ok "$1 is refused: $(cat "$w.err")"
+	fi
+}
+mutant "the Tcl with the xlconcat not wired to pl_ps_irq0" "does not reach the PS's pl_ps_irq0" \
+	'/connect_bd_net \[get_bd_pins xlconcat_0\/dout\]/d'
+mutant "the Tcl with ap_rst_n on the PL reset (as hls4ml wires it)" "not driven by the PS's emio_gpio_o" \
+	's|\[get_bd_pins axi_smc_mem/aresetn\]$|[get_bd_pins axi_smc_mem/aresetn] [get_bd_pins myproject_axi_0/ap_rst_n]|; /xlslice_reset\/Dout/d'
+# ... and follows what the design says: another address and clock.
+sed 's/-offset 0xA0000000/-offset 0xA0010000/; s/PL0_REF_CTRL__FREQMHZ 100/PL0_REF_CTRL__FREQMHZ 150/' \
+	"$out/rec-zcu104-2023.2.tcl" >"$w.tcl"
+if record zcu104 2023.2 "$w.tcl" "$w" &&
+	"$hg" deploy "$out/mnist_cnn.qnn" --name mnist_cnn --hwh "$w/out/mnist_cnn.hwh" --dtso "$w.dtso" &&
+	grep -q 'dma@a0010000' "$w.dtso" && grep -q 'reg = <0x0 0xa0010000 0x0 0x10000>' "$w.dtso" &&
+	grep -q 'assigned-clock-rates = <150000000>' "$w.dtso"; then
+	ok "a design moved to 0xA0010000 at 150 MHz gives an overlay with both"
+else
+	bad "the overlay does not follow the recorded address/clock"
+fi
+
 echo "deploy: $((n - fail)) passed, $fail failed"
 [ "$fail" -eq 0 ]

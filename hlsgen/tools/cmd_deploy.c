@@ -21,11 +21,13 @@ static const char usage_text[] =
     "usage: hlsgen deploy MODEL.qnn [--board zcu104] [--name NAME] [--project PRJ]\n"
     "                     [--fixed-input] [--fixed-output] [--clock MHZ] [--max-batch N]\n"
     "                     [--hwh DESIGN.hwh]\n"
-    "                     [--dtso OUT.dtso]\n"
+    "                     [--tcl OUT.tcl] [--dtso OUT.dtso]\n"
     "       hlsgen deploy --bit-to-bin DESIGN.bit -o OUT.bit.bin [--board B]\n"
     "       hlsgen deploy --boards\n"
     "\n"
     "Writes, for the hls4ml VivadoAccelerator design of MODEL on a board:\n"
+    "  --tcl     the Vivado block design (PS + AXI DMA + PRJ_axi, interrupts and\n"
+    "            reset wired, explicit address map) through bitstream and .hwh/.xsa\n"
     "  --dtso    the device-tree overlay (fpga-region, AXI DMA, qnn node); with\n"
     "            --hwh, from the addresses, interrupts, reset bit, clock and widths\n"
     "            Vivado assigned, refusing a design that lacks what the driver needs\n"
@@ -51,6 +53,7 @@ static int parse_args(int argc, char **argv, struct deploy_opts *o)
 	    {"--project", offsetof(struct deploy_opts, project)},
 	    {"--hwh", offsetof(struct deploy_opts, hwh)},
 	    {"--dtso", offsetof(struct deploy_opts, dtso)},
+	    {"--tcl", offsetof(struct deploy_opts, tcl)},
 	    {"--bit-to-bin", offsetof(struct deploy_opts, bit_to_bin)},
 	    {"-o", offsetof(struct deploy_opts, out)},
 	};
@@ -203,7 +206,7 @@ static int run(int argc, char **argv)
 	}
 	if (o.bit_to_bin)
 		return bit_to_bin(&o, b);
-	if (!o.model || !o.dtso) {
+	if (!o.model || !(o.dtso || o.tcl)) {
 		fputs(usage_text, stderr);
 		return 2;
 	}
@@ -211,7 +214,9 @@ static int run(int argc, char **argv)
 		free(model);
 		return 1;
 	}
-	if (o.dtso && write_text(o.dtso, &d, hlsgen_overlay_write))
+	if (o.tcl && write_text(o.tcl, &d, hlsgen_bd_tcl_write))
+		rc = 1;
+	if (!rc && o.dtso && write_text(o.dtso, &d, hlsgen_overlay_write))
 		rc = 1;
 	free(model);
 	return rc;
