@@ -17,7 +17,10 @@
 #     PS's interrupt input and the core's reset on an EMIO GPIO bit, and the
 #     .hwh written from it gives back exactly the overlay written from the
 #     model (addresses, interrupt lines, reset line, clock); the Tcl with the
-#     interrupt or the reset unwired is caught; the recorded .bit converts.
+#     interrupt or the reset unwired is caught; the recorded .bit converts;
+#   - the bundle made from the recorded .bit has the converted bitstream, the
+#     compiled overlay (applies onto Debian's DTB), the model and BOOT.txt;
+#     a bitstream for another part is refused and leaves nothing behind.
 # Usage: check-deploy.sh <build dir> <shared dir>
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -212,6 +215,41 @@ if record zcu104 2023.2 "$w.tcl" "$w" &&
 	ok "a design moved to 0xA0010000 at 150 MHz gives an overlay with both"
 else
 	bad "the overlay does not follow the recorded address/clock"
+fi
+
+# ---- the bundle ----
+b=$out/bundle fw=$out/bundle/lib/firmware/qnn
+rm -rf "$b" "$b.partial" "$out/bundle-bad" "$out/bundle-bad.partial"
+if "$hg" deploy "$out/mnist_cnn.qnn" --name mnist_cnn --bit "$out/rec-zcu104-2020.1/out/mnist_cnn.bit" \
+	--bundle "$b" >/dev/null; then
+	ok "bundle written from the recorded zcu104 .bit"
+	cmp -s "$fw/mnist_cnn.bit.bin" "$out/rec-zcu104-2020.1/out/mnist_cnn.bit.bin" &&
+		ok "bundle: lib/firmware/qnn/mnist_cnn.bit.bin is the converted bitstream" ||
+		bad "bundle: the .bit.bin differs from hlsgen deploy --bit-to-bin"
+	cmp -s "$fw/mnist_cnn.qnn" "$out/mnist_cnn.qnn" && ok "bundle: the model, as given" ||
+		bad "bundle: the .qnn differs"
+	cmp -s "$b/mnist_cnn.dtso" dts/zcu104-qnn.dtso && cmp -s "$fw/mnist_cnn.dtbo" "$out/zcu104-qnn.dtbo" &&
+		ok "bundle: the overlay is dts/zcu104-qnn.dtso, compiled" || bad "bundle: the overlay differs"
+	fdtoverlay -i "$out/zcu104-base.dtb" -o "$out/bundle-merged.dtb" "$fw/mnist_cnn.dtbo" &&
+		[ "$(fdtget "$out/bundle-merged.dtb" /fpga-full firmware-name)" = qnn/mnist_cnn.bit.bin ] &&
+		[ -s "$fw/$(fdtget "$out/bundle-merged.dtb" /fpga-full firmware-name | sed 's|^qnn/||')" ] &&
+		[ -s "$fw/$(fdtget "$out/bundle-merged.dtb" /accelerator firmware-name | sed 's|^qnn/||')" ] &&
+		ok "bundle: its .dtbo applies onto Debian's DTB and names the bundle's files" ||
+		bad "bundle: the .dtbo does not apply or names files the bundle lacks"
+	grep -q 'fdt apply' "$b/BOOT.txt" && grep -q 'device-tree/overlays/qnn/path' "$b/BOOT.txt" &&
+		grep -q 'fpgautil -b /lib/firmware/qnn/mnist_cnn.bit.bin' "$b/BOOT.txt" &&
+		grep -q 'registers 0xa0000000 (+0x10000), MM2S IRQ GIC SPI 89, S2MM SPI 90' "$b/BOOT.txt" &&
+		ok "bundle: BOOT.txt (U-Boot fdt apply, configfs, fpgautil; the design's numbers)" ||
+		bad "bundle: BOOT.txt incomplete"
+else
+	bad "bundle not written"
+fi
+if ! "$hg" deploy "$out/mnist_cnn.qnn" --name mnist_cnn --bit "$out/rec-pynq-z2-2023.2/out/mnist_cnn.bit" \
+	--bundle "$out/bundle-bad" 2>"$out/bundle-bad.err" && grep -q "is for part '7z020clg400'" "$out/bundle-bad.err" &&
+	[ ! -e "$out/bundle-bad" ] && [ ! -e "$out/bundle-bad.partial" ]; then
+	ok "a pynq-z2 bitstream for a zcu104 bundle is refused, nothing left: $(cat "$out/bundle-bad.err")"
+else
+	bad "wrong-part bitstream: $(cat "$out/bundle-bad.err"); $(ls -d "$out"/bundle-bad* 2>&1)"
 fi
 
 echo "deploy: $((n - fail)) passed, $fail failed"

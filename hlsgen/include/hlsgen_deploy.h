@@ -156,4 +156,13 @@ int hlsgen_bit_parse(const uint8_t *buf, size_t len, struct hlsgen_bit_info *inf
 int hlsgen_bit_to_bin(const uint8_t *buf, size_t len, const char *device, uint8_t **out,
 		      size_t *out_len, struct hlsgen_bit_info *info, char *err, size_t errlen);
 
+/*
+ * The bundle in dir (which must not exist): lib/firmware/qnn/NAME.bit.bin
+ * (from the .bit at bit_path, part checked), NAME.dtbo (dtc), NAME.qnn (the
+ * model image), NAME.dtso and BOOT.txt (U-Boot `fdt apply`, configfs
+ * overlays, fpgautil). Built aside and renamed: on error nothing is left.
+ */
+int hlsgen_bundle_write(const struct hlsgen_design *d, const char *dir, const char *bit_path,
+			const void *model, size_t model_len, char *err, size_t errlen);
+
 #endif

@@ -20,8 +20,8 @@
 static const char usage_text[] =
     "usage: hlsgen deploy MODEL.qnn [--board zcu104] [--name NAME] [--project PRJ]\n"
     "                     [--fixed-input] [--fixed-output] [--clock MHZ] [--max-batch N]\n"
-    "                     [--hwh DESIGN.hwh]\n"
-    "                     [--tcl OUT.tcl] [--dtso OUT.dtso]\n"
+    "                     [--hwh DESIGN.hwh] [--bit DESIGN.bit]\n"
+    "                     [--tcl OUT.tcl] [--dtso OUT.dtso] [--bundle DIR]\n"
     "       hlsgen deploy --bit-to-bin DESIGN.bit -o OUT.bit.bin [--board B]\n"
     "       hlsgen deploy --boards\n"
     "\n"
@@ -31,6 +31,8 @@ static const char usage_text[] =
     "  --dtso    the device-tree overlay (fpga-region, AXI DMA, qnn node); with\n"
     "            --hwh, from the addresses, interrupts, reset bit, clock and widths\n"
     "            Vivado assigned, refusing a design that lacks what the driver needs\n"
+    "  --bundle  DIR/lib/firmware/qnn/NAME.{bit.bin,dtbo,qnn}, DIR/NAME.dtso and\n"
+    "            DIR/BOOT.txt (needs --bit; the .dtbo is compiled with dtc)\n"
     "NAME defaults to the model's name, PRJ to hls4ml's 'myproject', MHZ to 100.\n"
     "--fixed-input/--fixed-output stream the model's fixed-point input/result\n"
     "type instead of float32 (the driver's beat is 32 bits either way).\n";
@@ -54,6 +56,8 @@ static int parse_args(int argc, char **argv, struct deploy_opts *o)
 	    {"--hwh", offsetof(struct deploy_opts, hwh)},
 	    {"--dtso", offsetof(struct deploy_opts, dtso)},
 	    {"--tcl", offsetof(struct deploy_opts, tcl)},
+	    {"--bit", offsetof(struct deploy_opts, bit)},
+	    {"--bundle", offsetof(struct deploy_opts, bundle)},
 	    {"--bit-to-bin", offsetof(struct deploy_opts, bit_to_bin)},
 	    {"-o", offsetof(struct deploy_opts, out)},
 	};
@@ -183,6 +187,24 @@ fail:
 	return -1;
 }
 
+static int bundle(const struct deploy_opts *o, const struct hlsgen_design *d, const void *model,
+		  size_t model_len)
+{
+	char err[768];
+
+	if (!o->bit) {
+		fprintf(stderr, "hlsgen deploy: --bundle needs --bit DESIGN.bit\n");
+		return 2;
+	}
+	if (hlsgen_bundle_write(d, o->bundle, o->bit, model, model_len, err, sizeof(err))) {
+		fprintf(stderr, "hlsgen deploy: %s\n", err);
+		return 1;
+	}
+	printf("bundle %s: lib/firmware/qnn/%s.{bit.bin,dtbo,qnn}, %s.dtso, BOOT.txt\n", o->bundle,
+	       d->name, d->name);
+	return 0;
+}
+
 static int run(int argc, char **argv)
 {
 	struct deploy_opts o = {0};
@@ -206,7 +228,7 @@ static int run(int argc, char **argv)
 	}
 	if (o.bit_to_bin)
 		return bit_to_bin(&o, b);
-	if (!o.model || !(o.dtso || o.tcl)) {
+	if (!o.model || !(o.dtso || o.tcl || o.bundle)) {
 		fputs(usage_text, stderr);
 		return 2;
 	}
@@ -218,6 +240,8 @@ static int run(int argc, char **argv)
 		rc = 1;
 	if (!rc && o.dtso && write_text(o.dtso, &d, hlsgen_overlay_write))
 		rc = 1;
+	if (!rc && o.bundle)
+		rc = bundle(&o, &d, model, model_len);
 	free(model);
 	return rc;
 }
