@@ -184,6 +184,13 @@ QNN_EXPORT int qnn_classify_one(qnn_client *c, const float *in, float *probs, in
 QNN_EXPORT int qnn_submit(qnn_client *c, const float *in, size_t n, struct qnn_outputs *out,
 			  int timeout_ms, void *user, uint64_t *ticket)
 {
+	return qnn_submit_timed(c, in, n, out, NULL, timeout_ms, user, ticket);
+}
+
+QNN_EXPORT int qnn_submit_timed(qnn_client *c, const float *in, size_t n, struct qnn_outputs *out,
+				struct qnn_timing *timing, int timeout_ms, void *user,
+				uint64_t *ticket)
+{
 	int64_t deadline = qnn_deadline(timeout_ms);
 	uint8_t hdr[QNN_PROTO_HDR_SIZE], body[QNN_WIRE_CLASSIFY_SIZE];
 	uint32_t n_in;
@@ -207,6 +214,9 @@ QNN_EXPORT int qnn_submit(qnn_client *c, const float *in, size_t n, struct qnn_o
 	op->n = n;
 	op->timeout_ms = timeout_ms;
 	op->user = user;
+	op->timing = timing;
+	if (timing)
+		*timing = (struct qnn_timing){0};
 	if (out) {
 		op->classes = out->classes;
 		op->probs = out->probs;

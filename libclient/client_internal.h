@@ -42,6 +42,7 @@ struct op {
 	int32_t *classes;
 	float *probs, *logits;
 	struct qnn_daemon_stats *stats;
+	struct qnn_timing *timing; /* or NULL: the slowest part's queue_us/run_us */
 	int timeout_ms; /* sent as the deadline */
 	void *user;
 	uint64_t ticket;
@@ -123,6 +124,9 @@ void qnn_shm_post(qnn_client *c, struct wreq *w, const float *in, uint32_t timeo
 int qnn_shm_poll(qnn_client *c, struct qnn_shm *m);
 /* Under mu: the caller of w's op gave up; the slot comes back through cq. */
 void qnn_shm_forget(qnn_client *c, struct wreq *w);
+
+/* Under mu: a part's daemon-side times into op->timing (the slowest part wins). */
+void qnn_op_timing(struct op *op, uint32_t queue_us, uint32_t run_us);
 
 /* time */
 int64_t qnn_now_ms(void);

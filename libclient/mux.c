@@ -91,6 +91,16 @@ void qnn_mux_drop_op(qnn_client *c, struct op *op)
 	pthread_cond_broadcast(&c->cv);
 }
 
+void qnn_op_timing(struct op *op, uint32_t queue_us, uint32_t run_us)
+{
+	if (!op->timing)
+		return;
+	if (queue_us > op->timing->queue_us)
+		op->timing->queue_us = queue_us;
+	if (run_us > op->timing->run_us)
+		op->timing->run_us = run_us;
+}
+
 void qnn_op_part_done(qnn_client *c, struct op *op, int status)
 {
 	op->answered++;
@@ -227,6 +237,7 @@ static int take_reply(struct wreq *w, const uint8_t *p, uint32_t len)
 		return QNN_E_PROTO;
 	if ((op->want & QNN_CF_WANT_PROBS) && !(r.flags & QNN_RF_PROBS))
 		return QNN_E_PROTO;
+	qnn_op_timing(op, r.queue_us, r.run_us);
 	p += QNN_WIRE_REPLY_SIZE;
 	for (size_t i = 0; i < w->n; i++) {
 		uint32_t k = qnn_get_u32(p + 4 * i);

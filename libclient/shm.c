@@ -239,6 +239,7 @@ static int take_reply(struct qnn_shm *m, struct wreq *w, uint32_t idx)
 	    op->n_out != no || (rep.flags & ~(QNN_RF_PROBS | QNN_RF_LOGITS)) ||
 	    ((op->want & QNN_CF_WANT_PROBS) && !(rep.flags & QNN_RF_PROBS)))
 		return QNN_E_PROTO;
+	qnn_op_timing(op, rep.queue_us, rep.run_us);
 	const uint32_t *cls = (const uint32_t *)(p + sizeof(rep));
 	const float *probs = (const float *)(cls + ss);
 	const int32_t *logits = (const int32_t *)(probs + (size_t)ss * no);

@@ -159,6 +159,18 @@ struct qnn_completion {
 
 int qnn_submit(qnn_client *c, const float *in, size_t n, struct qnn_outputs *out, int timeout_ms,
 	       void *user, uint64_t *ticket);
+/*
+ * Where the daemon spent a request's time, as its replies report it (for a
+ * request split into several wire parts: the slowest part of each).
+ */
+struct qnn_timing {
+	uint32_t queue_us; /* received by the daemon -> dispatched in a batch */
+	uint32_t run_us;   /* dispatched -> the batch completed */
+};
+
+/* qnn_submit() that also fills *timing (like out's arrays: valid until reaped). */
+int qnn_submit_timed(qnn_client *c, const float *in, size_t n, struct qnn_outputs *out,
+		     struct qnn_timing *timing, int timeout_ms, void *user, uint64_t *ticket);
 int qnn_completion_fd(qnn_client *c);
 /* Up to max completions; waits at most timeout_ms for the first. Returns the count or < 0. */
 int qnn_reap(qnn_client *c, struct qnn_completion *done, int max, int timeout_ms);
