@@ -43,7 +43,7 @@ struct op {
 	float *probs, *logits;
 	struct qnn_daemon_stats *stats;
 	struct qnn_timing *timing; /* or NULL: the slowest part's queue_us/run_us */
-	int timeout_ms; /* sent as the deadline */
+	int timeout_ms;		   /* sent as the deadline */
 	void *user;
 	uint64_t ticket;
 	struct op *next_done;

@@ -42,8 +42,8 @@ static void *reaper_main(void *arg);
 
 static int submit_now(struct oip_job *j)
 {
-	int r = qnn_submit_timed(be.c, j->in, j->n, &j->out, &j->timing, be.cfg.timeout_ms, j,
-				 NULL);
+	int r =
+	    qnn_submit_timed(be.c, j->in, j->n, &j->out, &j->timing, be.cfg.timeout_ms, j, NULL);
 
 	if (r == QNN_OK)
 		atomic_fetch_add(&be.inflight, 1);

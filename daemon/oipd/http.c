@@ -121,7 +121,10 @@ static enum MHD_Result send_error(struct ctx *x, unsigned code, const char *fmt,
 				  : code == 504 ? OIP_TIMEOUT
 						: OIP_FAILED,
 				  x->req.n, now_us() - x->start_us, NULL);
-	return send_body(x, code, &b, x->method_ok ? NULL : x->route == R_INFER ? "POST" : "GET, HEAD");
+	return send_body(x, code, &b,
+			 x->method_ok	       ? NULL
+			 : x->route == R_INFER ? "POST"
+					       : "GET, HEAD");
 }
 
 static enum MHD_Result send_doc(struct ctx *x, unsigned code, int made, struct oip_body *b)
@@ -308,8 +311,8 @@ static enum MHD_Result start_infer(struct ctx *x)
 		return send_error(x, code, "%s", err);
 	if (header_json_len(x, &json_len))
 		return send_error(x, 400, "Inference-Header-Content-Length is not a byte count");
-	code = (unsigned)oip_parse_infer(x->body, x->len, json_len, &x->m, &x->req, err,
-					 sizeof(err));
+	code =
+	    (unsigned)oip_parse_infer(x->body, x->len, json_len, &x->m, &x->req, err, sizeof(err));
 	if (code)
 		return send_error(x, code, "%s", err);
 	size_t n = x->req.n, no = x->m.n_out;
@@ -373,8 +376,8 @@ static enum MHD_Result serve_get(struct ctx *x)
 			return send_error(x, code, "%s", err);
 		bool ready = !code && oip_backend_stats(&st) == QNN_OK;
 
-		return send_doc(x, ready ? 200 : 400,
-				oip_reply_ready("ready", x->model, ready, &b), &b);
+		return send_doc(x, ready ? 200 : 400, oip_reply_ready("ready", x->model, ready, &b),
+				&b);
 	}
 	case R_METRICS: {
 		size_t len;
@@ -476,8 +479,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (x->route != R_INFER)
 		return serve_get(x);
 	if (x->too_big)
-		return send_error(x, 413, "request body over the limit of %zu bytes",
-				  cfg.max_body);
+		return send_error(x, 413, "request body over the limit of %zu bytes", cfg.max_body);
 	return start_infer(x);
 }
 

@@ -87,8 +87,8 @@ static int parse_shape(struct parse *p, struct json_object *shape, uint32_t *n)
 	for (size_t i = 0; i < dims; i++)
 		if (!get_int(json_object_array_get_idx(shape, i), 0, INT32_MAX, &d[i]))
 			return fail(p, "shape[%zu] is not a whole number >= 0", i);
-	bool ok = dims == 2 ? d[1] == m->n_in
-			    : d[1] == m->in_h && d[2] == m->in_w && d[3] == m->in_c;
+	bool ok =
+	    dims == 2 ? d[1] == m->n_in : d[1] == m->in_h && d[2] == m->in_w && d[3] == m->in_c;
 
 	if (!ok)
 		return fail(p, "shape must be [N, %u, %u, %u] or [N, %u] for model %s", m->in_h,
@@ -126,8 +126,8 @@ static int put_json_elems(struct parse *p, struct json_object *a, bool u8, size_
 			int64_t x;
 
 			if (!get_int(v, 0, 255, &x))
-				return fail(p, "UINT8 data element %zu is not a whole number 0..255",
-					    *k);
+				return fail(
+				    p, "UINT8 data element %zu is not a whole number 0..255", *k);
 			p->req->in[(*k)++] = u8_to_input((unsigned)x);
 			continue;
 		}
@@ -192,8 +192,8 @@ static int parse_input(struct parse *p, struct json_object *in)
 		return fail(p, "inputs[0] needs \"name\" (string), \"datatype\" (string) and "
 			       "\"shape\" (array)");
 	if (strcmp(json_object_get_string(name), OIPD_INPUT_NAME))
-		return fail(p, "unknown input '%.64s': model %s has one input, '" OIPD_INPUT_NAME
-			       "'",
+		return fail(p,
+			    "unknown input '%.64s': model %s has one input, '" OIPD_INPUT_NAME "'",
 			    json_object_get_string(name), m->name);
 	const char *type = json_object_get_string(dt);
 	bool u8 = !strcmp(type, "UINT8");
@@ -266,7 +266,8 @@ static int parse_outputs(struct parse *p, struct json_object *root)
 			return fail(p, "outputs[%zu] needs a \"name\"", i);
 		if (k < 0 || !(avail & (1u << k)))
 			return fail(p, "unknown output '%.64s' (the model has: class, output%s)",
-				    json_object_get_string(name), p->m->has_logits ? ", logits" : "");
+				    json_object_get_string(name),
+				    p->m->has_logits ? ", logits" : "");
 		p->req->outputs |= 1u << k;
 		if (binary_param(field(o, "parameters", json_type_object), "binary_data", all_bin))
 			p->req->binary |= 1u << k;
@@ -317,7 +318,8 @@ int oip_parse_infer(const char *body, size_t len, size_t json_len, const struct 
 
 	memset(req, 0, sizeof(*req));
 	if (json_len > len)
-		return fail(&p, "Inference-Header-Content-Length (%zu) exceeds the body (%zu bytes)",
+		return fail(&p,
+			    "Inference-Header-Content-Length (%zu) exceeds the body (%zu bytes)",
 			    json_len, len);
 	if (json_len == 0)
 		return fail(&p, "empty request body");

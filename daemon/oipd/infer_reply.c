@@ -120,8 +120,9 @@ int oip_reply_infer(const struct oip_model *m, const struct oip_request *req,
 	for (int k = 0; k < OIP_N_OUTPUTS; k++) {
 		if (!(req->outputs & (1u << k)) || (k == 2 && !res->has_logits))
 			continue;
-		json_object_array_add(outs, output_tensor(k, m, req->n, res,
-							  req->binary & (1u << k), tail, &tail_len));
+		json_object_array_add(
+		    outs,
+		    output_tensor(k, m, req->n, res, req->binary & (1u << k), tail, &tail_len));
 	}
 	json_object_object_add(root, "outputs", outs);
 	r = finish(root, tail, tail_len, out);

@@ -26,8 +26,7 @@ static const char usage[] =
     "  Open Inference Protocol v2 (KServe) REST front and Prometheus /metrics for qnnd.\n"
     "  -l, --listen HOST:PORT   where to listen unless systemd passes a socket\n"
     "                           (default 127.0.0.1:8000; [::1]:8000 for IPv6)\n"
-    "  -s, --socket PATH        qnnd's socket (default $QNN_SOCKET, else " QNN_DEFAULT_SOCKET
-    ")\n"
+    "  -s, --socket PATH        qnnd's socket (default $QNN_SOCKET, else " QNN_DEFAULT_SOCKET ")\n"
     "      --threads N          HTTP event threads (default 2)\n"
     "      --max-connections N  connections at once (default 512)\n"
     "      --per-ip N           connections at once per client address (default 256)\n"

@@ -20,9 +20,9 @@
 #include "oipd.h"
 
 /* Bucket bounds in microseconds: 50 us .. 10 s. */
-static const uint64_t bounds_us[] = {50,	100,	 250,	  500,	   1000,    2500,
-				     5000,	10000,	 25000,	  50000,   100000,  250000,
-				     500000,	1000000, 2500000, 5000000, 10000000};
+static const uint64_t bounds_us[] = {50,     100,     250,     500,	1000,	 2500,
+				     5000,   10000,   25000,   50000,	100000,	 250000,
+				     500000, 1000000, 2500000, 5000000, 10000000};
 #define N_BOUNDS (sizeof(bounds_us) / sizeof(bounds_us[0]))
 
 struct histogram {
@@ -207,7 +207,8 @@ static void render_qnnd(struct oip_text *t)
 	} m[] = {
 	    {"qnnd_uptime_seconds", "gauge", "uptime_ms / 1000", st.uptime_ms / 1e3},
 	    {"qnnd_clients", "gauge", "clients: connected now", (double)st.clients},
-	    {"qnnd_connections_total", "counter", "connections_total", (double)st.connections_total},
+	    {"qnnd_connections_total", "counter", "connections_total",
+	     (double)st.connections_total},
 	    {"qnnd_requests_total", "counter", "requests: answered classify requests",
 	     (double)st.requests},
 	    {"qnnd_samples_total", "counter", "samples: in answered requests", (double)st.samples},
@@ -231,7 +232,8 @@ static void render_qnnd(struct oip_text *t)
 	    {"qnnd_latency_p50_seconds", "gauge", "latency_p50_us / 1e6", st.latency_p50_us / 1e6},
 	    {"qnnd_latency_p99_seconds", "gauge", "latency_p99_us / 1e6", st.latency_p99_us / 1e6},
 	    {"qnnd_reloads_total", "counter", "reloads (SIGHUP)", (double)st.reloads},
-	    {"qnnd_backend_failures_total", "counter", "backend_failures", (double)st.backend_failures},
+	    {"qnnd_backend_failures_total", "counter", "backend_failures",
+	     (double)st.backend_failures},
 	};
 	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
 		head(t, m[i].name, m[i].type, m[i].help);

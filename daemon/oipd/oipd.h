@@ -123,10 +123,10 @@ void oip_backend_depth(uint64_t *inflight, uint64_t *waiting);
 /* metrics.c */
 enum oip_outcome {
 	OIP_OK,
-	OIP_INVALID,  /* 4xx: the request's fault */
-	OIP_BUSY,     /* 503: qnnd's queue full, front's waiting list full, qnnd down */
-	OIP_TIMEOUT,  /* 504 */
-	OIP_FAILED,   /* 500: backend or internal error */
+	OIP_INVALID, /* 4xx: the request's fault */
+	OIP_BUSY,    /* 503: qnnd's queue full, front's waiting list full, qnnd down */
+	OIP_TIMEOUT, /* 504 */
+	OIP_FAILED,  /* 500: backend or internal error */
 	OIP_N_OUTCOMES,
 };
 enum oip_endpoint {

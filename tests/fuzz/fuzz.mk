@@ -41,6 +41,17 @@ $(FUZZ_DIR)/seeds/model_parse/.done: $(BIN)/hlsgen
 FUZZ_frame_SRCS := libclient/proto.c libclient/strerror.c
 FUZZ_frame_RUNS := 1500000
 
+# --- oip_request: qnn-oipd's inference request parser (JSON + binary tail) ---
+FUZZ_oip_request_SRCS  := daemon/oipd/infer_parse.c daemon/oipd/infer_reply.c
+FUZZ_oip_request_LIBS  := -Idaemon/oipd -ljson-c -lm
+FUZZ_oip_request_SEEDS := $(FUZZ_DIR)/seeds/oip_request/.done
+FUZZ_oip_request_RUNS  := 50000
+
+$(FUZZ_DIR)/seeds/oip_request/.done: tests/fuzz/oip_request_seeds.sh
+	@mkdir -p $(dir $@)
+	bash $< $(dir $@)
+	@touch $@
+
 # --- generic rules ---
 define FUZZ_TARGET_template
 $(FUZZ_DIR)/fuzz_$(1): tests/fuzz/fuzz_$(1).c $(FUZZ_$(1)_SRCS)

@@ -1,0 +1,43 @@
+# check-oipd: qnn-oipd against the real daemons (tests/system/oipd/):
+#   test_oipd     conformance to the Open Inference Protocol v2 REST text
+#                 (libcurl client; answers bit-identical to qnn_classify())
+#   units.sh      the systemd units: verify, security exposure, sandbox
+#                 promises, socket activation (systemd-socket-activate)
+# Included from daemon/oipd/oipd.mk (before tests/tests.mk: the variables naming
+# CRITERION_LIBS and TEST_ENV are expanded late, with "=").
+OIPD_TEST_DIR    := $(BUILD)/tests/system/oipd
+OIPD_TEST_CFLAGS := -D_GNU_SOURCE -Ilibclient/include -Itests/system/daemon -Itests/unit/hlsgen \
+		    $(CFLAGS_COMMON) -I/usr/include/hdf5/serial -pthread \
+		    $(shell pkg-config --cflags libcurl json-c 2>/dev/null)
+OIPD_TEST_LIBS    = $(LIB)/libqnn.a $(LIB)/libhlsgen.a $(LIB)/libqnncore.a $(HLSGEN_LDFLAGS) \
+		    $(HLSGEN_LIBS_EXT) $(shell pkg-config --libs libcurl json-c 2>/dev/null) \
+		    $(CRITERION_LIBS) -pthread -lm
+OIPD_TEST_HDRS   := tests/system/oipd/oip_client.h tests/system/daemon/harness.h
+
+# The real MNIST CNN (28x28x1), imported as `make demo` does.
+OIPD_MODEL := $(OIPD_TEST_DIR)/mnist_cnn.qnn
+$(OIPD_MODEL): $(BIN)/hlsgen
+	@mkdir -p $(dir $@)
+	$(BIN)/hlsgen import -q $(SHARED)/models/qkeras_mnist_cnn.json \
+		$(SHARED)/models/qkeras_mnist_cnn_weights.h5 \
+		--config $(SHARED)/models/qkeras_mnist_cnn_config.yml -o $@
+
+$(OIPD_TEST_DIR)/test_%: tests/system/oipd/test_%.c $(OIPD_TEST_HDRS) $(LIB)/libqnn.a \
+			 $(LIB)/libhlsgen.a $(LIB)/libqnncore.a
+	@mkdir -p $(dir $@)
+	$(CC) $(OIPD_TEST_CFLAGS) -o $@ $< $(OIPD_TEST_LIBS)
+
+# The load generator of the Prometheus check and of bench-oipd.
+$(OIPD_TEST_DIR)/oip_load: tests/system/oipd/oip_load.c $(LIB)/libqnn.a
+	@mkdir -p $(dir $@)
+	$(CC) $(OIPD_TEST_CFLAGS) -o $@ $< $(LIB)/libqnn.a \
+		$(shell pkg-config --libs libcurl 2>/dev/null) -pthread -lm
+
+OIPD_ENV = $(TEST_ENV) QNN_OIPD_MODEL=$(abspath $(OIPD_MODEL))
+
+check-oipd: $(OIPD_TEST_DIR)/test_oipd $(OIPD_MODEL) $(BIN)/qnnd $(BIN)/qnn-oipd
+	$(OIPD_ENV) $(OIPD_TEST_DIR)/test_oipd --jobs 1
+	$(OIPD_ENV) bash tests/system/oipd/units.sh
+
+CHECK_TARGETS += check-oipd
+.PHONY: check-oipd
