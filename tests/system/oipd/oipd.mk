@@ -1,6 +1,10 @@
 # check-oipd: qnn-oipd against the real daemons (tests/system/oipd/):
 #   test_oipd     conformance to the Open Inference Protocol v2 REST text
 #                 (libcurl client; answers bit-identical to qnn_classify())
+#   test_metrics  /metrics: the exposition format, the front's counters,
+#                 qnnd's counters against `qnnctl status`, sysfs device counters
+#   prometheus.sh a real Prometheus scrapes the front under a known load;
+#                 its HTTP API must report exactly what was sent
 #   units.sh      the systemd units: verify, security exposure, sandbox
 #                 promises, socket activation (systemd-socket-activate)
 # Included from daemon/oipd/oipd.mk (before tests/tests.mk: the variables naming
@@ -35,9 +39,12 @@ $(OIPD_TEST_DIR)/oip_load: tests/system/oipd/oip_load.c $(LIB)/libqnn.a
 
 OIPD_ENV = $(TEST_ENV) QNN_OIPD_MODEL=$(abspath $(OIPD_MODEL))
 
-check-oipd: $(OIPD_TEST_DIR)/test_oipd $(OIPD_MODEL) $(BIN)/qnnd $(BIN)/qnn-oipd
+check-oipd: $(OIPD_TEST_DIR)/test_oipd $(OIPD_TEST_DIR)/test_metrics $(OIPD_TEST_DIR)/oip_load \
+	    $(OIPD_MODEL) $(BIN)/qnnd $(BIN)/qnn-oipd $(BIN)/qnnctl
 	$(OIPD_ENV) $(OIPD_TEST_DIR)/test_oipd --jobs 1
+	$(OIPD_ENV) $(OIPD_TEST_DIR)/test_metrics --jobs 1
 	$(OIPD_ENV) bash tests/system/oipd/units.sh
+	$(OIPD_ENV) QNN_OIPD_LOAD=$(abspath $(OIPD_TEST_DIR)/oip_load) bash tests/system/oipd/prometheus.sh
 
 CHECK_TARGETS += check-oipd
 .PHONY: check-oipd
