@@ -14,3 +14,6 @@ demo: $(SETUP_STAMP)
 	@$(MAKE) --no-print-directory all
 	@QNN_SHARED=$(SHARED) QNN_BIN=$(abspath $(BIN)) QNN_DATA=$(abspath $(DATA)) \
 		QNN_BUILD=$(abspath $(BUILD)) bash scripts/demo.sh
+
+# test_import_project runs the CLI ($QNN_BIN/hlsgen import-project) too.
+$(BUILD)/tests/test_import_project $(BUILD)/asan/test_import_project: | $(BIN)/hlsgen
