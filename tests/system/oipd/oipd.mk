@@ -7,6 +7,8 @@
 #                 its HTTP API must report exactly what was sent
 #   units.sh      the systemd units: verify, security exposure, sandbox
 #                 promises, socket activation (systemd-socket-activate)
+#   fleet.sh      docs/fleet/*.yaml: yamllint, fleet_check.py (Kubernetes client
+#                 models, cross-references, real command-line parsing), promtool
 # Included from daemon/oipd/oipd.mk (before tests/tests.mk: the variables naming
 # CRITERION_LIBS and TEST_ENV are expanded late, with "=").
 OIPD_TEST_DIR    := $(BUILD)/tests/system/oipd
@@ -44,7 +46,15 @@ check-oipd: $(OIPD_TEST_DIR)/test_oipd $(OIPD_TEST_DIR)/test_metrics $(OIPD_TEST
 	$(OIPD_ENV) $(OIPD_TEST_DIR)/test_oipd --jobs 1
 	$(OIPD_ENV) $(OIPD_TEST_DIR)/test_metrics --jobs 1
 	$(OIPD_ENV) bash tests/system/oipd/units.sh
+	$(OIPD_ENV) bash tests/system/oipd/fleet.sh
 	$(OIPD_ENV) QNN_OIPD_LOAD=$(abspath $(OIPD_TEST_DIR)/oip_load) bash tests/system/oipd/prometheus.sh
 
 CHECK_TARGETS += check-oipd
 .PHONY: check-oipd
+
+# Benchmark (not a test): the front's cost against qnn_classify() (bench.sh).
+bench-oipd: $(OIPD_TEST_DIR)/oip_load $(OIPD_MODEL) $(BIN)/qnnd $(BIN)/qnn-oipd
+	@$(OIPD_ENV) QNN_OIPD_LOAD=$(abspath $(OIPD_TEST_DIR)/oip_load) bash tests/system/oipd/bench.sh
+
+BENCH_TARGETS += bench-oipd
+.PHONY: bench-oipd
