@@ -58,3 +58,24 @@ bench-oipd: $(OIPD_TEST_DIR)/oip_load $(OIPD_MODEL) $(BIN)/qnnd $(BIN)/qnn-oipd
 
 BENCH_TARGETS += bench-oipd
 .PHONY: bench-oipd
+
+# The same conformance and metrics tests against qnn-oipd rebuilt with
+# ASan+UBSan (qnnd stays the normal build): the network-facing process under
+# real traffic, bad requests, stalls and 64 clients; leaks are checked at its
+# exit, which the tests require to be clean.
+OIPD_ASAN_DIR := $(BUILD)/asan/oipd-bin
+$(OIPD_ASAN_DIR)/qnn-oipd: $(OIPD_SRCS) $(wildcard daemon/oipd/*.h) $(LIBQNN_SRCS)
+	@mkdir -p $(dir $@)
+	$(CC) $(OIPD_CFLAGS) -Ilibclient $(SAN_FLAGS) -O1 -o $@ $(OIPD_SRCS) $(LIBQNN_SRCS) $(OIPD_LIBS)
+	ln -sf $(abspath $(BIN)/qnnd) $(OIPD_ASAN_DIR)/qnnd
+	ln -sf $(abspath $(BIN)/qnnctl) $(OIPD_ASAN_DIR)/qnnctl
+
+check-oipd-asan: $(OIPD_TEST_DIR)/test_oipd $(OIPD_TEST_DIR)/test_metrics $(OIPD_MODEL) \
+		 $(OIPD_ASAN_DIR)/qnn-oipd $(BIN)/qnnd $(BIN)/qnnctl
+	$(OIPD_ENV) QNN_BIN=$(abspath $(OIPD_ASAN_DIR)) ASAN_OPTIONS=detect_leaks=1 \
+		$(OIPD_TEST_DIR)/test_oipd --jobs 1
+	$(OIPD_ENV) QNN_BIN=$(abspath $(OIPD_ASAN_DIR)) ASAN_OPTIONS=detect_leaks=1 \
+		$(OIPD_TEST_DIR)/test_metrics --jobs 1
+
+CHECK_TARGETS += check-oipd-asan
+.PHONY: check-oipd-asan
