@@ -391,27 +391,10 @@ proc write_hwh {path} {
 	close $f
 }
 
-# A .bit as Vivado lays it out (header fields a-e, then big-endian words with
-# the bus-width pattern and the sync word), with recorded content.
-proc bit_field {key s} {
-	append s \0
-	return [binary format aS $key [string length $s]]$s
-}
+source [file join [file dirname [info script]] bit_file.tcl]
 proc write_bit {path} {
-	file mkdir [file dirname $path]
-	set data [string repeat \xff 64]
-	append data [binary format IIIII 0x000000BB 0x11220044 0xFFFFFFFF 0xFFFFFFFF 0xAA995566]
-	append data [binary format I [dict size $::vr_cells]]
-	append data [string repeat \x20\x00\x00\x00 16]
-	set f [open $path wb]
-	puts -nonewline $f [binary format H* 00090ff00ff00ff00ff0000001]
-	puts -nonewline $f [bit_field a "design_1_wrapper;UserID=0XFFFFFFFF;Version=$::vr_release"]
-	puts -nonewline $f [bit_field b [dict get $::vr_parts $::vr_part]]
-	puts -nonewline $f [bit_field c "2026/12/06"]
-	puts -nonewline $f [bit_field d "12:00:00"]
-	puts -nonewline $f [binary format aI e [string length $data]]
-	puts -nonewline $f $data
-	close $f
+	write_bit_file $path [dict get $::vr_parts $::vr_part] $::vr_release \
+		[list [dict size $::vr_cells] 0x20000000 0x20000000 0x20000000]
 }
 
 proc dump {path} {

@@ -52,6 +52,30 @@ $(FUZZ_DIR)/seeds/oip_request/.done: tests/fuzz/oip_request_seeds.sh
 	bash $< $(dir $@)
 	@touch $@
 
+# --- bit: the .bit -> .bit.bin converter (hlsgen deploy); seed: a .bit in
+# Vivado's layout (tests/deploy/bit_file.tcl) ---
+FUZZ_bit_SRCS  := hlsgen/deploy/bitstream.c hlsgen/host/error_message.c
+FUZZ_bit_SEEDS := $(FUZZ_DIR)/seeds/bit/.done
+FUZZ_bit_RUNS  := 300000
+
+$(FUZZ_DIR)/seeds/bit/.done: tests/deploy/bit_file.tcl
+	@mkdir -p $(dir $@)
+	tclsh $< $(dir $@)/design.bit
+	@touch $@
+
+# --- hwh: the Vivado hand-off reader (libxml2); seed: the fixture ---
+FUZZ_hwh_SRCS  := hlsgen/deploy/hwh_read.c hlsgen/deploy/design.c hlsgen/deploy/board.c \
+	hlsgen/host/error_message.c hlsgen/host/array.c hlsgen/format/model_parse.c \
+	hlsgen/format/crc32.c
+FUZZ_hwh_LIBS  := -I/usr/include/libxml2 -lxml2
+FUZZ_hwh_SEEDS := $(FUZZ_DIR)/seeds/hwh/.done
+FUZZ_hwh_RUNS  := 20000
+
+$(FUZZ_DIR)/seeds/hwh/.done: tests/fixtures/deploy/zcu104-mnist.hwh
+	@mkdir -p $(dir $@)
+	cp $< $(dir $@)
+	@touch $@
+
 # --- generic rules ---
 define FUZZ_TARGET_template
 $(FUZZ_DIR)/fuzz_$(1): tests/fuzz/fuzz_$(1).c $(FUZZ_$(1)_SRCS)
