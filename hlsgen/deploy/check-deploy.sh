@@ -188,6 +188,27 @@ done
 cmp -s "$out/rec-zcu104-2020.1.dtso" dts/zcu104-qnn.dtso && ok "zcu104 Tcl + recorder overlay is dts/zcu104-qnn.dtso" ||
 	bad "zcu104 overlay of the Tcl run is not dts/zcu104-qnn.dtso"
 
+# The zcu102 row of the board table against Debian's own ZCU102 DTB.
+real102=$(ls "$build"/kernel/root-*/usr/lib/linux-image-*/xilinx/zynqmp-zcu102-rev1.0.dtb 2>/dev/null | head -1)
+if [ -n "$real102" ]; then
+	{
+		dtc -q -I dtb -O dts "$real102"
+		printf '%s: &{%s} { };\n' fpga_full /fpga-full amba /axi gic $gic gpio $gpio zynqmp_clk $clk
+	} >"$out/zcu102-base.dts"
+	dtc -q -@ -I dts -O dtb -o "$out/zcu102-base.dtb" "$out/zcu102-base.dts"
+	m102=$out/zcu102-merged.dtb
+	if dtc -q -@ -I dts -O dtb -o "$out/zcu102.dtbo" "$out/rec-zcu102-2023.2.dtso" &&
+		fdtoverlay -i "$out/zcu102-base.dtb" -o "$m102" "$out/zcu102.dtbo" &&
+		[ "$(fdtget -t u "$m102" $dma interrupt-parent)" = "$(fdtget -t u "$m102" $gic phandle)" ] &&
+		[ "$(fdtget -t u "$m102" /accelerator reset-gpios)" = "$(fdtget -t u "$m102" $gpio phandle) 78 1" ]; then
+		ok "the zcu102 overlay applies onto Debian's $(basename "$real102") (GIC, GPIO resolved)"
+	else
+		bad "the zcu102 overlay does not apply onto Debian's ZCU102 DTB"
+	fi
+else
+	bad "Debian's kernel package has no xilinx/zynqmp-zcu102-rev1.0.dtb"
+fi
+
 # The same loop catches a design without what the driver needs.
 w=$out/rec-mutant
 mutant() { # description, message expected from hlsgen deploy --hwh, sed script
