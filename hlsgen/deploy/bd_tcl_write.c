@@ -82,12 +82,12 @@ static void cells(const struct hlsgen_design *d, FILE *f)
 	fprintf(f,
 		"# The PS with the board preset, then what the design uses of it.\n"
 		"create_bd_cell -type ip -vlnv [newest_ip %s] %s\n"
-		"apply_bd_automation -rule %s -config {apply_board_preset 1} [get_bd_cells %s]\n"
+		"apply_bd_automation -rule %s -config {%s} [get_bd_cells %s]\n"
 		"set_property -dict [list CONFIG.%s 1 CONFIG.%s 1 CONFIG.%s 1 CONFIG.%s 1 "
 		"CONFIG.%s %u CONFIG.%s %u %s] [get_bd_cells %s]\n\n",
-		b->ps_ip, b->ps_cell, b->ps_rule, b->ps_cell, b->ctrl_enable, b->mem_enable,
-		b->irq_enable, b->gpio_enable, b->gpio_width, d->reset_emio + 1, b->clk_freq,
-		d->clock_mhz, b->ps_extra, b->ps_cell);
+		b->ps_ip, b->ps_cell, b->ps_rule, b->ps_rule_config, b->ps_cell, b->ctrl_enable,
+		b->mem_enable, b->irq_enable, b->gpio_enable, b->gpio_width, d->reset_emio + 1,
+		b->clk_freq, d->clock_mhz, b->ps_extra, b->ps_cell);
 	fprintf(f,
 		"# AXI DMA in simple (register) mode, stream widths as hls4ml rounds them.\n"
 		"create_bd_cell -type ip -vlnv [newest_ip axi_dma] axi_dma_0\n"

@@ -17,10 +17,11 @@
 
 #define ZYNQMP_ROW                                                                                 \
 	.family = HLSGEN_PS_ZYNQMP, .ps_ip = "zynq_ultra_ps_e", .ps_cell = "zynq_ultra_ps_e_0",    \
-	.ps_rule = "xilinx.com:bd_rule:zynq_ultra_ps_e", .ctrl_master = "M_AXI_HPM0_FPD",          \
-	.mem_slave = "S_AXI_HPC0_FPD", .mem_enable = "PSU__USE__S_AXI_GP0",                        \
-	.ctrl_enable = "PSU__USE__M_AXI_GP0", .ctrl_aclk = "maxihpm0_fpd_aclk",                    \
-	.mem_aclk = "saxihpc0_fpd_aclk", .ps_data_space = "Data",                                  \
+	.ps_rule = "xilinx.com:bd_rule:zynq_ultra_ps_e", .ps_rule_config = "apply_board_preset 1", \
+	.ctrl_master = "M_AXI_HPM0_FPD", .mem_slave = "S_AXI_HPC0_FPD",                            \
+	.mem_enable = "PSU__USE__S_AXI_GP0", .ctrl_enable = "PSU__USE__M_AXI_GP0",                 \
+	.ctrl_aclk = "maxihpm0_fpd_aclk", .mem_aclk = "saxihpc0_fpd_aclk",                         \
+	.ps_data_space = "Data",                                                                   \
 	.ps_extra = "CONFIG.PSU__USE__M_AXI_GP1 0 CONFIG.PSU__USE__M_AXI_GP2 0",                   \
 	.irq_pin = "pl_ps_irq0", .irq_enable = "PSU__USE__IRQ0", .irq_spi_base = 89,               \
 	.irq_lines = 8, .gpio_pin = "emio_gpio_o",                                                 \
@@ -35,6 +36,8 @@
 #define ZYNQ7_ROW                                                                                  \
 	.family = HLSGEN_PS_ZYNQ7, .ps_ip = "processing_system7",                                  \
 	.ps_cell = "processing_system7_0", .ps_rule = "xilinx.com:bd_rule:processing_system7",     \
+	.ps_rule_config =                                                                          \
+	    "make_external \"FIXED_IO, DDR\" apply_board_preset 1 Master Disable Slave Disable",   \
 	.ctrl_master = "M_AXI_GP0", .mem_slave = "S_AXI_HP0", .mem_enable = "PCW_USE_S_AXI_HP0",   \
 	.ctrl_enable = "PCW_USE_M_AXI_GP0", .ctrl_aclk = "M_AXI_GP0_ACLK",                         \
 	.mem_aclk = "S_AXI_HP0_ACLK", .ps_data_space = "Data",                                     \

@@ -57,11 +57,15 @@ static int codes_in(struct merge *mg, const char *layer, const char *what, int32
 	size_t diff = 0, first = 0;
 	int32_t old = 0;
 
-	if (!codes)
-		return n || nv ? hg_fail(mg->err, mg->errlen, -EINVAL,
-					 "layer %s: the project has %s, the Keras import none",
-					 layer, what)
-			       : 0;
+	if (!codes) { /* hls4ml writes zeros for a layer without bias */
+		for (size_t i = 0; i < nv; i++)
+			if (vals[i] != 0)
+				return hg_fail(mg->err, mg->errlen, -EINVAL,
+					       "layer %s: the project has non-zero %s, the Keras "
+					       "import none",
+					       layer, what);
+		return 0;
+	}
 	if (nv != n)
 		return hg_fail(mg->err, mg->errlen, -EINVAL,
 			       "layer %s: the project has %zu %s, the model %zu", layer, nv, what,

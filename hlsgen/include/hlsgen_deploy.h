@@ -25,37 +25,38 @@ struct hlsgen_board {
 	const char *device;	/* as the .bit header's part field contains it */
 	const char *board_vlnv; /* board file, version left to Vivado ("...:*") */
 	enum hlsgen_ps_family family;
-	const char *ps_ip;	   /* IP name of the PS (zynq_ultra_ps_e) */
-	const char *ps_cell;	   /* its cell name in the block design */
-	const char *ps_rule;	   /* apply_bd_automation rule (board preset) */
-	const char *ctrl_master;   /* PS master the DMA registers hang on */
-	const char *mem_slave;	   /* PS slave the DMA's memory ports use */
-	const char *mem_enable;	   /* CONFIG.* enabling mem_slave */
-	const char *ctrl_enable;   /* CONFIG.* enabling ctrl_master */
-	const char *ctrl_aclk;	   /* PS clock input of ctrl_master */
-	const char *mem_aclk;	   /* PS clock input of mem_slave */
-	const char *ps_extra;	   /* more CONFIG.* settings of the PS, Tcl list */
-	const char *ps_data_space; /* the PS address space (assign_bd_address) */
-	const char *irq_pin;	   /* PS interrupt input (PL to PS) */
-	const char *irq_enable;	   /* CONFIG.* enabling irq_pin */
-	unsigned irq_spi_base;	   /* GIC SPI of irq_pin[0] */
-	unsigned irq_lines;	   /* width of irq_pin */
-	const char *gpio_pin;	   /* PS EMIO GPIO output */
-	const char *gpio_enable;   /* CONFIG.* enabling EMIO GPIO */
-	const char *gpio_width;	   /* CONFIG.* EMIO GPIO width */
-	unsigned emio_gpio_base;   /* Linux GPIO line of EMIO 0 */
-	const char *clk_pin;	   /* PL clock 0 */
-	const char *rstn_pin;	   /* PL reset 0 (active low) */
-	const char *clk_freq;	   /* CONFIG.* requested PL clock 0, MHz */
-	const char *clk_act_freq;  /* .hwh parameter: what the PLL gives, MHz */
-	uint64_t ctrl_base;	   /* first address of ctrl_master's window */
-	uint64_t ctrl_window;	   /* its size */
-	unsigned dt_addr_cells;	   /* #address-cells of the base's PL bus */
-	const char *dt_bus;	   /* base DT label of that bus */
-	const char *dt_gic;	   /* base DT label of the GIC */
-	const char *dt_gpio;	   /* base DT label of the PS GPIO controller */
-	const char *dt_clk;	   /* base DT clock phandle + cell of PL clock 0 */
-	const char *dt_fpga;	   /* base DT label of the full fpga-region */
+	const char *ps_ip;	    /* IP name of the PS (zynq_ultra_ps_e) */
+	const char *ps_cell;	    /* its cell name in the block design */
+	const char *ps_rule;	    /* apply_bd_automation rule (board preset) */
+	const char *ps_rule_config; /* its -config (Zynq-7000: DDR, FIXED_IO external) */
+	const char *ctrl_master;    /* PS master the DMA registers hang on */
+	const char *mem_slave;	    /* PS slave the DMA's memory ports use */
+	const char *mem_enable;	    /* CONFIG.* enabling mem_slave */
+	const char *ctrl_enable;    /* CONFIG.* enabling ctrl_master */
+	const char *ctrl_aclk;	    /* PS clock input of ctrl_master */
+	const char *mem_aclk;	    /* PS clock input of mem_slave */
+	const char *ps_extra;	    /* more CONFIG.* settings of the PS, Tcl list */
+	const char *ps_data_space;  /* the PS address space (assign_bd_address) */
+	const char *irq_pin;	    /* PS interrupt input (PL to PS) */
+	const char *irq_enable;	    /* CONFIG.* enabling irq_pin */
+	unsigned irq_spi_base;	    /* GIC SPI of irq_pin[0] */
+	unsigned irq_lines;	    /* width of irq_pin */
+	const char *gpio_pin;	    /* PS EMIO GPIO output */
+	const char *gpio_enable;    /* CONFIG.* enabling EMIO GPIO */
+	const char *gpio_width;	    /* CONFIG.* EMIO GPIO width */
+	unsigned emio_gpio_base;    /* Linux GPIO line of EMIO 0 */
+	const char *clk_pin;	    /* PL clock 0 */
+	const char *rstn_pin;	    /* PL reset 0 (active low) */
+	const char *clk_freq;	    /* CONFIG.* requested PL clock 0, MHz */
+	const char *clk_act_freq;   /* .hwh parameter: what the PLL gives, MHz */
+	uint64_t ctrl_base;	    /* first address of ctrl_master's window */
+	uint64_t ctrl_window;	    /* its size */
+	unsigned dt_addr_cells;	    /* #address-cells of the base's PL bus */
+	const char *dt_bus;	    /* base DT label of that bus */
+	const char *dt_gic;	    /* base DT label of the GIC */
+	const char *dt_gpio;	    /* base DT label of the PS GPIO controller */
+	const char *dt_clk;	    /* base DT clock phandle + cell of PL clock 0 */
+	const char *dt_fpga;	    /* base DT label of the full fpga-region */
 };
 
 /* NULL if the name is not in the table; _at(i) lists it (NULL past the end). */

@@ -172,6 +172,12 @@ proc apply_bd_automation {args} {
 			dict set ::vr_cells $c props $k $v
 		}
 	} elseif {$ip eq "processing_system7"} {
+		# the Zynq-7000 DDR and MIO pins exist only as external ports
+		set cfg [lindex $args [expr {[lsearch $args -config] + 1}]]
+		set ext [expr {[dict exists $cfg make_external] ? [dict get $cfg make_external] : ""}]
+		if {[string first DDR $ext] < 0 || [string first FIXED_IO $ext] < 0} {
+			fail "processing_system7 preset without make_external \"FIXED_IO, DDR\""
+		}
 		foreach {k v} {PCW_USE_M_AXI_GP0 1 PCW_FPGA0_PERIPHERAL_FREQMHZ 100} {
 			dict set ::vr_cells $c props $k $v
 		}
