@@ -123,7 +123,9 @@ void log_stats(const struct stats_snapshot *s, const char *backend)
 				(unsigned long long)s->p50_us, "QNN_LATENCY_P99_US=%llu",
 				(unsigned long long)s->p99_us, "QNN_QUEUE_DEPTH=%llu",
 				(unsigned long long)s->queue_depth, "QNN_REQUESTS=%llu",
-				(unsigned long long)s->requests, "QNN_BACKEND=%s", backend, NULL);
+				(unsigned long long)s->requests, "QNN_SAMPLES=%llu",
+				(unsigned long long)s->samples, "QNN_INTERVAL_S=%.3f", s->seconds,
+				"QNN_BACKEND=%s", backend, NULL);
 	else
 		fprintf(stderr,
 			"qnnd: stats: QNN_SAMPLES_PER_S=%.1f QNN_BATCH_AVG=%.2f "
@@ -131,4 +133,14 @@ void log_stats(const struct stats_snapshot *s, const char *backend)
 			"QNN_BACKEND=%s\n",
 			s->samples_per_s, s->batch_avg, (unsigned long long)s->p50_us,
 			(unsigned long long)s->p99_us, (unsigned long long)s->queue_depth, backend);
+}
+
+void log_backend_choice(const char *backend, const char *why)
+{
+	if (use_journal)
+		sd_journal_send("MESSAGE=backend auto: %s (%s)", backend, why, "PRIORITY=%d",
+				LOG_NOTICE, "SYSLOG_IDENTIFIER=qnnd", "QNN_EVENT=backend",
+				"QNN_BACKEND=%s", backend, "QNN_BACKEND_REASON=%s", why, NULL);
+	else
+		fprintf(stderr, "qnnd: notice: backend auto: %s (%s)\n", backend, why);
 }

@@ -28,6 +28,13 @@ struct stats_snapshot;
 /* The periodic throughput record (QNN_SAMPLES_PER_S, QNN_BATCH_AVG, ...). */
 void log_stats(const struct stats_snapshot *s, const char *backend);
 
+/*
+ * What `backend: auto` chose and why (QNN_EVENT=backend, QNN_BACKEND,
+ * QNN_BACKEND_REASON): a board booted without its overlay has no device
+ * and is served by the software engine; this record says so.
+ */
+void log_backend_choice(const char *backend, const char *why);
+
 #define log_info(...)  log_msg(LOG_INFO, __VA_ARGS__)
 #define log_warn(...)  log_msg(LOG_WARNING, __VA_ARGS__)
 #define log_err(...)   log_msg(LOG_ERR, __VA_ARGS__)

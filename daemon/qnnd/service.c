@@ -71,6 +71,17 @@ void service_close(struct server *s, struct service *svc)
 	free(svc);
 }
 
+static void log_auto_choice(const struct backend_ops *ops)
+{
+	char dev[64] = "";
+
+	if (ops == &backend_sw_ops)
+		log_backend_choice("sw", "no /dev/qnn* device: no accelerator bound, serving from "
+					 "the bit-exact software engine");
+	else if (backend_dev_present(dev, sizeof(dev)))
+		log_backend_choice("dev", dev);
+}
+
 struct service *service_open(struct server *s, const struct qnnd_config *cfg, char *err,
 			     size_t errlen)
 {
@@ -88,6 +99,8 @@ struct service *service_open(struct server *s, const struct qnnd_config *cfg, ch
 		snprintf(err, errlen, "backend '%s' is not available in this build", cfg->backend);
 		goto fail;
 	}
+	if (!strcmp(cfg->backend, "auto"))
+		log_auto_choice(ops);
 	svc->model_buf = read_model(cfg->model, &svc->model_len, err, errlen);
 	if (!svc->model_buf)
 		goto fail;
