@@ -15,6 +15,13 @@
  * the DMA's registers at the overlay's address; then synthesis,
  * implementation, bitstream and the hand-off (.hwh, .xsa).
  *
+ * Stream widths: hls4ml's AXI wrapper streams its AcceleratorConfig types
+ * with the width rounded up to whole bytes (float: 32), and that is what the
+ * DMA is set to here, MM2S from the input type, S2MM from the output type.
+ * hls4ml's own project.tcl writes the unrounded widths and swaps the two
+ * names (bit_width_hls_output is the input's), which only goes unnoticed
+ * while both are float.
+ *
  * HPC0 without coherency: the AXI DMA drives AxCACHE 0011 (non-snooping),
  * so its transactions do not look into the CPU caches even on the
  * coherent-capable port; the overlay has no dma-coherent and the driver

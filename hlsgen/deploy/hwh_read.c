@@ -106,8 +106,8 @@ static const char *name_of(xmlNodePtr mod)
 	return attr_or(mod, "FULLNAME", attr_or(mod, "INSTANCE", "?"));
 }
 
-/* Does a module of type modtype (or the PS, if NULL) have port on net? */
-static int on_net(const struct hwh *h, xmlNodePtr mod, const char *port, const char *net)
+/* Is the module's port on that net (never true for an unwired port)? */
+static int on_net(xmlNodePtr mod, const char *port, const char *net)
 {
 	const char *s = port_net(mod, port);
 
@@ -162,7 +162,7 @@ static int irq_line(struct hwh *h, xmlNodePtr dma, const char *pin)
 			       "without an interrupt (wire it to %s, through an xlconcat if "
 			       "there are several)",
 			       name_of(dma), pin, b->irq_pin);
-	if (on_net(h, h->ps, b->irq_pin, net))
+	if (on_net(h->ps, b->irq_pin, net))
 		return (int)b->irq_spi_base;
 	for (size_t i = 0; i < h->n; i++) {
 		xmlNodePtr c = h->mods[i];
@@ -175,8 +175,8 @@ static int irq_line(struct hwh *h, xmlNodePtr dma, const char *pin)
 
 			snprintf(in, sizeof(in), "In%ld", k);
 			snprintf(w, sizeof(w), "IN%ld_WIDTH", k);
-			if (on_net(h, c, in, net)) {
-				if (!on_net(h, h->ps, b->irq_pin, port_net(c, "dout")))
+			if (on_net(c, in, net)) {
+				if (!on_net(h->ps, b->irq_pin, port_net(c, "dout")))
 					break;
 				if (bit >= (long)b->irq_lines)
 					return hg_fail(h->err, h->errlen, -1,
@@ -205,14 +205,14 @@ static int reset_bit(struct hwh *h, xmlNodePtr core)
 			       "%s/ap_rst_n is not connected: the core needs a reset the driver "
 			       "drives (an EMIO GPIO bit of the PS's %s)",
 			       name_of(core), b->gpio_pin);
-	if (on_net(h, h->ps, b->gpio_pin, net))
+	if (on_net(h->ps, b->gpio_pin, net))
 		return 0;
 	for (size_t i = 0; i < h->n; i++) {
 		xmlNodePtr s = h->mods[i];
 		long from = param_long(s, "DIN_FROM", -1), to = param_long(s, "DIN_TO", -2);
 
-		if (!is_modtype(s, "xlslice") || !on_net(h, s, "Dout", net) ||
-		    !on_net(h, h->ps, b->gpio_pin, port_net(s, "Din")))
+		if (!is_modtype(s, "xlslice") || !on_net(s, "Dout", net) ||
+		    !on_net(h->ps, b->gpio_pin, port_net(s, "Din")))
 			continue;
 		if (from < 0 || from != to)
 			return hg_fail(
@@ -290,11 +290,11 @@ static int clocks(struct hwh *h, xmlNodePtr dma, xmlNodePtr core, struct hlsgen_
 	static const char *const pins[] = {"s_axi_lite_aclk", "m_axi_mm2s_aclk", "m_axi_s2mm_aclk"};
 
 	for (unsigned i = 0; i < 3; i++)
-		if (has_port(dma, pins[i]) && !on_net(h, dma, pins[i], clk))
+		if (has_port(dma, pins[i]) && !on_net(dma, pins[i], clk))
 			return hg_fail(h->err, h->errlen, -EINVAL,
 				       "%s/%s is not on the PS's %s: the overlay names that clock",
 				       name_of(dma), pins[i], h->b->clk_pin);
-	if (!on_net(h, core, "ap_clk", clk))
+	if (!on_net(core, "ap_clk", clk))
 		return hg_fail(h->err, h->errlen, -EINVAL, "%s/ap_clk is not on the PS's %s",
 			       name_of(core), h->b->clk_pin);
 	if (!f)
