@@ -613,8 +613,11 @@ static int no_params(struct parse_ctx *c, const struct qnn_layer_rec *r)
 	rc = check_type(e, c->where, "weight_t", &r->weight_t, 0, 0);
 	if (!rc)
 		rc = check_type(e, c->where, "bias_t", &r->bias_t, 0, 0);
+	/* a 1.2+ softmax may give the type of its exp terms and sum (minor 1) */
 	if (!rc)
-		rc = check_type(e, c->where, "accum_t", &r->accum_t, 0, 0);
+		rc = check_type(e, c->where, "accum_t", &r->accum_t, QNN_MAX_ACCUM_WIDTH,
+				r->kind == QNN_LAYER_SOFTMAX &&
+				    r->softmax_rule == QNN_SMX_RULE_HLS4ML_12 && r->accum_t.width);
 	if (!rc)
 		rc = check_type(e, c->where, "product_t", &r->product_t, 0, 0);
 	if (!rc && (r->weights.count || r->weights.offset || r->bias.count || r->bias.offset ||

@@ -52,13 +52,26 @@ void hlsgen_model_seal(void *buf, size_t len)
 	h->crc32 = qnn_crc32(0, buf, len);
 }
 
+/*
+ * The oldest minor that has every field the file uses, so files without
+ * the newest fields stay what older writers produced: 2 for a softmax
+ * accum_t, else 1.
+ */
+static uint16_t needed_minor(const struct hlsgen_model_desc *d)
+{
+	for (uint32_t i = 0; i < d->n_layers; i++)
+		if (d->layers[i].rec.kind == QNN_LAYER_SOFTMAX && d->layers[i].rec.accum_t.width)
+			return 2;
+	return 1;
+}
+
 static void fill_header(const struct hlsgen_model_desc *d, struct qnn_file_header *h, uint64_t size)
 {
 	const struct qnn_layer_rec *last = &d->layers[d->n_layers - 1].rec;
 
 	h->magic = QNN_MODEL_MAGIC;
 	h->version_major = QNN_MODEL_VERSION_MAJOR;
-	h->version_minor = QNN_MODEL_VERSION_MINOR;
+	h->version_minor = needed_minor(d);
 	h->header_size = QNN_HEADER_SIZE;
 	h->layer_rec_size = QNN_LAYER_REC_SIZE;
 	h->file_size = (uint32_t)size;

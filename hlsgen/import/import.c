@@ -271,6 +271,61 @@ static int po2_product_type(struct ictx *c, const struct imp_layer *l,
 	return 0;
 }
 
+/*
+ * A layer-config key ending in _t (e.g. "accum_t: ap_fixed<20,8>") sets
+ * that type directly in every version (layers.py Layer.__init__: keys
+ * ending in '_t' become NamedTypes, after and over _set_accum_t).
+ * *found = false when the layer has no such key.
+ */
+static int type_key(struct ictx *c, const struct imp_layer *l, const char *key, struct imp_type *t,
+		    bool *found)
+{
+	const char *s = imp_config_layer_key(c->cfg, l->name, key);
+	int rc;
+
+	*found = s != NULL;
+	if (!s)
+		return 0;
+	rc = imp_type_parse(s, t, c->err, c->errlen);
+	if (rc) {
+		char msg[256];
+
+		snprintf(msg, sizeof(msg), "%s", c->err);
+		return hg_fail(c->err, c->errlen, rc, "layer '%s' %s: %s", l->name, key, msg);
+	}
+	if (t->is_auto && !c->auto_rules)
+		return hg_fail(c->err, c->errlen, -EINVAL,
+			       "layer '%s' %s: 'auto' precision needs --hls4ml-version >= 1.0",
+			       l->name, key);
+	return 0;
+}
+
+/*
+ * The accumulator of a Conv2D/Dense: hls4ml's _set_accum_t takes
+ * get_precision(layer, 'accum') (LayerName > LayerType > Model, else the
+ * model default), and InferPrecisionTypes infers it only when that is
+ * 'auto'. config_from_keras_model (1.0-1.3, utils/config.py) lists the
+ * TypeAttributes of the layer class *without* the backend's additions
+ * (backend=None by default), and 'accum' is a backend attribute
+ * (backends/fpga/fpga_backend.py accum_layers): the generated config has no
+ * 'accum', so without a config the accumulator is the model default while
+ * the result is 'auto'.
+ */
+static int accum_type(struct ictx *c, const struct imp_layer *l, struct imp_type *acc)
+{
+	bool found;
+	int rc = type_key(c, l, "accum_t", acc, &found);
+
+	if (rc || found)
+		return rc;
+	if (!c->cfg) {
+		memset(acc, 0, sizeof(*acc));
+		acc->t = c->dflt;
+		return 0;
+	}
+	return config_type(c, l, l->name, l->keras_class, "accum", acc, &found);
+}
+
 static int conv_dense(struct ictx *c, const struct imp_layer *l, const struct qnn_fixed_type *in_t,
 		      struct hlsgen_layer_desc *d, bool *result_auto)
 {
@@ -310,7 +365,7 @@ static int conv_dense(struct ictx *c, const struct imp_layer *l, const struct qn
 		inferred = c->dflt;
 	else
 		inferred = imp_infer_accum(in_t, &r->weight_t, &bias_for_rule, n_ops, &c->maximum);
-	rc = config_type(c, l, l->name, l->keras_class, "accum", &acc, &found);
+	rc = accum_type(c, l, &acc);
 	if (!rc)
 		rc = config_type(c, l, l->name, l->keras_class, "result", &res, &found);
 	if (rc)
@@ -366,25 +421,84 @@ static int table_type(struct ictx *c, const struct imp_layer *l, const char *key
 	return check_code_width(c, l->name, key, t, QNN_MAX_CODE_WIDTH);
 }
 
-/* hls4ml >= 1.2 configs may type x_max - x and the exp sum; unset = default */
-static int softmax_12_types(struct ictx *c, const struct imp_layer *l, struct qnn_layer_rec *r)
+/* A softmax type key; 'auto' becomes the model default (_infer_default_type). */
+static int softmax_key(struct ictx *c, const struct imp_layer *l, const char *key,
+		       struct qnn_fixed_type *t, bool *found)
 {
-	static const char *const keys[2] = {"inp_norm_t", "inv_inp_t"};
-	struct qnn_fixed_type *dst[2] = {&r->inp_norm_t, &r->inv_inp_t};
+	struct imp_type it;
+	int rc = type_key(c, l, key, &it, found);
 
-	for (int i = 0; i < 2; i++) {
-		if (!imp_config_layer_key(c->cfg, l->name, keys[i]))
-			continue;
-		if (r->softmax_rule != QNN_SMX_RULE_HLS4ML_12) {
-			note(c, "layer '%s': %s exists only in hls4ml >= 1.2: ignored", l->name,
-			     keys[i]);
-			continue;
-		}
-		int rc = table_type(c, l, keys[i], dst[i]);
+	if (rc || !*found)
+		return rc;
+	*t = it.is_auto ? c->dflt : it.t;
+	return check_code_width(c, l->name, key, t,
+				!strcmp(key, "accum_t") ? QNN_MAX_ACCUM_WIDTH : QNN_MAX_CODE_WIDTH);
+}
 
-		if (rc)
-			return rc;
+/*
+ * The types an hls4ml >= 1.2 softmax computes in (written to the record
+ * explicitly, so the file and the listing say what parameters.h says):
+ *  - inp_norm_t (x_max - x, 'stable' only): the layer's inp_norm_t key, else
+ *    ap_ufixed<W - s, I - s> of the input type, s = 1 when it is signed
+ *    (backends/vivado/passes/core_templates.py SoftmaxConfigTemplate);
+ *    there hls4ml also shrinks the exp table to min(table_size, 2^(W-1))
+ *    entries for a signed input, which the format cannot hold: refused.
+ *  - inv_inp_t (the exp sum that indexes the inverse table): the key, else
+ *    the attribute's default ap_fixed<18,8,AP_RND,AP_SAT>
+ *    (backends/fpga/fpga_backend.py softmax_attrs). The template's fallback
+ *    to exp_table_t applies only to a type named 'model_default_t', a name
+ *    this attribute never gets.
+ *  - accum_t (exp terms and their sum): the key, else _set_accum_t's
+ *    get_precision(layer, 'accum'): the layer's Precision, LayerType,
+ *    Model, else the model default. (The template's wider accum_t_str is
+ *    computed but never used: the typedef is {accum_t.name}.)
+ */
+static int softmax_12_types(struct ictx *c, const struct imp_layer *l,
+			    const struct qnn_fixed_type *in_t, struct qnn_layer_rec *r)
+{
+	static const char *const keys[3] = {"inp_norm_t", "inv_inp_t", "accum_t"};
+	struct qnn_fixed_type *dst[3] = {&r->inp_norm_t, &r->inv_inp_t, &r->accum_t};
+	bool found[3] = {false, false, false};
+	struct imp_type t;
+	int rc = 0, s = in_t->is_signed;
+	char a[64];
+
+	if (r->softmax_rule != QNN_SMX_RULE_HLS4ML_12) {
+		for (int i = 0; i < 3; i++)
+			if (imp_config_layer_key(c->cfg, l->name, keys[i]))
+				note(c, "layer '%s': %s exists only in hls4ml >= 1.2: ignored",
+				     l->name, keys[i]);
+		return 0;
 	}
+	if (r->softmax_impl == QNN_SOFTMAX_ARGMAX)
+		return 0; /* no tables, none of these types is used */
+	for (int i = 0; i < 3 && !rc; i++)
+		rc = softmax_key(c, l, keys[i], dst[i], &found[i]);
+	if (!rc && !found[2]) {
+		bool f;
+
+		rc = config_type(c, l, l->name, l->keras_class, "accum", &t, &f);
+		r->accum_t = t.is_auto ? c->dflt : t.t;
+	}
+	if (rc)
+		return rc;
+	if (!found[1])
+		r->inv_inp_t = imp_fixed(18, 8, true, QNN_RND_RND, QNN_OVF_SAT);
+	if (r->softmax_impl != QNN_SOFTMAX_STABLE) {
+		/* hls4ml types it ap_fixed<1,0>, unused outside 'stable' */
+		memset(&r->inp_norm_t, 0, sizeof(r->inp_norm_t));
+		return 0;
+	}
+	if (found[0])
+		return 0;
+	r->inp_norm_t =
+	    imp_fixed(in_t->width - s, in_t->int_bits - s, false, QNN_RND_TRN, QNN_OVF_WRAP);
+	if (s && in_t->width - 1 < 31 && (1u << (in_t->width - 1)) < r->table_size)
+		return hg_fail(c->err, c->errlen, -EOPNOTSUPP,
+			       "layer '%s': hls4ml >= 1.2 shrinks the exp table to %u entries "
+			       "for the signed input %s (table_size %u): unsupported",
+			       l->name, 1u << (in_t->width - 1), imp_type_str(in_t, a, sizeof(a)),
+			       r->table_size);
 	return 0;
 }
 
@@ -409,14 +523,17 @@ static int softmax(struct ictx *c, const struct imp_layer *l, const struct qnn_f
 	    c->o->hls4ml_major > 1 || (c->o->hls4ml_major == 1 && c->o->hls4ml_minor >= 2)
 		? QNN_SMX_RULE_HLS4ML_12
 		: QNN_SMX_RULE_HLS4ML_08;
-	rc = softmax_12_types(c, l, r);
+	if (r->softmax_impl != QNN_SOFTMAX_ARGMAX) {
+		if (size < 2 || size > (long)QNN_MAX_TABLE || (size & (size - 1)))
+			return hg_fail(
+			    c->err, c->errlen, -EOPNOTSUPP,
+			    "layer '%s': table_size %ld unsupported (power of two 2..%u)", l->name,
+			    size, QNN_MAX_TABLE);
+		r->table_size = (uint32_t)size;
+	}
+	rc = softmax_12_types(c, l, in_t, r);
 	if (rc || r->softmax_impl == QNN_SOFTMAX_ARGMAX)
 		return rc;
-	if (size < 2 || size > (long)QNN_MAX_TABLE || (size & (size - 1)))
-		return hg_fail(c->err, c->errlen, -EOPNOTSUPP,
-			       "layer '%s': table_size %ld unsupported (power of two 2..%u)",
-			       l->name, size, QNN_MAX_TABLE);
-	r->table_size = (uint32_t)size;
 	rc = table_type(c, l, "exp_table_t", &r->exp_table_t);
 	if (!rc)
 		rc = table_type(c, l, "inv_table_t", &r->inv_table_t);

@@ -30,7 +30,7 @@
 
 #define QNN_MODEL_MAGIC 0x4d4e4e51u /* "QNNM" read as a little-endian u32 */
 #define QNN_MODEL_VERSION_MAJOR 1   /* incompatible changes bump this */
-#define QNN_MODEL_VERSION_MINOR 1   /* compatible additions bump this */
+#define QNN_MODEL_VERSION_MINOR 2   /* compatible additions bump this */
 
 #define QNN_HEADER_SIZE 256u
 #define QNN_LAYER_REC_SIZE 256u
@@ -160,7 +160,12 @@ struct qnn_layer_rec {
 	uint32_t reuse_factor;          /* hls4ml ReuseFactor (resource estimates) */
 	struct qnn_fixed_type weight_t; /* conv/dense */
 	struct qnn_fixed_type bias_t;   /* conv/dense */
-	struct qnn_fixed_type accum_t;  /* conv/dense accumulator */
+	/*
+	 * conv/dense: the accumulator. Softmax with rule QNN_SMX_RULE_HLS4ML_12
+	 * (optional, minor 2): the type of the exp terms and their sum, width
+	 * 0 = exp_table_t widened by ceil(log2 n); zero for every other layer.
+	 */
+	struct qnn_fixed_type accum_t;
 	struct qnn_fixed_type result_t; /* every layer that produces new codes */
 	struct qnn_fixed_type exp_table_t;  /* softmax */
 	struct qnn_fixed_type inv_table_t;  /* softmax */

@@ -13,6 +13,7 @@
 #include "hlsgen_import.h"
 #include "hlsgen_model_write.h"
 #include "qnn_model.h"
+#include "../engine/softmax_rule.h"
 
 static const char usage_text[] =
     "usage: hlsgen import MODEL.json WEIGHTS.h5 [--config HLS4ML.yml]\n"
@@ -52,9 +53,42 @@ static const char *tstr(const struct qnn_fixed_type *t, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * The softmax's types as the engine resolves them (the same rule the tables
+ * were built with), named as hls4ml's parameters.h names them.
+ */
+static void softmax_types(const struct qnn_layer_rec *r, const struct qnn_fixed_type *in_t)
+{
+	static const char *const impl[] = {"stable", "latency", "argmax"};
+	struct qnn_softmax_types st;
+	char a[64], b[64], c[64];
+
+	printf(" %s", impl[r->softmax_impl % 3]);
+	if (r->softmax_impl == QNN_SOFTMAX_ARGMAX || qnn_softmax_resolve(r, in_t, r->in_c, &st)) {
+		printf("\n");
+		return;
+	}
+	printf(", table_size %u\n%*sexp_table_t %s  inv_table_t %s\n", r->table_size, 21, "",
+	       tstr(&st.exp_t, a, sizeof(a)), tstr(&st.inv_t, b, sizeof(b)));
+	if (r->softmax_rule == QNN_SMX_RULE_HLS4ML_12) {
+		printf("%*saccum_t %s  inv_inp_t %s", 21, "", tstr(&st.sum_t, a, sizeof(a)),
+		       tstr(&st.inv_idx_t, b, sizeof(b)));
+		if (st.stable)
+			printf("  inp_norm_t %s", tstr(&st.norm_t, c, sizeof(c)));
+		printf("\n");
+	} else {
+		/* no typedefs in 0.8-1.1: the template's own types */
+		printf("%*sexp sum in exp_table_t", 21, "");
+		if (st.stable)
+			printf(", x - x_max in %s", tstr(&st.norm_t, c, sizeof(c)));
+		printf("\n");
+	}
+}
+
 static void summary(const void *buf, size_t len)
 {
 	struct qnn_model *m = malloc(sizeof(*m));
+	struct qnn_fixed_type cur;
 	char err[256], a[64], b[64], c[64], d[64];
 
 	if (!m || qnn_model_parse(buf, len, m, err, sizeof(err))) {
@@ -66,6 +100,7 @@ static void summary(const void *buf, size_t len)
 	       m->n_out, m->hdr->hls4ml_major, m->hdr->hls4ml_minor);
 	printf("  %-18s %-9s %-12s %-28s %s\n", "layer", "kind", "output", "result",
 	       "weight / bias / accum");
+	cur = m->hdr->input_t;
 	for (uint32_t i = 0; i < m->n_layers; i++) {
 		const struct qnn_layer_rec *r = m->layers[i].rec;
 		char shape[40];
@@ -78,11 +113,12 @@ static void summary(const void *buf, size_t len)
 			       tstr(&r->bias_t, c, sizeof(c)), tstr(&r->accum_t, d, sizeof(d)));
 		if (r->product_t.width)
 			printf(" (po2 product %s)", tstr(&r->product_t, b, sizeof(b)));
-		if (r->kind == QNN_LAYER_SOFTMAX && r->table_size)
-			printf(" tables %u x %s / %s", r->table_size,
-			       tstr(&r->exp_table_t, b, sizeof(b)),
-			       tstr(&r->inv_table_t, c, sizeof(c)));
-		printf("\n");
+		if (r->kind == QNN_LAYER_SOFTMAX)
+			softmax_types(r, &cur);
+		else
+			printf("\n");
+		if (r->result_t.width)
+			cur = r->result_t;
 	}
 	free(m);
 }

@@ -168,6 +168,15 @@ Test(import_models, cnn_published_config_hls4ml_13)
 	expect_type(&layer("q_activation_1")->result_t, 7, 1, 1, QNN_RND_RND, QNN_OVF_SAT,
 		    "q_activation_1");
 	cr_expect_eq(layer("softmax")->softmax_rule, QNN_SMX_RULE_HLS4ML_12);
+	/* the three types of issue 16, for the published config: input
+	 * ap_fixed<16,6> -> inp_norm_t ap_ufixed<15,5>; inv_inp_t the attribute
+	 * default even though exp_table_t is ap_fixed<18,12,...>; accum_t the
+	 * layer's Precision string ap_fixed<16,6> */
+	expect_type(&layer("softmax")->inp_norm_t, 15, 5, 0, 0, 0, "inp_norm_t");
+	expect_type(&layer("softmax")->inv_inp_t, 18, 8, 1, QNN_RND_RND, QNN_OVF_SAT, "inv_inp_t");
+	expect_type(&layer("softmax")->exp_table_t, 18, 12, 1, QNN_RND_RND, QNN_OVF_SAT,
+		    "exp_table_t from the config");
+	FIX16_6(&layer("softmax")->accum_t, "softmax accum_t");
 }
 
 Test(import_models, cnn_no_config_hls4ml_08)
@@ -190,8 +199,11 @@ Test(import_models, cnn_no_config_hls4ml_13_auto)
 	/*
 	 * q_conv2d: in <16,6>, w <6,1>, 9 products: W = 6+16+4 = 26, I = 1+6+4 = 11,
 	 * F = 15; bias <6,1>: I = max(11, 1) + 1 = 12, W = 12 + max(15, 5) = 27.
+	 * The accumulator is not 'auto': config_from_keras_model lists no
+	 * 'accum' (a backend attribute), so it is the model default (issue 16;
+	 * hls4ml 1.3's parameters.h: accum_t = model_default_t).
 	 */
-	expect_type(&layer("q_conv2d")->accum_t, 27, 12, 1, 0, 0, "q_conv2d auto accum");
+	FIX16_6(&layer("q_conv2d")->accum_t, "q_conv2d accum: model default");
 	expect_type(&layer("q_conv2d")->result_t, 27, 12, 1, 0, 0, "q_conv2d auto result");
 	FIX16_6(&layer("q_conv2d_relu")->result_t, "relu 'auto' -> default");
 	expect_type(&layer("q_activation")->result_t, 6, 0, 0, QNN_RND_CONV, QNN_OVF_SAT,
@@ -200,10 +212,16 @@ Test(import_models, cnn_no_config_hls4ml_13_auto)
 		    "pool 'auto' keeps its input type");
 	/* q_conv2d_1: in ap_ufixed<6,0>, 144 products: W = 6+6+8 = 20, I = 1+0+8 = 9,
 	 * F = 11; bias: I = 10, W = 10 + 11 = 21 */
-	expect_type(&layer("q_conv2d_1")->accum_t, 21, 10, 1, 0, 0, "q_conv2d_1 auto");
+	expect_type(&layer("q_conv2d_1")->result_t, 21, 10, 1, 0, 0, "q_conv2d_1 auto");
+	FIX16_6(&layer("q_conv2d_1")->accum_t, "q_conv2d_1 accum: model default");
 	/* q_dense: 400 products: W = 6+6+9 = 21, I = 10, F = 11; bias: I 11, W 22 */
 	expect_type(&layer("q_dense")->result_t, 22, 11, 1, 0, 0, "q_dense auto");
+	FIX16_6(&layer("q_dense")->accum_t, "q_dense accum: model default");
 	FIX16_6(&layer("softmax")->result_t, "softmax stays default");
+	/* softmax input ap_fixed<22,11>: inp_norm_t ap_ufixed<21,10> */
+	expect_type(&layer("softmax")->inp_norm_t, 21, 10, 0, 0, 0, "inp_norm_t");
+	expect_type(&layer("softmax")->inv_inp_t, 18, 8, 1, QNN_RND_RND, QNN_OVF_SAT, "inv_inp_t");
+	FIX16_6(&layer("softmax")->accum_t, "softmax accum_t: model default");
 	FIX16_6(&model->hdr->input_t, "input stays default");
 }
 

@@ -273,6 +273,26 @@ Test(model_parse, softmax_hls4ml_12_types)
 	expect_reject(EINVAL, "layer 1 'c1_relu': softmax fields set");
 }
 
+/* accum_t on a softmax (minor 2): only with the hls4ml 1.2+ rule, up to 64 bits */
+Test(model_parse, softmax_accum_type)
+{
+	struct qnn_layer_rec *s = fx_layer(buf, 8);
+
+	s->accum_t = fx_type(16, 6, 1, 0, 0);
+	expect_reject(EINVAL, "layer 8 's': accum_t is set but unused");
+	s->softmax_rule = QNN_SMX_RULE_HLS4ML_12;
+	cr_expect_eq(reseal_parse(), 0, "%s", err);
+	s->accum_t = fx_type(64, 30, 1, 0, 0);
+	cr_expect_eq(reseal_parse(), 0, "%s", err);
+	s->accum_t.width = 65;
+	expect_reject(EINVAL, "accum_t width 65 out of range (max 64)");
+	s->accum_t = fx_type(16, 6, 1, QNN_RND_COUNT, 0);
+	expect_reject(EINVAL, "accum_t unknown rounding mode");
+	s->accum_t = fx_type(0, 0, 0, 0, 0);
+	fx_layer(buf, 1)->accum_t = fx_type(16, 6, 1, 0, 0); /* a relu has none */
+	expect_reject(EINVAL, "layer 1 'c1_relu': accum_t is set but unused");
+}
+
 /* product_t (minor 1): optional on conv/dense, a valid type of at most 63 bits */
 Test(model_parse, product_type)
 {
