@@ -10,7 +10,8 @@
  *                          config>(in, out[, w, b]); // <layer name>`
  *   firmware/parameters.h  `// <layer name>` then its config struct(s),
  *                          with `typedef X weight_t;` bias_t, accum_t,
- *                          exp_table_t, inv_table_t, table_size
+ *                          exp_table_t, inv_table_t, and the softmax
+ *                          table_size (0.8) or exp_/inv_table_size (1.x)
  *   firmware/weights/<w>.txt  the values of array <w>, comma-separated, as
  *                          printed into the header the synthesis compiled
  * Type strings go through the importer's parser (imp_type_parse), so the
@@ -285,7 +286,9 @@ static int parse_config_line(char *s, struct hg_prj_layer *l, const struct typed
 	};
 	char name[160], field[64];
 
-	if (sscanf(s, "static const unsigned table_size = %u;", &l->table_size) == 1)
+	if (sscanf(s, "static const unsigned table_size = %u;", &l->table_size) == 1 ||
+	    sscanf(s, "static const unsigned exp_table_size = %u;", &l->table_size) == 1 ||
+	    sscanf(s, "static const unsigned inv_table_size = %u;", &l->inv_table_size) == 1)
 		return 0;
 	if (sscanf(s, "typedef %159s %63[a-z_];", name, field) != 2)
 		return 0;

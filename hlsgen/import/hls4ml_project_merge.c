@@ -101,7 +101,8 @@ static int softmax_same(struct merge *mg, const struct qnn_layer_rec *r,
 
 	if ((p->exp_table_t.width && !imp_type_eq(&r->exp_table_t, &p->exp_table_t)) ||
 	    (p->inv_table_t.width && !imp_type_eq(&r->inv_table_t, &p->inv_table_t)) ||
-	    (p->table_size && p->table_size != r->table_size))
+	    (p->table_size && p->table_size != r->table_size) ||
+	    (p->inv_table_size && p->inv_table_size != r->table_size))
 		return hg_fail(mg->err, mg->errlen, -EINVAL,
 			       "layer %s: the project's softmax tables (%s / %s, %u entries) are "
 			       "not the config's (%s, %u): give hls4ml_config.yml the project's",

@@ -264,3 +264,25 @@ Test(import_project, cli_writes_the_model_and_reports)
 	free(a);
 	free(m);
 }
+
+/* 1.x's softmax config: its exp/inv table sizes must be the model's. */
+Test(import_project, softmax_tables_must_match)
+{
+	struct qnn_model *m = malloc(sizeof(*m));
+	void *a, *b = (void *)1;
+	size_t alen, blen;
+	unsigned n_diff;
+	char err[512] = "";
+
+	paths();
+	keras(1, 3, &a, &alen, m);
+	prj_write(dir, m, cfg, 1);
+	edit("firmware/parameters.h", "inv_table_size = 1024;", "inv_table_size = 2048;");
+	cr_expect_neq(
+	    hg_prj_import(dir, json, h5, 1, 3, NULL, &n_diff, &b, &blen, err, sizeof(err)), 0);
+	cr_expect_null(b);
+	cr_expect(strstr(err, "layer softmax: the project's softmax tables") != NULL, "%s", err);
+	rm_tree(dir);
+	free(a);
+	free(m);
+}

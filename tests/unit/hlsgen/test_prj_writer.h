@@ -7,11 +7,13 @@
  * `nnet::f<in_t, out_t, config>(...); // <layer>` call per layer,
  * firmware/parameters.h with `// <layer>` and its config struct, and
  * firmware/weights/w<N>.txt, b<N>.txt with the values printed as
- * hls4ml prints them (max(0, F) decimals). Two naming schemes: 0.8's
- * (layer<N>_t, weight<N>_t, io_parallel arrays) and a 1.x io_stream one
- * (<layer>_result_t inside nnet::array, <layer>_weight_t ...). hls4ml
- * itself is not here: the content comes from the model, the layout from
- * its writer. Flatten and Dropout get no call, as in hls4ml.
+ * hls4ml prints them (max(0, F) decimals). Two flavours: 0.8 (layer<N>_t,
+ * weight<N>_t, io_parallel types, the 0.8 softmax config with table_size)
+ * and 1.x io_stream (types inside nnet::array, the <layer>_<var>_t names
+ * hls4ml's get_precision gives LayerName precisions, the 1.x softmax config
+ * with exp_/inv_table_size, accum_t, inv_inp_t, inp_norm_t). hls4ml itself
+ * is not here: the content comes from the model, the layout from its
+ * writer and templates. Flatten and Dropout get no call, as in hls4ml.
  */
 #ifndef TEST_PRJ_WRITER_H
 #define TEST_PRJ_WRITER_H
@@ -120,6 +122,7 @@ static void prj_write(const char *dir, const struct qnn_model *m, const char *co
 		     "// hls-fpga-machine-learning insert layer-precision\n");
 	fprintf(def, v1 ? "typedef nnet::array<%s, 1*1> input_t;\n" : "typedef %s input_t;\n",
 		prj_tstr(&m->hdr->input_t, a, sizeof(a)));
+	fprintf(def, "typedef ap_fixed<16,6> model_default_t;\n");
 	fprintf(cpp,
 		"#include <iostream>\n\n#include \"myproject.h\"\n#include \"parameters.h\"\n\n"
 		"void myproject(\n    hls::stream<input_t> &input_1,\n"
@@ -173,11 +176,23 @@ static void prj_write(const char *dir, const struct qnn_model *m, const char *co
 					prj_tstr(&r->exp_table_t, a, sizeof(a)), r->name);
 				fprintf(def, "typedef %s %s_inv_table_t;\n",
 					prj_tstr(&r->inv_table_t, a, sizeof(a)), r->name);
-				fprintf(par,
-					"    static const unsigned table_size = %u;\n"
-					"    typedef %s_exp_table_t exp_table_t;\n"
-					"    typedef %s_inv_table_t inv_table_t;\n",
-					r->table_size, r->name, r->name);
+				if (v1) /* 1.x's softmax_config_template */
+					fprintf(par,
+						"    static const unsigned exp_table_size = %u;\n"
+						"    static const unsigned inv_table_size = %u;\n"
+						"    typedef %s_exp_table_t exp_table_t;\n"
+						"    typedef %s_inv_table_t inv_table_t;\n"
+						"    typedef model_default_t accum_t;\n"
+						"    typedef %s_exp_table_t inv_inp_t;\n"
+						"    typedef ap_ufixed<16,6> inp_norm_t;\n",
+						r->table_size, r->table_size, r->name, r->name,
+						r->name);
+				else /* 0.8's */
+					fprintf(par,
+						"    static const unsigned table_size = %u;\n"
+						"    typedef %s_exp_table_t exp_table_t;\n"
+						"    typedef %s_inv_table_t inv_table_t;\n",
+						r->table_size, r->name, r->name);
 			}
 			fprintf(cpp,
 				"    nnet::%s<%s, %s, config%u>(layer_in, layer%u_out); // %s\n", f,
