@@ -283,6 +283,8 @@ static int parse_config_line(char *s, struct hg_prj_layer *l, const struct typed
 	    {"accum_t", offsetof(struct hg_prj_layer, accum_t)},
 	    {"exp_table_t", offsetof(struct hg_prj_layer, exp_table_t)},
 	    {"inv_table_t", offsetof(struct hg_prj_layer, inv_table_t)},
+	    {"inp_norm_t", offsetof(struct hg_prj_layer, inp_norm_t)},
+	    {"inv_inp_t", offsetof(struct hg_prj_layer, inv_inp_t)},
 	};
 	char name[160], field[64];
 

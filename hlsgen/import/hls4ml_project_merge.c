@@ -133,6 +133,12 @@ static int layer_in(struct merge *mg, const struct qnn_layer *ml, struct hg_prj_
 			return rc;
 	} else if (r->kind == QNN_LAYER_SOFTMAX) {
 		rc = softmax_same(mg, r, p);
+		/* 1.2+ templates: the sum, the normalised input, the inverse index */
+		if (!rc && r->softmax_rule == QNN_SMX_RULE_HLS4ML_12) {
+			type_in(mg, r->name, "accum_t", &r->accum_t, &p->accum_t);
+			type_in(mg, r->name, "inp_norm_t", &r->inp_norm_t, &p->inp_norm_t);
+			type_in(mg, r->name, "inv_inp_t", &r->inv_inp_t, &p->inv_inp_t);
+		}
 	}
 	return rc;
 }

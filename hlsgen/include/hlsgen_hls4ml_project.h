@@ -28,6 +28,8 @@ struct hg_prj_layer {
 	struct qnn_fixed_type accum_t;
 	struct qnn_fixed_type exp_table_t; /* softmax */
 	struct qnn_fixed_type inv_table_t;
+	struct qnn_fixed_type inp_norm_t; /* softmax, hls4ml >= 1.2 */
+	struct qnn_fixed_type inv_inp_t;
 	uint32_t table_size;	 /* 0.8: table_size; 1.x: exp_table_size */
 	uint32_t inv_table_size; /* 1.x: inv_table_size (0: as table_size) */
 	double *weights, *bias;	 /* weights/<w>.txt, <b>.txt values (malloc'ed) */

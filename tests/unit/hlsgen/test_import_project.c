@@ -286,3 +286,41 @@ Test(import_project, softmax_tables_must_match)
 	free(a);
 	free(m);
 }
+
+/* 1.2+ softmax types (accum_t, inv_inp_t, inp_norm_t) are the project's too. */
+Test(import_project, softmax_12_types_reported_and_taken)
+{
+	struct qnn_model *m = malloc(sizeof(*m)), *bm = malloc(sizeof(*bm));
+	const struct qnn_layer_rec *r;
+	void *a, *b;
+	size_t alen, blen, replen;
+	unsigned n_diff = 0;
+	char err[512], *rep = NULL, from[96];
+	FILE *report;
+
+	paths();
+	keras(1, 3, &a, &alen, m);
+	r = m->layers[m->n_layers - 1].rec;
+	cr_assert_eq(r->kind, QNN_LAYER_SOFTMAX);
+	cr_assert_eq(r->softmax_rule, QNN_SMX_RULE_HLS4ML_12);
+	cr_assert(r->inv_inp_t.width && r->accum_t.width, "1.3 rules write them explicitly");
+	prj_write(dir, m, cfg, 1);
+	snprintf(from, sizeof(from), "typedef %s softmax_inv_inp_t;",
+		 prj_tstr(&r->inv_inp_t, err, sizeof(err)));
+	edit("firmware/defines.h", from, "typedef ap_fixed<20,9,AP_RND,AP_SAT> softmax_inv_inp_t;");
+	report = open_memstream(&rep, &replen);
+	cr_assert_eq(
+	    hg_prj_import(dir, json, h5, 1, 3, report, &n_diff, &b, &blen, err, sizeof(err)), 0,
+	    "%s", err);
+	fclose(report);
+	cr_expect_eq(n_diff, 1, "%s", rep);
+	cr_expect(strstr(rep, "layer softmax: inv_inp_t ") != NULL, "%s", rep);
+	cr_assert_eq(qnn_model_parse(b, blen, bm, err, sizeof(err)), 0, "%s", err);
+	cr_expect_eq(bm->layers[bm->n_layers - 1].rec->inv_inp_t.width, 20);
+	rm_tree(dir);
+	free(rep);
+	free(a);
+	free(b);
+	free(m);
+	free(bm);
+}

@@ -57,6 +57,18 @@ static void prj_values(const char *path, const int32_t *codes, size_t n,
 	fclose(f);
 }
 
+/* A 1.x softmax config type: its typedef in defines.h, its use in parameters.h. */
+static void prj_softmax_type(FILE *def, FILE *par, const char *layer, const char *what,
+			     const struct qnn_fixed_type *t)
+{
+	char a[64];
+
+	if (!t->width)
+		return; /* hls4ml's default, which the model leaves implicit */
+	fprintf(def, "typedef %s %s_%s_t;\n", prj_tstr(t, a, sizeof(a)), layer, what);
+	fprintf(par, "    typedef %s_%s_t %s_t;\n", layer, what, what);
+}
+
 static const char *prj_func(unsigned kind)
 {
 	switch (kind) {
@@ -176,18 +188,19 @@ static void prj_write(const char *dir, const struct qnn_model *m, const char *co
 					prj_tstr(&r->exp_table_t, a, sizeof(a)), r->name);
 				fprintf(def, "typedef %s %s_inv_table_t;\n",
 					prj_tstr(&r->inv_table_t, a, sizeof(a)), r->name);
-				if (v1) /* 1.x's softmax_config_template */
+				if (v1) { /* 1.x's softmax_config_template */
 					fprintf(par,
 						"    static const unsigned exp_table_size = %u;\n"
 						"    static const unsigned inv_table_size = %u;\n"
 						"    typedef %s_exp_table_t exp_table_t;\n"
-						"    typedef %s_inv_table_t inv_table_t;\n"
-						"    typedef model_default_t accum_t;\n"
-						"    typedef %s_exp_table_t inv_inp_t;\n"
-						"    typedef ap_ufixed<16,6> inp_norm_t;\n",
-						r->table_size, r->table_size, r->name, r->name,
-						r->name);
-				else /* 0.8's */
+						"    typedef %s_inv_table_t inv_table_t;\n",
+						r->table_size, r->table_size, r->name, r->name);
+					prj_softmax_type(def, par, r->name, "accum", &r->accum_t);
+					prj_softmax_type(def, par, r->name, "inv_inp",
+							 &r->inv_inp_t);
+					prj_softmax_type(def, par, r->name, "inp_norm",
+							 &r->inp_norm_t);
+				} else /* 0.8's */
 					fprintf(par,
 						"    static const unsigned table_size = %u;\n"
 						"    typedef %s_exp_table_t exp_table_t;\n"
