@@ -39,6 +39,7 @@ $(SETUP_STAMP): scripts/setup.sh $(wildcard scripts/deps/*.txt) scripts/prepare-
 -include daemon/daemon.mk
 -include kernel/kernel.mk
 -include dts/dts.mk
+-include trace/trace.mk
 -include tests/tests.mk
 -include packaging/packaging.mk
 

@@ -6,7 +6,7 @@
 #   1. fetch Debian's arm64 kernel, headers, busybox, libnl (cached)
 #   2. cross-build the modules (arm64) and compile-check them (amd64),
 #      checkpatch --strict on kernel/ (warnings and checks fail the run)
-#   3. cross-build the guest programs (static arm64)
+#   3. cross-build the guest programs and trace/'s BPF tools (static arm64)
 #   4. guest data: the MNIST model (.qnn), 1000 test digits and the host
 #      engine's expected outputs for them
 #   5. initramfs + QEMU virt DTB merged with dts/qemu-virt-qnn.dtso, boot,
@@ -14,7 +14,8 @@
 #
 # Usage: check-kernel.sh check|bench
 # Environment: BUILD (default build), QNN_BIN, QNN_DATA, QNN_SHARED,
-# QNN_GUEST_TIMEOUT (seconds for the whole guest run).
+# QNN_GUEST_TIMEOUT (seconds for the whole guest run), QNN_GUEST_ONLY (a glob:
+# run only the guest programs it matches).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 mode=${1:-check}
@@ -52,6 +53,14 @@ if [ "${#progs[@]}" -ne "$want" ]; then
 fi
 printf "  %s\n" "${progs[@]}"
 
+step "building the BPF tools for arm64 (trace/)"
+if ! bash trace/build.sh arm64 "$KB/trace" "$VMLINUZ" "$ARM64_SYSROOT" >"$KB/trace-tools.txt"; then
+	echo "check-kernel: building trace/'s BPF tools failed" >&2
+	exit 1
+fi
+mapfile -t tools <"$KB/trace-tools.txt"
+printf "  %s\n" "${tools[@]}"
+
 step "preparing guest data"
 gd=$KB/guest-data
 mkdir -p "$gd"
@@ -62,7 +71,11 @@ dtc -q -@ -I dts -O dtb -o "$dtbo" dts/qemu-virt-qnn.dtso
 
 args=()
 for k in "${kos[@]}"; do args+=(--ko "$k"); done
+for t in "${tools[@]}"; do args+=(--bin "$t"); done
 for p in "${progs[@]}"; do
+	# QNN_GUEST_ONLY=<glob>: only those programs (a quicker run while working on one).
+	# shellcheck disable=SC2254
+	case $(basename "$p") in ${QNN_GUEST_ONLY:-*}) ;; *) continue ;; esac
 	case $(basename "$p") in
 	test_*) [ "$mode" = check ] && args+=(--test "$p") ;;
 	bench_*) [ "$mode" = bench ] && args+=(--test "$p") ;;

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Downloads Debian's arm64 kernel, its headers, busybox-static and the
-# static libnl libraries with a *private* apt state and unpacks them with
+# static libnl, libbpf, libelf, zlib and json-c libraries with a *private* apt state and unpacks them with
 # dpkg-deb -x under $KROOT. Nothing is installed and dpkg's architecture
 # list is never touched: adding arm64 as a dpkg architecture plus an arm64
 # headers package would uninstall the native compiler (testing-here.md).
@@ -63,10 +63,13 @@ amd_hdr_pkg=linux-headers-$KABI-amd64
 
 want=("$img_pkg:arm64" "$hdr_pkg:arm64" "$common_pkg" "$kbuild_pkg:amd64=$KVER"
 	"$amd_hdr_pkg:amd64=$KVER" busybox-static:arm64
-	libnl-3-dev:arm64 libnl-genl-3-dev:arm64)
+	libnl-3-dev:arm64 libnl-genl-3-dev:arm64
+	# static libbpf and what it links, for trace/'s tools in the guest
+	libbpf-dev:arm64 libelf-dev:arm64 zlib1g-dev:arm64 libjson-c-dev:arm64)
 
 ROOT=$CACHE/root-$KABI
-if [ ! -f "$ROOT/.complete" ]; then
+# The stamp holds the package list: a root unpacked for another list is redone.
+if [ "$(cat "$ROOT/.complete" 2>/dev/null)" != "${want[*]}" ]; then
 	rm -rf "$ROOT" "$DEBS/$KABI" && mkdir -p "$ROOT" "$DEBS/$KABI"
 	# One download folder per ABI: everything in it belongs to this root.
 	(cd "$DEBS/$KABI" && apt-get "${APT[@]}" -o APT::Sandbox::User=root \
@@ -84,7 +87,7 @@ if [ ! -f "$ROOT/.complete" ]; then
 		sed -i "s|^include /usr/src/|include $ROOT/usr/src/|" \
 			"$ROOT/usr/src/linux-headers-$KABI-$a/Makefile"
 	done
-	touch "$ROOT/.complete"
+	echo "${want[*]}" >"$ROOT/.complete"
 fi
 
 cat >"$CACHE/env.sh" <<ENV

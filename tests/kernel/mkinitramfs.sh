@@ -5,7 +5,7 @@
 # the guest programs, firmware (models) and data files.
 #
 # Usage: mkinitramfs.sh <out.cpio.gz> <busybox> [--ko f.ko]... [--test prog]...
-#        [--fw name=path]... [--data name=path]...
+#        [--bin tool]... [--fw name=path]... [--data name=path]...
 set -euo pipefail
 out=$1 busybox=$2
 shift 2
@@ -20,6 +20,7 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--ko) cp "$2" "$stage/lib/modules/" ;;
 	--test) cp "$2" "$stage/tests/" ;;
+	--bin) cp "$2" "$stage/bin/" ;;
 	--fw) mkdir -p "$stage/lib/firmware/$(dirname "${2%%=*}")"
 		cp "${2#*=}" "$stage/lib/firmware/${2%%=*}" ;;
 	--data) cp "${2#*=}" "$stage/data/${2%%=*}" ;;

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Builds the qnn BPF tools for one architecture:
+#   vmlinux.h (gen-vmlinux.sh, once per kernel image) ->
+#   <tool>.bpf.o (clang -target bpf) -> <tool>.skel.h (bpftool gen skeleton) ->
+#   <tool> (the userspace program with the object embedded)
+#   amd64  for this host, against the installed libbpf-dev (dynamic)
+#   arm64  static, for the test guest and the board: libbpf, libelf, zlib and
+#          json-c from Debian's arm64 -dev packages unpacked in <sysroot>
+#
+# Usage: build.sh amd64 <out dir> [image]
+#        build.sh arm64 <out dir> <arm64 vmlinuz> <sysroot>
+# Prints the paths of the tools built.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+arch=${1:?usage: $0 amd64|arm64 <out dir> [image] [sysroot]}
+out=${2:?usage: $0 amd64|arm64 <out dir> [image] [sysroot]}
+image=${3:-}
+sysroot=${4:-}
+TOOLS=(${QNN_TRACE_TOOLS:-qnnlat qnntop qnnsnoop})
+mkdir -p "$out"
+
+BPF_CFLAGS=(-g -O2 -target bpf -Wall -Werror -Itrace -I"$out")
+CFLAGS=(-std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
+	-D_GNU_SOURCE -Itrace -I"$out")
+case $arch in
+amd64)
+	BPF_CFLAGS+=(-D__TARGET_ARCH_x86)
+	CC=${CC:-cc}
+	LIBS=(-lbpf -lelf -lz -ljson-c)
+	;;
+arm64)
+	[ -n "$sysroot" ] || { echo "build.sh: arm64 needs <sysroot>" >&2; exit 2; }
+	BPF_CFLAGS+=(-D__TARGET_ARCH_arm64 -I"$sysroot/usr/include")
+	CC=aarch64-linux-gnu-gcc
+	CFLAGS+=(-I"$sysroot/usr/include" -static)
+	LIBS=(-L"$sysroot/usr/lib/aarch64-linux-gnu" -lbpf -lelf -lz -ljson-c)
+	;;
+*) echo "build.sh: unknown architecture $arch" >&2; exit 2 ;;
+esac
+
+# vmlinux.h: regenerated when the image (or the generator) is newer.
+vmh=$out/vmlinux.h
+if [ ! -s "$vmh" ] || { [ -n "$image" ] && [ "$image" -nt "$vmh" ]; } ||
+	[ trace/gen-vmlinux.sh -nt "$vmh" ]; then
+	bash trace/gen-vmlinux.sh "$arch" "$vmh" "$image"
+fi
+
+for t in "${TOOLS[@]}"; do
+	clang "${BPF_CFLAGS[@]}" -c "trace/$t.bpf.c" -o "$out/$t.bpf.o"
+	bpftool gen skeleton "$out/$t.bpf.o" name "${t}_bpf" >"$out/$t.skel.h.tmp"
+	mv "$out/$t.skel.h.tmp" "$out/$t.skel.h"
+	$CC "${CFLAGS[@]}" -o "$out/$t" "trace/$t.c" trace/trace_helpers.c "${LIBS[@]}"
+	echo "$out/$t"
+done

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * qnnlat - log2 histograms of the time qnn jobs spend in each stage:
+ * submitted -> started on the DMA (queue), started -> done (device), and
+ * both (total), per device, optionally per process; like biolatency.
+ *
+ * Usage: qnnlat [-mPTv] [-p PID] [-d DEV] [interval [count]]
+ */
+#include <argp.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <linux/types.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "qnnlat.h"
+#include "qnnlat.skel.h"
+#include "trace_helpers.h"
+
+#define TOOL "qnnlat"
+
+static struct env {
+	bool ms, per_process, timestamp, verbose;
+	unsigned long pid;
+	long dev;
+	unsigned long interval, count; /* count 0: until Ctrl-C */
+} env = {.dev = -1, .interval = 99999999};
+
+const char *argp_program_version = "qnnlat 1.0";
+static const char doc[] =
+    "Summarize the latency of qnn jobs per stage as log2 histograms.\n"
+    "\n"
+    "Stages: queue (submitted -> started on the DMA), device (started -> done),\n"
+    "total (submitted -> done). Only jobs submitted while qnnlat runs count.\n"
+    "\n"
+    "EXAMPLES:\n"
+    "    qnnlat             # histograms when Ctrl-C is hit\n"
+    "    qnnlat 1 10        # every second, ten times\n"
+    "    qnnlat -P -m 5     # per process, milliseconds, every 5 s\n"
+    "    qnnlat -p 185 -d 0 # only process 185 on /dev/qnn0";
+
+static const struct argp_option opts[] = {
+    {"milliseconds", 'm', NULL, 0, "Histograms in milliseconds (default microseconds)", 0},
+    {"pids", 'P', NULL, 0, "One histogram per process", 0},
+    {"pid", 'p', "PID", 0, "Only jobs submitted by this process", 0},
+    {"dev", 'd', "DEV", 0, "Only /dev/qnnDEV", 0},
+    {"timestamp", 'T', NULL, 0, "Print a timestamp with each interval", 0},
+    {"verbose", 'v', NULL, 0, "libbpf's debug messages", 0},
+    {},
+};
+
+static error_t parse_arg(int key, char *arg, struct argp_state *state)
+{
+	static int pos;
+	unsigned long v;
+
+	switch (key) {
+	case 'm':
+		env.ms = true;
+		break;
+	case 'P':
+		env.per_process = true;
+		break;
+	case 'T':
+		env.timestamp = true;
+		break;
+	case 'v':
+		env.verbose = true;
+		break;
+	case 'p':
+		if (!qnn_parse_ulong(TOOL, "PID", arg, 1, 4194304, &env.pid))
+			argp_usage(state);
+		break;
+	case 'd':
+		if (!qnn_parse_ulong(TOOL, "device number", arg, 0, 63, &v))
+			argp_usage(state);
+		env.dev = (long)v;
+		break;
+	case ARGP_KEY_ARG:
+		if (!qnn_parse_positional(TOOL, pos++, arg, &env.interval, &env.count))
+			argp_usage(state);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const char *const stage_names[QNNLAT_N_STAGES] = {
+    [QNNLAT_QUEUE] = "queue (submitted -> started on the DMA)",
+    [QNNLAT_DEVICE] = "device (started -> done)",
+    [QNNLAT_TOTAL] = "total (submitted -> done)",
+};
+
+struct entry {
+	struct qnnlat_key key;
+	struct qnnlat_hist hist;
+};
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct qnnlat_key *x = &((const struct entry *)a)->key;
+	const struct qnnlat_key *y = &((const struct entry *)b)->key;
+
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	if (x->tgid != y->tgid)
+		return x->tgid < y->tgid ? -1 : 1;
+	return (int)x->stage - (int)y->stage;
+}
+
+/* Print every histogram (sorted), then empty the map for the next interval. */
+static int print_hists(int fd)
+{
+	static struct entry e[QNNLAT_MAX_HISTS];
+	struct qnnlat_key k, next, *prev = NULL;
+	int n = 0;
+
+	while (n < QNNLAT_MAX_HISTS && bpf_map_get_next_key(fd, prev, &next) == 0) {
+		if (bpf_map_lookup_elem(fd, &next, &e[n].hist) == 0) {
+			e[n].key = next;
+			n++;
+		}
+		k = next;
+		prev = &k;
+	}
+	qsort(e, n, sizeof(e[0]), cmp_entry);
+	for (int i = 0; i < n; i++) {
+		const struct qnnlat_key *key = &e[i].key;
+		const char *stage = key->stage < QNNLAT_N_STAGES && stage_names[key->stage]
+					? stage_names[key->stage]
+					: "?";
+
+		if (key->dev >= 0)
+			printf("\nqnn%d", key->dev);
+		else
+			printf("\nqnnd");
+		if (env.per_process)
+			printf(" pid %u (%.16s)", key->tgid, e[i].hist.comm);
+		printf(" %s: %llu jobs\n", stage,
+		       (unsigned long long)qnn_hist_total(e[i].hist.slots, QNNLAT_SLOTS));
+		qnn_print_log2_hist(e[i].hist.slots, QNNLAT_SLOTS, env.ms ? "msecs" : "usecs");
+	}
+	for (int i = 0; i < n; i++)
+		bpf_map_delete_elem(fd, &e[i].key);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct argp argp = {
+	    .options = opts, .parser = parse_arg, .args_doc = "[interval [count]]", .doc = doc};
+	struct qnnlat_bpf *obj;
+	char ts[16];
+	int err;
+
+	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
+	if (err)
+		return 2;
+	qnn_libbpf_verbose(env.verbose);
+	err = qnn_trace_preflight(TOOL);
+	if (err)
+		return err;
+
+	obj = qnnlat_bpf__open();
+	if (!obj) {
+		qnn_explain_bpf_error(TOOL, "opening the BPF object", errno);
+		return 1;
+	}
+	obj->rodata->targ_tgid = env.pid;
+	obj->rodata->targ_dev = env.dev;
+	obj->rodata->targ_per_process = env.per_process;
+	obj->rodata->targ_ms = env.ms;
+	err = qnnlat_bpf__load(obj);
+	if (err) {
+		qnn_explain_bpf_error(TOOL, "loading the BPF programs", err);
+		goto out;
+	}
+	err = qnnlat_bpf__attach(obj);
+	if (err) {
+		qnn_explain_bpf_error(TOOL, "attaching to the qnn tracepoints", err);
+		goto out;
+	}
+
+	qnn_signals_init();
+	fprintf(stderr, "Tracing qnn job latency... Hit Ctrl-C to end.\n");
+	for (unsigned long i = 0; !env.count || i < env.count; i++) {
+		qnn_sleep(env.interval);
+		if (env.timestamp)
+			printf("\n%s\n", qnn_clock(ts, sizeof(ts)));
+		print_hists(bpf_map__fd(obj->maps.hists));
+		fflush(stdout);
+		if (qnn_exiting)
+			break;
+	}
+	err = 0;
+out:
+	qnnlat_bpf__destroy(obj);
+	return err ? 1 : 0;
+}
