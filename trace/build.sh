@@ -26,13 +26,15 @@ CFLAGS=(-std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 	-D_GNU_SOURCE -Itrace -I"$out")
 case $arch in
 amd64)
-	BPF_CFLAGS+=(-D__TARGET_ARCH_x86)
+	# usdt.bpf.h reaches <asm/errno.h>: the target's kernel uapi headers.
+	BPF_CFLAGS+=(-D__TARGET_ARCH_x86 -idirafter "/usr/include/$(gcc -dumpmachine)")
 	CC=${CC:-cc}
 	LIBS=(-lbpf -lelf -lz -ljson-c)
 	;;
 arm64)
 	[ -n "$sysroot" ] || { echo "build.sh: arm64 needs <sysroot>" >&2; exit 2; }
-	BPF_CFLAGS+=(-D__TARGET_ARCH_arm64 -I"$sysroot/usr/include")
+	BPF_CFLAGS+=(-D__TARGET_ARCH_arm64 -I"$sysroot/usr/include"
+		-idirafter /usr/aarch64-linux-gnu/include)
 	CC=aarch64-linux-gnu-gcc
 	CFLAGS+=(-I"$sysroot/usr/include" -static)
 	LIBS=(-L"$sysroot/usr/lib/aarch64-linux-gnu" -lbpf -lelf -lz -ljson-c)

@@ -2,7 +2,8 @@
 /*
  * qnnlat.bpf.c - log2 histograms of a job's stages in the driver (queue,
  * device, total) per device, optionally per process, from the classic
- * tracepoints qnn:qnn_job_submit/start/done.
+ * tracepoints qnn:qnn_job_submit/start/done; with --daemon also qnnd's
+ * stages from its USDT probes (qnnlat_daemon.bpf.h).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -80,5 +81,8 @@ int qnnlat_done(struct qnn_tp_job_done *ctx)
 	hist_add(ctx->dev, v.tgid, v.comm, QNNLAT_TOTAL, ctx->latency_ns);
 	return 0;
 }
+
+/* After hist_add(): the --daemon programs use it. */
+#include "qnnlat_daemon.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";

@@ -3,8 +3,11 @@
  * qnnlat - log2 histograms of the time qnn jobs spend in each stage:
  * submitted -> started on the DMA (queue), started -> done (device), and
  * both (total), per device, optionally per process; like biolatency.
+ * --daemon adds qnnd's stages of each request from its USDT probes:
+ * received -> queued -> batched -> dispatched -> back from the backend ->
+ * answered, so the whole path from a client's call to the DMA shows.
  *
- * Usage: qnnlat [-mPTv] [-p PID] [-d DEV] [interval [count]]
+ * Usage: qnnlat [-mPTv] [-p PID] [-d DEV] [--daemon[=QNND]] [interval [count]]
  */
 #include <argp.h>
 #include <errno.h>
@@ -24,7 +27,8 @@
 #define TOOL "qnnlat"
 
 static struct env {
-	bool ms, per_process, timestamp, verbose;
+	bool ms, per_process, timestamp, verbose, daemon;
+	const char *qnnd; /* --daemon: the qnnd binary */
 	unsigned long pid;
 	long dev;
 	unsigned long interval, count; /* count 0: until Ctrl-C */
@@ -41,7 +45,14 @@ static const char doc[] =
     "    qnnlat             # histograms when Ctrl-C is hit\n"
     "    qnnlat 1 10        # every second, ten times\n"
     "    qnnlat -P -m 5     # per process, milliseconds, every 5 s\n"
-    "    qnnlat -p 185 -d 0 # only process 185 on /dev/qnn0";
+    "    qnnlat -p 185 -d 0 # only process 185 on /dev/qnn0\n"
+    "    qnnlat --daemon -p $(pidof qnnd)  # qnnd's stages + its jobs in the driver\n"
+    "\n"
+    "--daemon attaches to qnnd's USDT probes (QNND: the binary; default the one\n"
+    "process -p runs, else /usr/sbin/qnnd). Without the qnn tracepoints (no\n"
+    "qnn.ko, e.g. the sw backend) it shows qnnd's stages alone.";
+
+enum { OPT_DAEMON = 1000 };
 
 static const struct argp_option opts[] = {
     {"milliseconds", 'm', NULL, 0, "Histograms in milliseconds (default microseconds)", 0},
@@ -49,6 +60,8 @@ static const struct argp_option opts[] = {
     {"pid", 'p', "PID", 0, "Only jobs submitted by this process", 0},
     {"dev", 'd', "DEV", 0, "Only /dev/qnnDEV", 0},
     {"timestamp", 'T', NULL, 0, "Print a timestamp with each interval", 0},
+    {"daemon", OPT_DAEMON, "QNND", OPTION_ARG_OPTIONAL,
+     "Also qnnd's stages (USDT probes of the qnnd binary QNND)", 0},
     {"verbose", 'v', NULL, 0, "libbpf's debug messages", 0},
     {},
 };
@@ -70,6 +83,10 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case 'v':
 		env.verbose = true;
+		break;
+	case OPT_DAEMON:
+		env.daemon = true;
+		env.qnnd = arg;
 		break;
 	case 'p':
 		if (!qnn_parse_ulong(TOOL, "PID", arg, 1, 4194304, &env.pid))
@@ -94,7 +111,70 @@ static const char *const stage_names[QNNLAT_N_STAGES] = {
     [QNNLAT_QUEUE] = "queue (submitted -> started on the DMA)",
     [QNNLAT_DEVICE] = "device (started -> done)",
     [QNNLAT_TOTAL] = "total (submitted -> done)",
+    [QNNLAT_D_ADMIT] = "request (received -> queued)",
+    [QNNLAT_D_QUEUE] = "queue wait (queued -> in a batch)",
+    [QNNLAT_D_BATCH] = "batch formation (in a batch -> dispatched)",
+    [QNNLAT_D_BACKEND] = "backend (dispatched -> batch back)",
+    [QNNLAT_D_REPLY] = "reply (batch back -> answered)",
+    [QNNLAT_D_TOTAL] = "total (received -> answered)",
 };
+
+/* The USDT programs and the probes they attach to. */
+static const char *const usdt_probes[] = {
+    "request_received", "request_queued", "request_batched",  "batch_dispatched",
+    "batch_dev_job",	"batch_done",	  "request_answered",
+};
+
+static struct bpf_program *usdt_prog(struct qnnlat_bpf *obj, int i)
+{
+	struct bpf_program *const progs[] = {
+	    obj->progs.qnnd_request_received, obj->progs.qnnd_request_queued,
+	    obj->progs.qnnd_request_batched,  obj->progs.qnnd_batch_dispatched,
+	    obj->progs.qnnd_batch_dev_job,    obj->progs.qnnd_batch_done,
+	    obj->progs.qnnd_request_answered,
+	};
+
+	return progs[i];
+}
+
+#define N_USDT ((int)(sizeof(usdt_probes) / sizeof(usdt_probes[0])))
+static struct bpf_link *usdt_links[N_USDT];
+
+static int attach_usdt(struct qnnlat_bpf *obj, const char *path)
+{
+	pid_t pid = env.pid ? (pid_t)env.pid : -1;
+
+	if (access(path, R_OK)) {
+		fprintf(stderr, "%s: --daemon: cannot read the qnnd binary %s: %s\n", TOOL, path,
+			strerror(errno));
+		return -ENOENT;
+	}
+	for (int i = 0; i < N_USDT; i++) {
+		usdt_links[i] = bpf_program__attach_usdt(usdt_prog(obj, i), pid, path, "qnnd",
+							 usdt_probes[i], NULL);
+		if (!usdt_links[i]) {
+			int err = -errno;
+
+			fprintf(stderr, "%s: --daemon: cannot attach to qnnd:%s in %s: %s%s\n",
+				TOOL, usdt_probes[i], path, strerror(-err),
+				err == -ENOENT || err == -EINVAL
+				    ? " (a qnnd built without its USDT probes? readelf -n shows "
+				      "them as stapsdt notes)"
+				    : "");
+			return err;
+		}
+	}
+	return 0;
+}
+
+static void print_daemon_counts(const struct qnnlat_daemon_counts *c)
+{
+	printf("\nqnnd: %llu requests answered (%llu failed), %llu samples, %llu batches "
+	       "dispatched, %llu device jobs\n",
+	       (unsigned long long)c->requests, (unsigned long long)c->failed,
+	       (unsigned long long)c->samples, (unsigned long long)c->batches,
+	       (unsigned long long)c->dev_jobs);
+}
 
 struct entry {
 	struct qnnlat_key key;
@@ -141,8 +221,9 @@ static int print_hists(int fd)
 			printf("\nqnnd");
 		if (env.per_process)
 			printf(" pid %u (%.16s)", key->tgid, e[i].hist.comm);
-		printf(" %s: %llu jobs\n", stage,
-		       (unsigned long long)qnn_hist_total(e[i].hist.slots, QNNLAT_SLOTS));
+		printf(" %s: %llu %s\n", stage,
+		       (unsigned long long)qnn_hist_total(e[i].hist.slots, QNNLAT_SLOTS),
+		       key->dev >= 0 ? "jobs" : "requests");
 		qnn_print_log2_hist(e[i].hist.slots, QNNLAT_SLOTS, env.ms ? "msecs" : "usecs");
 	}
 	for (int i = 0; i < n; i++)
@@ -155,6 +236,8 @@ int main(int argc, char **argv)
 	static const struct argp argp = {
 	    .options = opts, .parser = parse_arg, .args_doc = "[interval [count]]", .doc = doc};
 	struct qnnlat_bpf *obj;
+	static char exe[64];
+	bool driver = true;
 	char ts[16];
 	int err;
 
@@ -162,9 +245,22 @@ int main(int argc, char **argv)
 	if (err)
 		return 2;
 	qnn_libbpf_verbose(env.verbose);
-	err = qnn_trace_preflight(TOOL);
-	if (err)
-		return err;
+	if (env.daemon && !env.qnnd) {
+		snprintf(exe, sizeof(exe), "/proc/%lu/exe", env.pid);
+		env.qnnd = env.pid ? exe : "/usr/sbin/qnnd";
+	}
+	if (env.daemon && !qnn_tracepoints_present()) {
+		/* qnnd on the sw backend, or a machine without qnn.ko: its stages alone. */
+		fprintf(stderr,
+			"%s: no qnn tracepoints here (qnn.ko not loaded, or tracefs not "
+			"mounted): qnnd's stages only\n",
+			TOOL);
+		driver = false;
+	} else {
+		err = qnn_trace_preflight(TOOL);
+		if (err)
+			return err;
+	}
 
 	obj = qnnlat_bpf__open();
 	if (!obj) {
@@ -175,6 +271,11 @@ int main(int argc, char **argv)
 	obj->rodata->targ_dev = env.dev;
 	obj->rodata->targ_per_process = env.per_process;
 	obj->rodata->targ_ms = env.ms;
+	bpf_program__set_autoload(obj->progs.qnnlat_submit, driver);
+	bpf_program__set_autoload(obj->progs.qnnlat_start, driver);
+	bpf_program__set_autoload(obj->progs.qnnlat_done, driver);
+	for (int i = 0; i < N_USDT; i++)
+		bpf_program__set_autoload(usdt_prog(obj, i), env.daemon);
 	err = qnnlat_bpf__load(obj);
 	if (err) {
 		qnn_explain_bpf_error(TOOL, "loading the BPF programs", err);
@@ -185,6 +286,11 @@ int main(int argc, char **argv)
 		qnn_explain_bpf_error(TOOL, "attaching to the qnn tracepoints", err);
 		goto out;
 	}
+	if (env.daemon) {
+		err = attach_usdt(obj, env.qnnd);
+		if (err)
+			goto out;
+	}
 
 	qnn_signals_init();
 	fprintf(stderr, "Tracing qnn job latency... Hit Ctrl-C to end.\n");
@@ -193,12 +299,16 @@ int main(int argc, char **argv)
 		if (env.timestamp)
 			printf("\n%s\n", qnn_clock(ts, sizeof(ts)));
 		print_hists(bpf_map__fd(obj->maps.hists));
+		if (env.daemon)
+			print_daemon_counts(&obj->bss->dcounts);
 		fflush(stdout);
 		if (qnn_exiting)
 			break;
 	}
 	err = 0;
 out:
+	for (int i = 0; i < N_USDT; i++)
+		bpf_link__destroy(usdt_links[i]);
 	qnnlat_bpf__destroy(obj);
 	return err ? 1 : 0;
 }

@@ -11,11 +11,12 @@ enum qnnlat_stage {
 	QNNLAT_QUEUE,	  /* qnn_job_submit -> qnn_job_start: the driver's queue */
 	QNNLAT_DEVICE,	  /* qnn_job_start -> qnn_job_done: on the DMA and the core */
 	QNNLAT_TOTAL,	  /* qnn_job_submit -> qnn_job_done */
-	QNNLAT_D_QUEUE,	  /* qnnd: request received -> taken into a batch */
+	QNNLAT_D_ADMIT,	  /* qnnd: request received -> queued (checks, admission) */
+	QNNLAT_D_QUEUE,	  /* qnnd: queued -> taken into a batch */
 	QNNLAT_D_BATCH,	  /* qnnd: taken into a batch -> batch dispatched */
-	QNNLAT_D_BACKEND, /* qnnd: dispatched -> the batch's results back */
-	QNNLAT_D_REPLY,	  /* qnnd: results back -> reply sent */
-	QNNLAT_D_TOTAL,	  /* qnnd: request received -> reply sent */
+	QNNLAT_D_BACKEND, /* qnnd: dispatched -> the backend gave the batch back */
+	QNNLAT_D_REPLY,	  /* qnnd: batch back -> reply written */
+	QNNLAT_D_TOTAL,	  /* qnnd: request received -> reply written */
 	QNNLAT_N_STAGES,
 };
 
@@ -29,6 +30,15 @@ struct qnnlat_key {
 struct qnnlat_hist {
 	__u32 slots[QNNLAT_SLOTS];
 	char comm[16];
+};
+
+/* What qnnd's probes saw in all (qnnlat --daemon's summary line). */
+struct qnnlat_daemon_counts {
+	__u64 requests; /* answered */
+	__u64 failed;	/* answered with an error */
+	__u64 samples;	/* of the requests answered without error */
+	__u64 batches;	/* dispatched */
+	__u64 dev_jobs; /* batches that became a driver job */
 };
 
 #endif /* QNNLAT_H */

@@ -31,3 +31,10 @@ ifeq ($(shell uname -m),x86_64)
 ALL_TARGETS += trace
 endif
 .PHONY: trace
+
+# qnnd's USDT probes on this host (needs root + BPF; skips with a message otherwise).
+check-trace-usdt: trace $(BIN)/qnnd $(BIN)/qnnctl
+	@$(TEST_ENV) bash trace/test-usdt.sh
+
+CHECK_TARGETS += check-trace-usdt
+.PHONY: check-trace-usdt

@@ -118,6 +118,17 @@ static bool format_field(const char *fmt, const char *name, size_t *off, size_t 
 	return false;
 }
 
+bool qnn_tracepoints_present(void)
+{
+	const char *dir = tracefs_dir();
+	char path[128];
+
+	if (!dir)
+		return false;
+	snprintf(path, sizeof(path), "%s/events/qnn/qnn_job_done/format", dir);
+	return access(path, R_OK) == 0;
+}
+
 static char *read_text(const char *path)
 {
 	FILE *f = fopen(path, "r");

@@ -29,6 +29,8 @@ void qnn_libbpf_verbose(bool on);
  * prints why to stderr (prefixed with tool) and returns an exit code.
  */
 int qnn_trace_preflight(const char *tool);
+/* Whether tracefs shows the qnn events at all (qnn.ko loaded). */
+bool qnn_tracepoints_present(void);
 /* After a failed load or attach: a message for the usual causes of err. */
 void qnn_explain_bpf_error(const char *tool, const char *what, int err);
 

@@ -34,6 +34,7 @@
 #include "qnn_fixed.h"
 
 #include "backend.h"
+#include "probes.h"
 
 #define DEV_DEFAULT_INFLIGHT 4u
 #define DEV_MAX_INFLIGHT     16u
@@ -448,6 +449,7 @@ static int dev_submit(struct backend *be, struct qnnd_batch *b)
 		return QNN_E_BACKEND;
 	}
 	s->job_id = job.id;
+	QNND_PROBE(batch_dev_job, b, job.id, b->n);
 	s->queued = 1;
 	d->queued++;
 	return 0;

@@ -92,6 +92,7 @@ static bool dispatch_one(struct server *s, struct service *svc, uint64_t now)
 		o->reqs[o->nreq++] = r;
 		off += r->n;
 		r->dispatch_us = now;
+		QNND_PROBE(request_batched, r->conn->id, r->id, b);
 	}
 	if (!o->nreq) {
 		free(o);
@@ -113,6 +114,7 @@ static bool dispatch_one(struct server *s, struct service *svc, uint64_t now)
 		return true;
 	}
 	svc->inflight++;
+	QNND_PROBE(batch_dispatched, b, o->nreq, samples);
 	if (be->completes_inline)
 		dispatch_complete(s, svc);
 	return true;
@@ -179,6 +181,7 @@ void dispatch_complete(struct server *s, struct service *svc)
 
 			svc->inflight--;
 			s->last_progress_us = now;
+			QNND_PROBE(batch_done, b, b->status);
 			if (b->status || b->nonfinite) {
 				s->st.backend_failures++;
 				log_failure("backend", "%s: batch of %u samples: %s", be->desc,

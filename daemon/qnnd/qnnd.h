@@ -25,6 +25,7 @@
 #include "batcher.h"
 #include "config.h"
 #include "doorbell.h"
+#include "probes.h"
 #include "qnn_proto.h"
 #include "stats.h"
 

@@ -25,6 +25,7 @@ void req_fail(struct server *s, struct request *r, int status, const char *msg)
 		s->st.timeouts++;
 	else
 		s->st.errors++;
+	QNND_PROBE(request_answered, r->conn->id, r->id, status);
 	if (r->on_shm)
 		shm_fail(s, r->conn, r->slot, r->id, status);
 	else
@@ -43,6 +44,7 @@ void req_reply(struct server *s, struct request *r, const struct qnnd_batch *b, 
 	if ((r->want & QNN_CF_WANT_LOGITS) && b->logits)
 		flags |= QNN_RF_LOGITS;
 	stats_request_done(&s->st, r->n, now - r->recv_us);
+	QNND_PROBE(request_answered, c->id, r->id, 0);
 	if (r->on_shm) {
 		shm_reply(s, r, b, first, now);
 		return;
@@ -170,6 +172,7 @@ int req_admit(struct server *s, struct conn *c, struct request *rq, uint32_t tim
 		return QNN_E_BUSY;
 	}
 	c->inflight++;
+	QNND_PROBE(request_queued, c->id, rq->id, rq->n);
 	if (rq->q.deadline_us && (!s->next_deadline_us || rq->q.deadline_us < s->next_deadline_us))
 		s->next_deadline_us = rq->q.deadline_us;
 	return 0;
@@ -215,6 +218,7 @@ static void classify_frame(struct server *s, struct conn *c, const struct qnn_fr
 		conn_send_error(s, c, h->id, r, msg);
 		return;
 	}
+	QNND_PROBE(request_received, c->id, h->id, wc.n_samples);
 	r = req_check(s, c, msg, sizeof(msg));
 	if (r) {
 		s->st.errors++;

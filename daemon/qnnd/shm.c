@@ -331,6 +331,7 @@ static void take(struct server *s, struct conn *c, uint32_t idx, const struct qn
 	}
 	/* The header was read once into h; the inputs stay in the slot (ours until we post it)
 	 * and are copied once, into the batch, where they are checked (dispatch.c). */
+	QNND_PROBE(request_received, c->id, h->id, h->n_samples);
 	struct request *rq = calloc(1, sizeof(*rq));
 
 	if (!rq) {

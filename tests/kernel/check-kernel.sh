@@ -91,7 +91,7 @@ initrd=$KB/initrd-$mode.gz
 bash tests/kernel/mkinitramfs.sh "$initrd" "$BUSYBOX" "${args[@]}"
 step "initramfs $(du -h "$initrd" | cut -f1), booting $KREL in QEMU ($mode)"
 
-limit=${QNN_GUEST_TIMEOUT:-360}
+limit=${QNN_GUEST_TIMEOUT:-480}
 [ "$mode" = bench ] && limit=${QNN_GUEST_TIMEOUT:-1200}
 rc=0
 bash tests/kernel/run-qemu.sh "$VMLINUZ" "$initrd" "$dtbo" "$KB/guest-$mode.log" \

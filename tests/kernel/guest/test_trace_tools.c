@@ -28,7 +28,7 @@
 
 #include "qg.h"
 
-enum { JOBS = 20, SAMPLES = 16, WORKERS = 2 };
+enum { JOBS = 12, SAMPLES = 4, WORKERS = 2 };
 #define ATTACH_WAIT_MS 120000
 
 /* BPF programs loaded in the kernel (BPF_PROG_GET_NEXT_ID walk). */
