@@ -163,13 +163,18 @@ int main(int argc, char **argv)
 	printf("%-10s %7s %-16s %-5s %8s %7s %10s %10s %10s %s\n", "TIME(s)", "PID", "COMM", "DEV",
 	       "ID", "SAMPLES", "QUEUE_us", "DEVICE_us", "TOTAL_us", "STATUS");
 	fflush(stdout);
-	while (!qnn_exiting && (!env.count || printed < env.count)) {
+	/*
+	 * Signals are taken in qnn_sleep_ms() between polls. Every turn also consumes
+	 * what is in the ring without waiting for a wake-up, so a late or missed
+	 * notification delays a line by one turn at most.
+	 */
+	while (qnn_sleep_ms(0) && (!env.count || printed < env.count)) {
 		err = ring_buffer__poll(rb, 100);
+		if (err >= 0)
+			err = ring_buffer__consume(rb);
 		fflush(stdout);
-		if (err == -EINTR) {
+		if (err == -EINTR)
 			err = 0;
-			continue;
-		}
 		if (err < 0) {
 			qnn_explain_bpf_error(TOOL, "reading the ring buffer", err);
 			break;

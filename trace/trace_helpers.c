@@ -6,6 +6,7 @@
  * whose records changed is refused instead of misread.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,23 +27,60 @@ static void on_signal(int sig)
 	qnn_exiting = 1;
 }
 
+/*
+ * SIGINT and SIGTERM stay blocked except inside qnn_sleep(), whose ppoll()
+ * unblocks them atomically: a signal that comes just before the sleep ends
+ * it instead of being noticed only after it (qnnlat's default interval is
+ * "until Ctrl-C").
+ */
+static sigset_t unblocked;
+
 void qnn_signals_init(void)
 {
 	struct sigaction sa = {.sa_handler = on_signal};
+	sigset_t block;
 
-	/* No SA_RESTART: a sleep or a ring-buffer poll must return at once. */
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &unblocked);
+	sigdelset(&unblocked, SIGINT);
+	sigdelset(&unblocked, SIGTERM);
+}
+
+bool qnn_sleep_ms(unsigned int ms)
+{
+	struct timespec end, now, left;
+
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += ms / 1000;
+	end.tv_nsec += (long)(ms % 1000) * 1000000;
+	if (end.tv_nsec >= 1000000000) {
+		end.tv_sec++;
+		end.tv_nsec -= 1000000000;
+	}
+	while (!qnn_exiting) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left.tv_sec = end.tv_sec - now.tv_sec;
+		left.tv_nsec = end.tv_nsec - now.tv_nsec;
+		if (left.tv_nsec < 0) {
+			left.tv_sec--;
+			left.tv_nsec += 1000000000;
+		}
+		if (left.tv_sec < 0)
+			left.tv_sec = left.tv_nsec = 0;
+		if (ppoll(NULL, 0, &left, &unblocked) == 0)
+			break;
+	}
+	return !qnn_exiting;
 }
 
 bool qnn_sleep(unsigned int secs)
 {
-	struct timespec ts = {.tv_sec = secs};
-
-	while (!qnn_exiting && nanosleep(&ts, &ts) && errno == EINTR)
-		;
-	return !qnn_exiting;
+	return qnn_sleep_ms(secs * 1000);
 }
 
 static bool verbose;

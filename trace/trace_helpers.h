@@ -14,11 +14,12 @@
 
 #include <bpf/libbpf.h>
 
-/* Set by SIGINT/SIGTERM; sleeps and polls return early. */
+/* Set by SIGINT/SIGTERM, which are delivered only inside qnn_sleep*(). */
 extern volatile sig_atomic_t qnn_exiting;
 void qnn_signals_init(void);
-/* Sleep secs seconds, or until a signal: false if interrupted. */
+/* Sleep, or until SIGINT/SIGTERM: false if interrupted (0 ms: only take a pending one). */
 bool qnn_sleep(unsigned int secs);
+bool qnn_sleep_ms(unsigned int ms);
 
 /* libbpf's messages only with -v. */
 void qnn_libbpf_verbose(bool on);

@@ -30,6 +30,7 @@
 
 enum { JOBS = 12, SAMPLES = 4, WORKERS = 2 };
 #define ATTACH_WAIT_MS 120000
+#define EXIT_WAIT_S    60
 
 /* BPF programs loaded in the kernel (BPF_PROG_GET_NEXT_ID walk). */
 static int bpf_prog_count(void)
@@ -57,9 +58,14 @@ struct tool {
 /* Start /bin/<argv[0]> with stdout and stderr in /tmp files. */
 static void tool_start(struct tool *t, char *const argv[])
 {
+	static int runs;
+
+	/* Fresh files each run: a stale "Tracing" must not pass for this run's. */
 	t->name = argv[0];
-	snprintf(t->out, sizeof(t->out), "/tmp/%s.%d.out", argv[0], getpid());
-	snprintf(t->err, sizeof(t->err), "/tmp/%s.%d.err", argv[0], getpid());
+	snprintf(t->out, sizeof(t->out), "/tmp/%s.%d.out", argv[0], ++runs);
+	snprintf(t->err, sizeof(t->err), "/tmp/%s.%d.err", argv[0], runs);
+	unlink(t->out);
+	unlink(t->err);
 	t->pid = fork();
 	if (t->pid < 0)
 		qg_die("fork: %s", strerror(errno));
@@ -118,7 +124,10 @@ static bool tool_attached(struct tool *t)
 	return false;
 }
 
-/* Exit status of the tool (after an optional signal), or -1. */
+/*
+ * Exit status of the tool (after an optional signal), or -1 if it did not
+ * exit within EXIT_WAIT_S: then its output is shown and it is killed.
+ */
 static int tool_wait(struct tool *t, int sig)
 {
 	int st;
@@ -127,10 +136,23 @@ static int tool_wait(struct tool *t, int sig)
 		return -1;
 	if (sig)
 		kill(t->pid, sig);
-	if (waitpid(t->pid, &st, 0) != t->pid)
-		return -1;
+	for (int ms = 0; ms < EXIT_WAIT_S * 1000; ms += 50) {
+		if (waitpid(t->pid, &st, WNOHANG) == t->pid) {
+			t->pid = 0;
+			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		}
+		usleep(50000);
+	}
+	char *o = slurp_str(t->out), *e = slurp_str(t->err);
+
+	qg_log("%s did not exit within %d s; its output:\n%s\nstderr:\n%s", t->name, EXIT_WAIT_S, o,
+	       e);
+	free(o);
+	free(e);
+	kill(t->pid, SIGKILL);
+	waitpid(t->pid, &st, 0);
 	t->pid = 0;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	return -1;
 }
 
 /* One worker process: JOBS synchronous jobs of SAMPLES samples. */
