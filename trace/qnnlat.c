@@ -170,7 +170,7 @@ static int attach_usdt(struct qnnlat_bpf *obj, const char *path)
 static void print_daemon_counts(const struct qnnlat_daemon_counts *c)
 {
 	printf("\nqnnd: %llu requests answered (%llu failed), %llu samples, %llu batches "
-	       "dispatched, %llu device jobs\n",
+	       "dispatched, %llu device jobs (since qnnlat started)\n",
 	       (unsigned long long)c->requests, (unsigned long long)c->failed,
 	       (unsigned long long)c->samples, (unsigned long long)c->batches,
 	       (unsigned long long)c->dev_jobs);
@@ -193,7 +193,35 @@ static int cmp_entry(const void *a, const void *b)
 	return (int)x->stage - (int)y->stage;
 }
 
-/* Print every histogram (sorted), then empty the map for the next interval. */
+/*
+ * The histograms of the last interval: the map only grows (reading and then
+ * deleting an entry would lose what a CPU adds in between), so an interval
+ * is the difference from the previous snapshot; empty ones are left out.
+ */
+static int interval_hists(struct entry *e, int n)
+{
+	static struct entry prev[QNNLAT_MAX_HISTS], snap[QNNLAT_MAX_HISTS];
+	static int n_prev;
+	int out = 0;
+
+	memcpy(snap, e, n * sizeof(e[0]));
+	for (int i = 0; i < n; i++) {
+		for (int j = 0; j < n_prev; j++) {
+			if (memcmp(&prev[j].key, &e[i].key, sizeof(e[i].key)))
+				continue;
+			for (int s = 0; s < QNNLAT_SLOTS; s++)
+				e[i].hist.slots[s] -= prev[j].hist.slots[s];
+			break;
+		}
+		if (qnn_hist_total(e[i].hist.slots, QNNLAT_SLOTS))
+			e[out++] = e[i];
+	}
+	memcpy(prev, snap, n * sizeof(snap[0]));
+	n_prev = n;
+	return out;
+}
+
+/* Print the last interval's histograms, sorted. */
 static int print_hists(int fd)
 {
 	static struct entry e[QNNLAT_MAX_HISTS];
@@ -208,6 +236,7 @@ static int print_hists(int fd)
 		k = next;
 		prev = &k;
 	}
+	n = interval_hists(e, n);
 	qsort(e, n, sizeof(e[0]), cmp_entry);
 	for (int i = 0; i < n; i++) {
 		const struct qnnlat_key *key = &e[i].key;
@@ -226,8 +255,6 @@ static int print_hists(int fd)
 		       key->dev >= 0 ? "jobs" : "requests");
 		qnn_print_log2_hist(e[i].hist.slots, QNNLAT_SLOTS, env.ms ? "msecs" : "usecs");
 	}
-	for (int i = 0; i < n; i++)
-		bpf_map_delete_elem(fd, &e[i].key);
 	return 0;
 }
 

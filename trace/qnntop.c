@@ -38,7 +38,8 @@ static const char doc[] =
     "Show the processes using the qnn devices: jobs/s, samples/s, latency, errors.\n"
     "\n"
     "Counted when a job is done, for the process that submitted it (jobs submitted\n"
-    "before qnntop started are not counted). Latency: submit -> done, successful jobs.\n"
+    "before qnntop started are not counted). Latency: submit -> done, successful jobs;\n"
+    "MAX_us is the largest since qnntop started. Idle processes are not shown.\n"
     "\n"
     "EXAMPLES:\n"
     "    qnntop             # refresh every second\n"
@@ -144,11 +145,44 @@ static int collect(int fd, struct row *rows, int max)
 		}
 		n++;
 	}
-	for (int i = 0; i < n; i++)
-		bpf_map_delete_elem(fd, &rows[i].key);
 	free(pc);
-	qsort(rows, n, sizeof(rows[0]), cmp_row);
 	return n;
+}
+
+/*
+ * The map only grows (reading and then deleting an entry would lose what a
+ * CPU adds in between): an interval is the difference from the last
+ * snapshot. Processes without a job in it are left out; MAX is since start.
+ */
+static int interval_rows(struct row *cur, int n, struct row *prev, int *n_prev)
+{
+	static struct row snap[QNNTOP_MAX_PROCS];
+	int out = 0;
+
+	memcpy(snap, cur, n * sizeof(cur[0]));
+	for (int i = 0; i < n; i++) {
+		struct qnntop_val *v = &cur[i].v;
+
+		for (int j = 0; j < *n_prev; j++) {
+			const struct qnntop_val *p = &prev[j].v;
+
+			if (memcmp(&prev[j].key, &cur[i].key, sizeof(cur[i].key)))
+				continue;
+			v->jobs -= p->jobs;
+			v->samples -= p->samples;
+			v->lat_sum_ns -= p->lat_sum_ns;
+			v->ok -= p->ok;
+			v->errors -= p->errors;
+			v->timeouts -= p->timeouts;
+			break;
+		}
+		if (v->jobs)
+			cur[out++] = cur[i];
+	}
+	memcpy(prev, snap, n * sizeof(snap[0]));
+	*n_prev = n;
+	qsort(cur, out, sizeof(cur[0]), cmp_row);
+	return out;
 }
 
 static double avg_us(const struct qnntop_val *v)
@@ -219,7 +253,8 @@ int main(int argc, char **argv)
 {
 	static const struct argp argp = {
 	    .options = opts, .parser = parse_arg, .args_doc = "[interval [count]]", .doc = doc};
-	static struct row rows[QNNTOP_MAX_PROCS];
+	static struct row rows[QNNTOP_MAX_PROCS], prev[QNNTOP_MAX_PROCS];
+	int n_prev = 0;
 	struct qnntop_bpf *obj;
 	double t0, t1;
 	int err, n;
@@ -263,6 +298,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "%s: out of memory\n", TOOL);
 			break;
 		}
+		n = interval_rows(rows, n, prev, &n_prev);
 		if (env.json)
 			print_json(rows, n, t1 - t0);
 		else
