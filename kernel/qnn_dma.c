@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * One batch = one S2MM + one MM2S transfer on the AXI DMA (semantics.md
- * section 5). The core echoes TLAST of the last input beat, and in simple
- * mode the DMA raises TLAST at the end of each MM2S transfer, so a batch
- * sent as one transfer comes back as one packet. S2MM is queued first and
+ * One batch = one S2MM + one MM2S transfer on the AXI DMA (docs/platform.md
+ * section 2, docs/semantics.md section 7). The core echoes TLAST of the
+ * last input beat, and in simple mode the DMA raises TLAST at the end of
+ * each MM2S transfer, so a batch sent as one transfer comes back as one
+ * packet. S2MM is queued first and
  * sized for the whole batch: an S2MM started after the core already
  * streams, or shorter than the packet, hangs or truncates the stream.
  *

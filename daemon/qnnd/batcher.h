@@ -4,7 +4,7 @@
  * clock of its own (every call takes `now` in microseconds), so the unit
  * tests drive it with a fake clock.
  *
- * Policy (what inference servers do, users.md):
+ * Policy (what inference servers do, docs/users.md):
  *   - requests wait in one FIFO per connection (per-connection order);
  *   - a batch is formed when the backend can take one and either
  *     max_queue_delay_us is 0, or max_batch samples are waiting, or the

@@ -43,7 +43,7 @@ def load(data_dir, split):
     return x, torch.from_numpy(y.astype(np.int64))
 
 
-# ---- QKeras quantizers (semantics.md section 2) with the STE ----
+# ---- QKeras quantizers (docs/semantics.md section 2) with the STE ----
 
 def quantized_bits(x, bits, integer=0):
     m = 2.0 ** (bits - 1)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * mac_generic.c - the reference multiply-accumulate of a conv/dense output,
- * exactly as hls4ml's dense kernels compute it (semantics.md section 4):
+ * exactly as hls4ml's dense kernels compute it (docs/semantics.md section 4):
  *
  *   acc = (accum_t) bias
  *   for each tap k in kernel order: acc += (accum_t)(x_k * w_k)

@@ -2,7 +2,7 @@
 /*
  * fixed_type.c - hls4ml's fixed-point type spellings and the conversion of
  * a real value to a code of such a type, as the ap_fixed library does it
- * (semantics.md section 1): round the exact value by the Q mode, then apply
+ * (docs/semantics.md section 1): round the exact value by the Q mode, then apply
  * the O mode. Host-side (double arithmetic is exact here: the inputs are
  * float32 values scaled by powers of two).
  */

@@ -3,7 +3,7 @@
  * qkeras_quant.c - QKeras quantizers as the importer meets them: parsed
  * from the model JSON (dict or "quantized_bits(6,0,alpha=1)" string),
  * applied to the HDF5 floats exactly as QKeras' deterministic forward pass
- * does (semantics.md section 2), and mapped to the types hls4ml gives them
+ * does (docs/semantics.md section 2), and mapped to the types hls4ml gives them
  * (hls4ml model/quantizers.py and utils/config.py). Anything that changes
  * the arithmetic and is not modelled is refused by name.
  */

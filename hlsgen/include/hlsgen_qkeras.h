@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
  * hlsgen_qkeras.h - QKeras' quantizers in float, as training sees them
- * (semantics.md section 2): the forward value and the straight-through
+ * (docs/semantics.md section 2): the forward value and the straight-through
  * estimator's gradient factor. Implemented in hlsgen/train/qkeras_quant.c.
  *
  * Only the deterministic, alpha = 1 forms are supported; the parser

@@ -71,7 +71,7 @@ int hlsgen_ref_run(const struct hlsgen_ref *r, const float *in, uint64_t n, floa
 		   unsigned threads, struct hlsgen_progress *progress);
 
 /*
- * QKeras' forward value of quantizer q at x (semantics.md section 2), in
+ * QKeras' forward value of quantizer q at x (docs/semantics.md section 2), in
  * float32 as TensorFlow computes it; QNN_QK_NONE returns x.
  */
 float hlsgen_qkeras_quantize(const struct qnn_qkeras_quantizer *q, float x);

@@ -45,7 +45,7 @@ int64_t qnn_fixed_max(const struct qnn_fixed_type *t);
 /*
  * floor-or-round of a * 2^-s for s > 0 under rounding mode q (enum
  * qnn_round), computed exactly for any s >= 1. This is the quantization
- * step of semantics.md section 1 before the overflow step.
+ * step of docs/semantics.md section 1 before the overflow step.
  */
 int64_t qnn_fixed_round_shift(int64_t a, uint32_t s, unsigned q);
 

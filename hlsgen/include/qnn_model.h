@@ -47,7 +47,7 @@
 #define QNN_MAX_ACCUM_WIDTH 64u            /* accumulators may be wider */
 #define QNN_MAX_PRODUCT_WIDTH 63u          /* product_t: its negation fits int64 */
 
-/* ---- fixed-point types (semantics.md section 1) ---- */
+/* ---- fixed-point types (docs/semantics.md section 1) ---- */
 
 enum qnn_round {
 	QNN_RND_TRN = 0,        /* AP_TRN: floor (the default) */

@@ -17,7 +17,7 @@
  *   as its channels x result bits; deep ones go to 18 Kb BRAMs.
  * - LUT, FF, DSP and BRAM are these raw counts times one factor each,
  *   calibrated on the lab's published synthesis of its 6-bit, 75%-pruned
- *   CNN (users.md: BRAM 120, DSP 138, FF 38,665, LUT 111,163) as imported
+ *   CNN (docs/users.md: BRAM 120, DSP 138, FF 38,665, LUT 111,163) as imported
  *   from shared/models with its hls4ml config. One design is all the
  *   calibration data there is: the estimate reproduces it by construction
  *   and its error elsewhere is unmeasured (README: treat it as +-50%).

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * The lab's MNIST CNN (users.md; shared/models/qkeras_mnist_cnn.json):
+ * The lab's MNIST CNN (docs/users.md; shared/models/qkeras_mnist_cnn.json):
  * QConv2D(16, 3x3, relu) -> QActivation -> MaxPool 2 -> QConv2D(16, 3x3,
  * relu) -> QActivation -> MaxPool 2 -> Flatten -> Dropout(0.5) -> QDense(10)
  * -> softmax, with the layer names Keras gives them, so hls4ml configs

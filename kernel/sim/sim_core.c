@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * sim_core.c - the hls4ml core between the two streams, as hls4ml's
- * VivadoAccelerator AXI-stream wrapper behaves (semantics.md section 5):
+ * VivadoAccelerator AXI-stream wrapper behaves (docs/semantics.md section 7):
  *
  *  - input beats are taken one by one into the current image; every
  *    n_in beats make an image, which the bit-exact engine runs;

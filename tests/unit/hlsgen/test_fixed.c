@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * Rounding and overflow modes of the ap_fixed assignment rule
- * (semantics.md section 1), on hand-derived cases. Each expected value is
+ * (docs/semantics.md section 1), on hand-derived cases. Each expected value is
  * worked out in the comment next to it.
  */
 #include <criterion/criterion.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * test_ref_qkeras.c - QKeras' quantizers in float (semantics.md section 2)
+ * test_ref_qkeras.c - QKeras' quantizers in float (docs/semantics.md section 2)
  * on hand-derived edge cases: exact ties (to even), clipping at both ends,
  * symmetric and unsigned forms, the 1-bit sign form, po2 exponents.
  */
