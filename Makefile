@@ -17,6 +17,8 @@ DATA    := $(BUILD)/data
 SHARED  ?= $(abspath ../shared)
 
 CC      ?= cc
+# Cross builds (packaging/build-debs-arm64.sh) name the target's tools.
+PKG_CONFIG ?= pkg-config
 CSTD    := -std=gnu11
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 OPT     ?= -O2 -g

@@ -31,11 +31,11 @@ $(OBJ)/%.o: %.c
 
 $(LIB)/libqnncore.a: $(QNNCORE_SRCS:%.c=$(OBJ)/%.o)
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 $(LIB)/libhlsgen.a: $(HLSGEN_SRCS:%.c=$(OBJ)/%.o)
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 $(OBJ)/hlsgen/tools/cmds.gen.h: $(wildcard hlsgen/tools/cmd_*.c)
 	@mkdir -p $(dir $@)

@@ -22,7 +22,7 @@ $(LIB)/libqnn.so.$(LIBQNN_VERSION): $(LIBQNN_OBJS)
 
 $(LIB)/libqnn.a: $(LIBQNN_OBJS)
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 $(LIB)/pkgconfig/qnn.pc: libclient/qnn.pc.in libclient/libclient.mk
 	@mkdir -p $(dir $@)

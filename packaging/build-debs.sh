@@ -6,8 +6,15 @@
 #      snapshot, as CI's clean clone would have it, whatever half-written
 #      files other work has in the working tree;
 #   2. puts packaging/debian there as debian/ (symlinks resolved);
-#   3. runs dpkg-buildpackage in it (-b: binary packages only, the
+#   3. copies the lab's model (../shared/models/qkeras_mnist_cnn*, or
+#      $QNN_SHARED/models) into models/: qnn-model-mnist's input, compiled
+#      by `hlsgen import` at package build time;
+#   4. runs dpkg-buildpackage in it (-b: binary packages only, the
 #      default; --full: source package too). Unsigned.
+# With QNN_DEB_CHROOT=<dir> QNN_DEB_HOST_ARCH=<arch> (build-debs-arm64.sh)
+# step 4 cross-builds the architecture-dependent packages only
+# (dpkg-buildpackage -a <arch> -B) inside that chroot, in a private mount
+# namespace with <out> bound to /build: nothing on this machine changes.
 # The .deb files land in <out>/. Nothing is rebuilt while HEAD and
 # packaging/debian are unchanged since the last successful build (the
 # stamp), so `make check`'s packaging and systemd suites share one build.
@@ -20,17 +27,34 @@ cd "$(dirname "$0")/.."
 full=0
 [ "${1:-}" = --full ] && { full=1; shift; }
 out=${1:-build/pkg}
+chroot=${QNN_DEB_CHROOT:-}
+host_arch=${QNN_DEB_HOST_ARCH:-}
+shared=${QNN_SHARED:-${SHARED:-../shared}}
+models=("$shared"/models/qkeras_mnist_cnn{.json,_weights.h5,_config.yml})
 ver=$(dpkg-parsechangelog -l packaging/debian/changelog -S Version)
 src=$out/qnn-$ver
 stamp=$out/.built
 in_git=0
 [ "${QNN_DEB_SOURCE:-head}" = head ] && git rev-parse --verify -q HEAD >/dev/null 2>&1 && in_git=1
+for m in "${models[@]}"; do
+	[ -r "$m" ] || {
+		echo "build-debs: $m missing (the lab's model: ../shared beside the checkout, or QNN_SHARED)" >&2
+		exit 1
+	}
+done
 
-# What the packages are built from: the commit, the debian/ files, the mode.
+# Two builds into one directory would delete each other's files.
+mkdir -p "$(dirname "$out")"
+exec 9>"$out.lock"
+flock 9
+
+# What the packages are built from: the commit, the debian/ files, the
+# model, the mode.
 if [ $in_git = 1 ]; then
-	id="$(git rev-parse HEAD) $(tar -ch packaging/debian packaging/dkms packaging/systemd 2>/dev/null | sha256sum | cut -c1-16) $full"
+	id="$(git rev-parse HEAD) $(tar -ch packaging/debian packaging/dkms packaging/systemd 2>/dev/null | sha256sum | cut -c1-16)"
+	id="$id $(cat "${models[@]}" | sha256sum | cut -c1-16) $full $host_arch $chroot"
 else
-	id="tree-$(date +%s) $full"
+	id="tree-$(date +%s) $full $host_arch"
 fi
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$id" ]; then
 	echo "build-debs: packages up to date in $out"
@@ -49,13 +73,33 @@ else
 fi
 rm -rf "$src/debian"
 cp -rL packaging/debian "$src/debian"
+mkdir -p "$src/models"
+cp "${models[@]}" "$src/models/"
 
 args=(-uc -us)
 [ $full = 0 ] && args+=(-b)
+[ -n "$host_arch" ] && args=(-uc -us -B -a "$host_arch")
 log=$out/build.log
-echo "build-debs: dpkg-buildpackage ${args[*]} in $src (log: $log)"
+echo "build-debs: dpkg-buildpackage ${args[*]} in $src${chroot:+ (chroot $chroot)} (log: $log)"
 start=$(date +%s)
-if ! (cd "$src" && DEB_BUILD_OPTIONS="parallel=2 nocheck" dpkg-buildpackage "${args[@]}") >"$log" 2>&1; then
+build() {
+	if [ -z "$chroot" ]; then
+		(cd "$src" && DEB_BUILD_OPTIONS="parallel=2 nocheck noddebs" dpkg-buildpackage "${args[@]}")
+		return
+	fi
+	# The mounts live and die with this private mount namespace.
+	unshare --mount --propagation private -- bash -euc '
+		c=$1 o=$2 s=$3; shift 3
+		mkdir -p "$c/build"
+		mount --bind "$o" "$c/build"
+		mount --rbind /dev "$c/dev"
+		mount -t proc proc "$c/proc"
+		chroot "$c" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C.UTF-8 \
+			DEB_BUILD_OPTIONS="parallel=2 nocheck noddebs" \
+			sh -c "cd /build/$s && dpkg-buildpackage $*"' \
+		_ "$chroot" "$(cd "$out" && pwd)" "qnn-$ver" "${args[@]}"
+}
+if ! build >"$log" 2>&1; then
 	tail -40 "$log" >&2
 	echo "build-debs: dpkg-buildpackage failed (log: $log)" >&2
 	exit 1

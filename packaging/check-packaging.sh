@@ -13,6 +13,13 @@
 #   5. DKMS: `dkms build` of the qnn-dkms sources against Debian's amd64
 #      kernel headers (private copy, tests/kernel's fetch), both modules
 #      built with the right vermagic; nothing is installed on this machine
+#   6. the model: qnn-model-mnist's file is the one qnnd.conf, qnnd's
+#      built-in default and the overlays' firmware-name name; the packaged
+#      qnnd passes --check-config on it, and without it says where a model
+#      goes and how to make one (exit 2)
+#   7. the board's arm64 packages (build-debs-arm64.sh: cross-built in a
+#      cached chroot): Architecture arm64, the same file lists with the
+#      aarch64 multiarch paths, ELF machine AArch64, the manifest
 # Ends with "check-packaging: N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -39,6 +46,7 @@ deb() { echo "$PKG/${1}_${ver}_${2:-$arch}.deb"; }
 # ---- 2. contents ----
 # Each package: the files it must ship (exact list, directories aside).
 declare -A want
+want_lists() {
 want[qnnd]="./etc/qnn/qnnd.conf ./lib/systemd/system/qnnd.service ./lib/systemd/system/qnnd.socket
 ./usr/lib/sysusers.d/qnnd.conf ./usr/sbin/qnnd ./usr/share/man/man8/qnnd.8.gz
 ./usr/share/doc/qnnd/changelog.gz
@@ -52,21 +60,28 @@ want[libqnn-dev]="./usr/include/qnn.h ./usr/lib/$ma/libqnn.a ./usr/lib/$ma/libqn
 want[qnn-tools]="./usr/bin/qnnctl ./usr/share/man/man1/qnnctl.1.gz
 ./usr/share/doc/qnn-tools/changelog.gz ./usr/share/doc/qnn-tools/copyright"
 want[hlsgen]="./usr/bin/hlsgen ./usr/share/doc/hlsgen/changelog.gz ./usr/share/doc/hlsgen/copyright"
+want[qnn-model-mnist]="./lib/firmware/qnn/mnist_cnn.qnn
+./usr/share/doc/qnn-model-mnist/changelog.gz ./usr/share/doc/qnn-model-mnist/copyright"
+}
+want_lists
 # man pages the other components add are welcome: they must not fail this.
 optional='^\./usr/share/man/'
-for p in qnnd libqnn1 libqnn-dev qnn-tools hlsgen; do
-	f=$(deb "$p")
-	[ -f "$f" ] || { bad "$p: $f missing"; continue; }
+# check_files <package> <.deb>: exactly want[<package>], man pages aside.
+check_files() {
+	local p=$1 f=$2 missing extra
+	[ -f "$f" ] || { bad "$p: $f missing"; return; }
 	dpkg-deb -c "$f" | awk '$1 !~ /^d/ { print $6 }' | sort >"$tmp/$p.have"
 	tr ' ' '\n' <<<"${want[$p]}" | grep . | sort >"$tmp/$p.want"
 	missing=$(comm -13 "$tmp/$p.have" "$tmp/$p.want" | tr '\n' ' ')
 	extra=$(comm -23 "$tmp/$p.have" "$tmp/$p.want" | grep -Ev "$optional" | tr '\n' ' ')
 	if [ -z "$missing$extra" ]; then
-		ok "$p: $(wc -l <"$tmp/$p.have") files, as expected"
+		ok "$p ($(dpkg-deb -f "$f" Architecture)): $(wc -l <"$tmp/$p.have") files, as expected"
 	else
 		bad "$p: missing [${missing}] unexpected [${extra}]"
 	fi
-done
+}
+for p in qnnd libqnn1 libqnn-dev qnn-tools hlsgen; do check_files "$p" "$(deb "$p")"; done
+check_files qnn-model-mnist "$(deb qnn-model-mnist all)"
 # qnn-dkms: the module sources dkms needs, the udev rule, modules-load, the group.
 f=$(deb qnn-dkms all)
 dpkg-deb -c "$f" | awk '$1 !~ /^d/ { print $6 }' | sort >"$tmp/dkms.have"
@@ -190,6 +205,71 @@ if bash tests/kernel/fetch-debian-arm64.sh "$BUILD/kernel" >"$tmp/fetch.log" 2>&
 else
 	bad "cannot fetch Debian's kernel headers for the DKMS build"
 	tail -5 "$tmp/fetch.log"
+fi
+
+# ---- 6. the model: one file, named alike everywhere ----
+mdeb=$(deb qnn-model-mnist all)
+dpkg-deb -x "$mdeb" "$tmp/root"
+pkgmodel=$(dpkg-deb -c "$mdeb" | awk '{ print $6 }' | grep '\.qnn$' | sed 's/^\.//')
+conf_model=$(sed -n 's/^model: *//p' "$tmp/root/etc/qnn/qnnd.conf")
+def_model=$(sed -n 's/^#define QNND_DEFAULT_MODEL "\(.*\)"$/\1/p' daemon/qnnd/config.h)
+dts_models=$(grep -ho 'firmware-name = "[^"]*\.qnn"' dts/*.dtso | sed 's|.*"\(.*\)"|/lib/firmware/\1|' | sort -u)
+if [ -n "$pkgmodel" ] && [ "$conf_model" = "$pkgmodel" ] && [ "$def_model" = "$pkgmodel" ] &&
+	[ "$dts_models" = "$pkgmodel" ]; then
+	ok "model: qnn-model-mnist ships $pkgmodel, which qnnd.conf, qnnd's default and the overlays' firmware-name name"
+else
+	bad "model: package [$pkgmodel] qnnd.conf [$conf_model] qnnd default [$def_model] overlays [$dts_models]"
+fi
+# The packaged qnnd on the packaged model (sw backend: no device here).
+qnnd_bin=$tmp/root/usr/sbin/qnnd
+sed -e "s|^model: .*|model: $tmp/root$pkgmodel|" -e 's/^backend: .*/backend: sw/' -e 's/^log: .*/log: stderr/' \
+	"$tmp/root/etc/qnn/qnnd.conf" >"$tmp/qnnd-model.conf"
+out=$("$qnnd_bin" --config "$tmp/qnnd-model.conf" --check-config 2>&1)
+rc=$?
+[ $rc -eq 0 ] && grep -q 'self-test OK' <<<"$out" && ok "qnnd --check-config on the packaged model: $out" ||
+	bad "qnnd --check-config on the packaged model (exit $rc): $out"
+# Without a model: what was tried, where a model goes, how to make one.
+sed "s|^model: .*|model: $tmp/nowhere/mnist_cnn.qnn|" "$tmp/qnnd-model.conf" >"$tmp/qnnd-nomodel.conf"
+out=$("$qnnd_bin" --config "$tmp/qnnd-nomodel.conf" --check-config 2>&1)
+rc=$?
+if [ $rc -eq 2 ] && grep -qF "$tmp/nowhere/mnist_cnn.qnn: No such file or directory" <<<"$out" &&
+	grep -qF "$tmp/qnnd-nomodel.conf" <<<"$out" && grep -qF "qnn-model-mnist ($pkgmodel)" <<<"$out" &&
+	grep -qF 'hlsgen import' <<<"$out"; then
+	ok "qnnd without its model: exit 2, names the file, the config, the package and hlsgen import"
+else
+	bad "qnnd without its model (exit $rc): $out"
+fi
+
+# ---- 7. the board's arm64 packages ----
+A=$BUILD/debs-arm64
+if bash packaging/build-debs-arm64.sh "$A" >"$tmp/arm64.log" 2>&1; then
+	ok "build-debs-arm64: $(grep -o 'chroot [0-9]* s, arm64 build [0-9]* s' "$tmp/arm64.log")"
+	ma=aarch64-linux-gnu
+	want_lists
+	for p in qnnd libqnn1 libqnn-dev qnn-tools; do
+		f=$A/${p}_${ver}_arm64.deb
+		check_files "$p" "$f"
+		a=$(dpkg-deb -f "$f" Architecture 2>/dev/null)
+		[ "$a" = arm64 ] || bad "$p: Architecture '$a', not arm64"
+	done
+	mkdir -p "$tmp/a64"
+	for p in qnnd libqnn1 libqnn-dev qnn-tools; do dpkg-deb -x "$A/${p}_${ver}_arm64.deb" "$tmp/a64"; done
+	elfs="usr/sbin/qnnd usr/bin/qnnctl usr/lib/$ma/libqnn.so.1.0.0 usr/lib/$ma/libqnn.a"
+	machines=$(for e in $elfs; do readelf -h "$tmp/a64/$e" 2>&1 | sed -n 's/^ *Machine: *//p'; done | sort | uniq -c)
+	n=$(for e in $elfs; do readelf -h "$tmp/a64/$e" 2>&1 | grep -c '^ *Machine:'; done | awk '{ s += $1 } END { print s }')
+	if [ "$(sed 's/^ *[0-9]* //' <<<"$machines")" = AArch64 ] && [ "${n:-0}" -ge 4 ]; then
+		ok "arm64 binaries: qnnd, qnnctl, libqnn.so, libqnn.a ($n ELF objects): machine AArch64"
+	else
+		bad "arm64 binaries: machines [$machines]"
+	fi
+	manifest=$(cat "$A/debs.txt" 2>/dev/null)
+	mpk=$(while read -r d; do [ -f "$A/$d" ] && dpkg-deb -f "$A/$d" Package; done <<<"$manifest" | sort | tr '\n' ' ')
+	[ "$mpk" = "libqnn-dev libqnn1 qnn-dkms qnn-model-mnist qnn-tools qnnd " ] &&
+		ok "arm64 manifest $A/debs.txt: $(tr '\n' ' ' <<<"$manifest")" ||
+		bad "arm64 manifest: [$manifest] packages [$mpk]"
+else
+	bad "build-debs-arm64 failed:"
+	tail -30 "$tmp/arm64.log"
 fi
 
 echo "check-packaging: $passed passed, $failed failed"

@@ -11,8 +11,8 @@ QNNCTL_OBJS   := $(QNNCTL_SRCS:%.c=$(OBJ)/%.o)
 QNNCTL_PKGS   := libnl-genl-3.0 libpng
 # "qnn.h" is the client API; the driver ABI is "uapi/qnn.h" (-Ikernel).
 QNNCTL_CFLAGS := -Ilibclient/include $(CFLAGS_COMMON) -pthread -Idaemon/qnnctl \
-	$(shell pkg-config --cflags $(QNNCTL_PKGS) 2>/dev/null)
-QNNCTL_LIBS   := $(shell pkg-config --libs $(QNNCTL_PKGS) 2>/dev/null) -lm -pthread
+	$(shell $(PKG_CONFIG) --cflags $(QNNCTL_PKGS) 2>/dev/null)
+QNNCTL_LIBS   := $(shell $(PKG_CONFIG) --libs $(QNNCTL_PKGS) 2>/dev/null) -lm -pthread
 
 $(OBJ)/daemon/qnnctl/%.o: QNN_EXTRA := $(QNNCTL_CFLAGS)
 

@@ -18,7 +18,7 @@ void config_defaults(struct qnnd_config *c)
 	memset(c, 0, sizeof(*c));
 	snprintf(c->socket, sizeof(c->socket), "%s", QNN_DEFAULT_SOCKET);
 	c->socket_mode = 0660;
-	snprintf(c->model, sizeof(c->model), "/usr/share/qnn/models/default.qnn");
+	snprintf(c->model, sizeof(c->model), "%s", QNND_DEFAULT_MODEL);
 	snprintf(c->backend, sizeof(c->backend), "auto");
 	c->max_batch = 64;
 	c->max_queue = 4096;

@@ -13,6 +13,12 @@
 #include <stdint.h>
 
 #define QNND_DEFAULT_CONFIG "/etc/qnn/qnnd.conf"
+/*
+ * The model served when the configuration names none: the file the
+ * overlays' firmware-name names (the driver loads the same one from
+ * /lib/firmware), shipped by the qnn-model-mnist package.
+ */
+#define QNND_DEFAULT_MODEL "/lib/firmware/qnn/mnist_cnn.qnn"
 
 struct qnnd_config {
 	char socket[108];

@@ -411,8 +411,11 @@ int main(int argc, char **argv)
 	 * keeps from becoming a restart loop on a machine not yet set up.
 	 */
 	if (access(s->cfg.model, R_OK)) {
-		log_failure("config", "model %s: %s (set 'model' in the configuration)",
-			    s->cfg.model, strerror(errno));
+		log_failure("config",
+			    "model %s: %s. Set 'model' in %s to a .qnn file, install "
+			    "qnn-model-mnist (" QNND_DEFAULT_MODEL "), or make one with "
+			    "'hlsgen import model.json weights.h5 --config hls4ml.yml -o %s'",
+			    s->cfg.model, strerror(errno), s->config_path, s->cfg.model);
 		return 2;
 	}
 	s->svc = service_open(s, &s->cfg, err, sizeof(err));

@@ -8,10 +8,11 @@
 #   1. the Debian packages of this tree (packaging/build-debs.sh, shared
 #      with check-packaging)
 #   2. a fresh bookworm root file system made by mmdebstrap, into which apt
-#      installs our qnnd, libqnn1 and qnn-tools .debs with their
-#      dependencies (maintainer scripts run: group qnn, units enabled),
-#      plus the lab's model at the shipped config's path, test data, users
-#      alice (in group qnn) and bob, and the test unit
+#      installs our qnnd, libqnn1, qnn-tools and qnn-model-mnist .debs
+#      with their dependencies (maintainer scripts run: group qnn, units
+#      enabled; the model where the shipped config and the overlays name
+#      it), plus test data, users alice (in group qnn) and bob, and the
+#      test unit
 #   3. Debian's amd64 kernel (downloaded, unpacked privately; never
 #      installed) and qnn.ko built for it with qnn-dkms's boot files, the
 #      root file system as its initramfs, systemd as PID 1, booted by
@@ -41,24 +42,23 @@ ver=$(dpkg-parsechangelog -l packaging/debian/changelog -S Version)
 arch=$(dpkg --print-architecture)
 debs=()
 for p in qnnd libqnn1 qnn-tools; do debs+=("$(realpath "$PKG/${p}_${ver}_${arch}.deb")"); done
+debs+=("$(realpath "$PKG/qnn-model-mnist_${ver}_all.deb")")
 
-step "model, test data and expected outputs (packaged hlsgen)"
+step "test data and expected outputs (packaged hlsgen, packaged model)"
 mkdir -p "$work/pkgroot"
 dpkg-deb -x "$PKG/hlsgen_${ver}_${arch}.deb" "$work/pkgroot"
+dpkg-deb -x "$PKG/qnn-model-mnist_${ver}_all.deb" "$work/pkgroot"
 H=$work/pkgroot/usr/bin/hlsgen
-m=$QNN_SHARED/models
+model=$work/pkgroot/lib/firmware/qnn/mnist_cnn.qnn
 st=$work/stage
-mkdir -p "$st/usr/share/qnn/models" "$st/srv/qnn/data/mnist" "$st/usr/local/sbin" \
-	"$st/etc/systemd/system"
-"$H" import "$m/qkeras_mnist_cnn.json" "$m/qkeras_mnist_cnn_weights.h5" \
-	--config "$m/qkeras_mnist_cnn_config.yml" -o "$st/usr/share/qnn/models/default.qnn" >/dev/null
+mkdir -p "$st/srv/qnn/data/mnist" "$st/usr/local/sbin" "$st/etc/systemd/system"
 cp "$QNN_DATA"/mnist/test-* "$st/srv/qnn/data/mnist/"
 /usr/bin/python3 - "$QNN_DATA/mnist/test-images-idx3-ubyte" "$st/srv/qnn/digits.npy" <<'PYEOF'
 import sys, numpy as np
 raw = np.fromfile(sys.argv[1], dtype=np.uint8)[16:].reshape(-1, 28, 28, 1)[100:120]
 np.save(sys.argv[2], (raw / np.float32(255)).astype(np.float32))
 PYEOF
-"$H" run "$st/usr/share/qnn/models/default.qnn" --input "$st/srv/qnn/digits.npy" \
+"$H" run "$model" --input "$st/srv/qnn/digits.npy" \
 	--output "$work/ref.npy" --quiet
 /usr/bin/python3 - "$work/ref.npy" "$st/srv/qnn/expected.txt" <<'PYEOF'
 import sys, numpy as np
