@@ -65,6 +65,11 @@ make_chroot() {
 	fi
 	rm -rf "$bd"
 	mv "$tmp" "$chroot"
+	# Chroots of older Build-Depends (about 1 GB each) are not used again.
+	local d
+	for d in "$CACHE/debbuild-$ARCH-"*; do
+		case $d in "$chroot" | *.lock) ;; *) rm -rf "$d" ;; esac
+	done
 }
 
 mkdir -p "$CACHE"
