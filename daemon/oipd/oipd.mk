@@ -9,8 +9,8 @@ OIPD_SRCS   := $(wildcard daemon/oipd/*.c)
 OIPD_OBJS   := $(OIPD_SRCS:%.c=$(OBJ)/%.o)
 OIPD_PKGS   := libmicrohttpd json-c libsystemd
 OIPD_CFLAGS := -D_GNU_SOURCE -Ilibclient/include -Idaemon/oipd $(CFLAGS_COMMON) -pthread \
-	$(shell pkg-config --cflags $(OIPD_PKGS) 2>/dev/null)
-OIPD_LIBS   := $(shell pkg-config --libs $(OIPD_PKGS) 2>/dev/null) -lm -pthread
+	$(shell $(PKG_CONFIG) --cflags $(OIPD_PKGS) 2>/dev/null)
+OIPD_LIBS   := $(shell $(PKG_CONFIG) --libs $(OIPD_PKGS) 2>/dev/null) -lm -pthread
 
 $(OBJ)/daemon/oipd/%.o: QNN_EXTRA := $(OIPD_CFLAGS)
 
