@@ -613,11 +613,15 @@ static int no_params(struct parse_ctx *c, const struct qnn_layer_rec *r)
 	rc = check_type(e, c->where, "weight_t", &r->weight_t, 0, 0);
 	if (!rc)
 		rc = check_type(e, c->where, "bias_t", &r->bias_t, 0, 0);
-	/* a 1.2+ softmax may give the type of its exp terms and sum (minor 1) */
+	/*
+	 * minor 2: a 1.2+ softmax may give the type of its exp terms and sum;
+	 * a max pool its accumulator (check_chain: it must hold the input)
+	 */
 	if (!rc)
 		rc = check_type(e, c->where, "accum_t", &r->accum_t, QNN_MAX_ACCUM_WIDTH,
-				r->kind == QNN_LAYER_SOFTMAX &&
-				    r->softmax_rule == QNN_SMX_RULE_HLS4ML_12 && r->accum_t.width);
+				r->accum_t.width && (r->kind == QNN_LAYER_MAXPOOL2D ||
+						     (r->kind == QNN_LAYER_SOFTMAX &&
+						      r->softmax_rule == QNN_SMX_RULE_HLS4ML_12)));
 	if (!rc)
 		rc = check_type(e, c->where, "product_t", &r->product_t, 0, 0);
 	if (!rc && (r->weights.count || r->weights.offset || r->bias.count || r->bias.offset ||
@@ -747,6 +751,37 @@ static int check_model_fields(struct parse_ctx *c, const struct qnn_file_header 
 	return rc;
 }
 
+/* the type of layer i's input codes: the last result_t before it, or input_t */
+static const struct qnn_fixed_type *input_type(uint32_t i, const struct qnn_layer_rec *r,
+					       const struct qnn_file_header *h)
+{
+	while (i--) {
+		r--;
+		if (r->result_t.width)
+			return &r->result_t;
+	}
+	return &h->input_t;
+}
+
+/*
+ * A max pool's accum_t is informative (the engine takes the plain max): valid
+ * only when it holds every value of the input type, so the max is unchanged.
+ */
+static int check_pool_accum(struct parse_ctx *c, uint32_t i, const struct qnn_layer_rec *r,
+			    const struct qnn_file_header *h)
+{
+	const struct qnn_fixed_type *a = &r->accum_t, *x = input_type(i, r, h);
+
+	if (r->kind != QNN_LAYER_MAXPOOL2D || !a->width)
+		return 0;
+	if ((a->is_signed || !x->is_signed) &&
+	    a->int_bits - a->is_signed >= x->int_bits - x->is_signed &&
+	    (int)a->width - a->int_bits >= (int)x->width - x->int_bits)
+		return 0;
+	return fail(&c->e, QNN_EINVAL, "%s: accum_t does not hold the input type exactly",
+		    c->where);
+}
+
 static int check_chain(struct parse_ctx *c, uint32_t i, const struct qnn_layer_rec *r,
 		       const struct qnn_file_header *h)
 {
@@ -765,7 +800,7 @@ static int check_chain(struct parse_ctx *c, uint32_t i, const struct qnn_layer_r
 		return fail(&c->e, QNN_EINVAL, "%s: input %ux%ux%u does not match the %s %ux%ux%u",
 			    c->where, r->in_h, r->in_w, r->in_c,
 			    i ? "previous layer's output" : "model's input", ph, pw, pc);
-	return 0;
+	return check_pool_accum(c, i, r, h);
 }
 
 int qnn_model_parse(const void *buf, size_t len, struct qnn_model *m, char *err, size_t errlen)

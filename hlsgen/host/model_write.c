@@ -54,13 +54,15 @@ void hlsgen_model_seal(void *buf, size_t len)
 
 /*
  * The oldest minor that has every field the file uses, so files without
- * the newest fields stay what older writers produced: 2 for a softmax
- * accum_t, else 1.
+ * the newest fields stay what older writers produced: 2 for an accum_t
+ * on a softmax or a max pool, else 1.
  */
 static uint16_t needed_minor(const struct hlsgen_model_desc *d)
 {
 	for (uint32_t i = 0; i < d->n_layers; i++)
-		if (d->layers[i].rec.kind == QNN_LAYER_SOFTMAX && d->layers[i].rec.accum_t.width)
+		if ((d->layers[i].rec.kind == QNN_LAYER_SOFTMAX ||
+		     d->layers[i].rec.kind == QNN_LAYER_MAXPOOL2D) &&
+		    d->layers[i].rec.accum_t.width)
 			return 2;
 	return 1;
 }

@@ -10,7 +10,10 @@
  *    and so does this importer (with a note when they differ);
  *  - everything else: the config (LayerName > LayerType > Model), else the
  *    version's default: 0.8 the model default, >= 1.0 without a config the
- *    'auto' inference config_from_keras_model would ask for;
+ *    'auto' inference config_from_keras_model would ask for (results, not
+ *    accumulators: see accum_type());
+ *  - a 1.2+ softmax's inp_norm_t, inv_inp_t and accum_t, and a pool's
+ *    accum_t, as hls4ml derives them (softmax_12_types(), pool_accum());
  *  - a linear activation that does not change the type is removed (hls4ml's
  *    EliminateLinearActivation), and under >= 1.0 one that follows an 'auto'
  *    Conv/Dense is merged into it (MergeLinearActivation).
@@ -379,6 +382,44 @@ static int conv_dense(struct ictx *c, const struct imp_layer *l, const struct qn
 	return rc ? rc : load_params(c, l, d);
 }
 
+/*
+ * Max pooling's accumulator: hls4ml's io_stream kernel casts each window
+ * value to accum_t before the max, io_parallel casts the max
+ * (nnet_pooling{_stream}.h, 0.8-1.3); both equal the plain max only when
+ * accum_t holds every input value. accum_t is found like a conv's
+ * (_set_accum_t; 'auto' = the input type, infer_precision.py
+ * _infer_pooling_precision). Anything else is refused. Recorded for the
+ * listing under >= 1.0 only, so 0.8 files stay as they were.
+ */
+static bool holds(const struct qnn_fixed_type *a, const struct qnn_fixed_type *x)
+{
+	return (a->is_signed || !x->is_signed) &&
+	       a->int_bits - a->is_signed >= x->int_bits - x->is_signed &&
+	       a->width - a->int_bits >= x->width - x->int_bits;
+}
+
+static int pool_accum(struct ictx *c, const struct imp_layer *l, const struct qnn_fixed_type *in_t,
+		      struct qnn_layer_rec *r)
+{
+	struct imp_type acc;
+	struct qnn_fixed_type t;
+	char a[64], b[64];
+	int rc = accum_type(c, l, &acc);
+
+	if (rc)
+		return rc;
+	t = acc.is_auto ? *in_t : acc.t;
+	if (!holds(&t, in_t))
+		return hg_fail(c->err, c->errlen, -EOPNOTSUPP,
+			       "layer '%s': pooling accum_t %s does not hold its input %s exactly "
+			       "(hls4ml's result then depends on io_type): unsupported",
+			       l->name, imp_type_str(&t, a, sizeof(a)),
+			       imp_type_str(in_t, b, sizeof(b)));
+	if (c->auto_rules)
+		r->accum_t = t;
+	return 0;
+}
+
 static int softmax_impl(struct ictx *c, const struct imp_layer *l, uint8_t *impl)
 {
 	const char *s = imp_config_layer_key(c->cfg, l->name, "Implementation");
@@ -656,6 +697,8 @@ static int build_layers(struct ictx *c, struct qnn_fixed_type cur)
 				/* 'auto' pooling keeps its input's type */
 				d->rec.result_t = pt.is_auto ? cur : pt.t;
 			}
+			if (!rc)
+				rc = pool_accum(c, l, &cur, &d->rec);
 			cur = d->rec.result_t;
 			break;
 		case IMP_FLATTEN:

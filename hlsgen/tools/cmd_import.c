@@ -98,7 +98,7 @@ static void summary(const void *buf, size_t len)
 	printf("model %s: input %ux%ux%u %s, %u outputs, hls4ml %u.%u rules\n", m->hdr->name,
 	       m->hdr->in_h, m->hdr->in_w, m->hdr->in_c, tstr(&m->hdr->input_t, a, sizeof(a)),
 	       m->n_out, m->hdr->hls4ml_major, m->hdr->hls4ml_minor);
-	printf("  %-18s %-9s %-12s %-28s %s\n", "layer", "kind", "output", "result",
+	printf("  %-18s %-9s %-12s %-34s %s\n", "layer", "kind", "output", "result",
 	       "weight / bias / accum");
 	cur = m->hdr->input_t;
 	for (uint32_t i = 0; i < m->n_layers; i++) {
@@ -106,11 +106,13 @@ static void summary(const void *buf, size_t len)
 		char shape[40];
 
 		snprintf(shape, sizeof(shape), "%ux%ux%u", r->out_h, r->out_w, r->out_c);
-		printf("  %-18s %-9s %-12s %-28s", r->name, kind_name(r->kind), shape,
+		printf("  %-18s %-9s %-12s %-34s", r->name, kind_name(r->kind), shape,
 		       tstr(&r->result_t, a, sizeof(a)));
 		if (r->kind == QNN_LAYER_CONV2D || r->kind == QNN_LAYER_DENSE)
 			printf(" %s / %s / %s", tstr(&r->weight_t, b, sizeof(b)),
 			       tstr(&r->bias_t, c, sizeof(c)), tstr(&r->accum_t, d, sizeof(d)));
+		if (r->kind == QNN_LAYER_MAXPOOL2D && r->accum_t.width)
+			printf(" accum %s", tstr(&r->accum_t, d, sizeof(d)));
 		if (r->product_t.width)
 			printf(" (po2 product %s)", tstr(&r->product_t, b, sizeof(b)));
 		if (r->kind == QNN_LAYER_SOFTMAX)

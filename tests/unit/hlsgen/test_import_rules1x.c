@@ -351,6 +351,58 @@ Test(import_rules1x, softmax_types_absent_before_12)
 		cr_expect_eq(rec("softmax")->inp_norm_t.width, 0);
 		cr_expect_eq(rec("softmax")->inv_inp_t.width, 0);
 		cr_expect_eq(rec("softmax")->accum_t.width, 0);
-		cr_expect_eq(model->hdr->version_minor, 1, "no minor-2 field used");
 	}
+}
+
+/* ---- max pooling's accumulator (0.8-1.3: window values or the max in accum_t) ---- */
+
+Test(import_rules1x, pool_accum_recorded_from_1_0)
+{
+	cr_assert_eq(run(1, 3, NULL), 0, "%s", err);
+	FIX(&rec("max_pooling2d")->accum_t, 16, 6, "no config: the model default");
+	cr_assert_eq(run(1, 0, NULL), 0, "%s", err);
+	FIX(&rec("max_pooling2d_1")->accum_t, 16, 6, "1.0 too");
+	cr_assert_eq(run(0, 8, NULL), 0, "%s", err);
+	cr_expect_eq(rec("max_pooling2d")->accum_t.width, 0, "0.8 files stay as they were");
+	cr_expect_eq(model->hdr->version_minor, 1, "no minor-2 field used");
+}
+
+static const char *pool_config(const char *act_result, const char *pool_accum)
+{
+	static char text[512];
+
+	snprintf(text, sizeof(text),
+		 "HLSConfig:\n  Model:\n    Precision: ap_fixed<16,6>\n  LayerName:\n"
+		 "    q_activation:\n      Precision:\n        result: %s\n"
+		 "    max_pooling2d:\n      Precision:\n        result: ap_fixed<16,6>\n"
+		 "        accum: %s\n",
+		 act_result, pool_accum);
+	return text;
+}
+
+Test(import_rules1x, pool_accum_must_hold_its_input)
+{
+	int rc;
+
+	/* <7,1> into <8,2>: one more integer bit, same fraction: holds */
+	cr_assert_eq(run(1, 3, pool_config("ap_fixed<7,1,AP_RND,AP_SAT>", "ap_fixed<8,2>")), 0,
+		     "%s", err);
+	FIX(&rec("max_pooling2d")->accum_t, 8, 2, "Precision accum");
+	/* 'auto' is the input type */
+	cr_assert_eq(run(1, 3, pool_config("ap_fixed<7,1,AP_RND,AP_SAT>", "auto")), 0, "%s", err);
+	expect_type(&rec("max_pooling2d")->accum_t, 7, 1, 1, QNN_RND_RND, QNN_OVF_SAT, "auto");
+	/* one fraction bit short: the max would change */
+	rc = run(1, 3, pool_config("ap_fixed<7,1,AP_RND,AP_SAT>", "ap_fixed<6,1>"));
+	cr_expect_eq(rc, -EOPNOTSUPP, "rc %d: %s", rc, err);
+	cr_expect(strstr(err, "max_pooling2d") && strstr(err, "accum_t"), "%s", err);
+	/* an unsigned accumulator cannot hold a signed input */
+	rc = run(1, 3, pool_config("ap_fixed<7,1,AP_RND,AP_SAT>", "ap_ufixed<16,6>"));
+	cr_expect_eq(rc, -EOPNOTSUPP, "rc %d: %s", rc, err);
+	/* an unsigned input needs one integer bit more in a signed accumulator */
+	rc = run(1, 3, pool_config("ap_ufixed<8,2>", "ap_fixed<8,2>"));
+	cr_expect_eq(rc, -EOPNOTSUPP, "rc %d: %s", rc, err);
+	cr_expect_eq(run(1, 3, pool_config("ap_ufixed<8,2>", "ap_fixed<9,3>")), 0, "%s", err);
+	/* under 0.8 the same rule refuses, though nothing is recorded */
+	rc = run(0, 8, pool_config("ap_fixed<7,1,AP_RND,AP_SAT>", "ap_fixed<6,1>"));
+	cr_expect_eq(rc, -EOPNOTSUPP, "rc %d: %s", rc, err);
 }

@@ -293,6 +293,30 @@ Test(model_parse, softmax_accum_type)
 	expect_reject(EINVAL, "layer 1 'c1_relu': accum_t is set but unused");
 }
 
+/* accum_t on a max pool (minor 2): informative, must hold the input type */
+Test(model_parse, pool_accum_type)
+{
+	struct qnn_layer_rec *p = fx_layer(buf, 4), *in = fx_layer(buf, 3);
+
+	in->result_t = fx_type(8, 2, 1, 0, 0);
+	cr_expect_eq(reseal_parse(), 0, "%s", err);
+	p->accum_t = fx_type(8, 2, 1, 0, 0);
+	cr_expect_eq(reseal_parse(), 0, "the same type: %s", err);
+	p->accum_t = fx_type(16, 6, 1, QNN_RND_RND, QNN_OVF_SAT);
+	cr_expect_eq(reseal_parse(), 0, "wider: %s", err);
+	p->accum_t = fx_type(7, 2, 1, 0, 0);
+	expect_reject(EINVAL, "layer 4 'p': accum_t does not hold the input type");
+	p->accum_t = fx_type(8, 1, 1, 0, 0);
+	expect_reject(EINVAL, "accum_t does not hold");
+	p->accum_t = fx_type(16, 6, 0, 0, 0);
+	expect_reject(EINVAL, "accum_t does not hold");
+	in->result_t = fx_type(8, 2, 0, 0, 0); /* unsigned input */
+	p->accum_t = fx_type(8, 2, 1, 0, 0);
+	expect_reject(EINVAL, "accum_t does not hold");
+	p->accum_t = fx_type(9, 3, 1, 0, 0);
+	cr_expect_eq(reseal_parse(), 0, "%s", err);
+}
+
 /* product_t (minor 1): optional on conv/dense, a valid type of at most 63 bits */
 Test(model_parse, product_type)
 {
