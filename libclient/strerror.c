@@ -25,6 +25,9 @@ static const char *const messages[] = {
     [-QNN_E_PERM] = "permission denied by the daemon",
     [-QNN_E_NOMODEL] = "daemon has no model loaded",
     [-QNN_E_INTERNAL] = "internal error (bug)",
+    [-QNN_E_QUOTA] =
+	"this user's share of the daemon (connections, requests or ring memory) is used up",
+    [-QNN_E_RELOAD] = "the daemon refused the reload and still serves the previous configuration",
 };
 
 QNN_EXPORT const char *qnn_strerror(int status)

@@ -29,6 +29,10 @@ void config_defaults(struct qnnd_config *c)
 	c->frame_timeout_ms = 10000;
 	c->drain_timeout_ms = 10000;
 	c->stats_interval_s = 10;
+	/* One user may not hold every connection (descriptors: 3 per ring client) or queue slot. */
+	c->uid_max_connections = 256;
+	c->uid_max_inflight = 4096;
+	c->uid_max_ring_mib = 256;
 	snprintf(c->log, sizeof(c->log), "auto");
 }
 
@@ -86,6 +90,9 @@ int config_set(struct qnnd_config *c, const char *key, const char *v, char *err,
 	    {"drain_timeout_ms", &c->drain_timeout_ms, 86400000},
 	    {"stats_interval_s", &c->stats_interval_s, 86400},
 	    {"busy_poll_us", &c->busy_poll_us, 1000},
+	    {"uid_max_connections", &c->uid_max_connections, 1u << 20},
+	    {"uid_max_inflight", &c->uid_max_inflight, 1u << 24},
+	    {"uid_max_ring_mib", &c->uid_max_ring_mib, 1u << 20},
 	};
 	uint64_t x;
 	int bad = 0;

@@ -25,26 +25,29 @@ struct qnnd_config {
 	uint32_t socket_mode;  /* when qnnd creates the socket itself */
 	char socket_group[64]; /* "" = leave the group as created */
 	char model[4096];
-	char backend[16];	     /* auto | sw | dev | null */
-	char device[64];	     /* dev backend: "" = first /dev/qnn* */
-	uint32_t threads;	     /* sw workers; 0 = one per CPU */
-	uint32_t max_batch;	     /* samples per batch */
-	uint32_t max_samples;	     /* samples per request; 0 = max_batch */
-	uint32_t max_queue;	     /* samples waiting; beyond: BUSY */
-	uint64_t max_queue_delay_us; /* 0 = no added delay */
-	uint32_t max_inflight;	     /* requests pending per client */
-	uint32_t shm_slots;	     /* shared-memory ring slots per client; 0 = socket only */
-	bool io_uring;		     /* ring the clients' doorbells through io_uring (at start) */
-	uint32_t busy_poll_us;	     /* idle backend: poll this long after client traffic */
-	uint32_t backend_inflight;   /* batches in flight; 0 = backend default */
-	uint32_t backend_timeout_ms; /* dev job timeout; 0 = driver default */
-	uint32_t default_timeout_ms; /* deadline for requests that give none; 0 = none */
-	uint32_t frame_timeout_ms;   /* a partial frame older than this closes the client */
-	uint32_t drain_timeout_ms;   /* SIGTERM: longest wait for in-flight work */
-	uint32_t stats_interval_s;   /* journal throughput record period */
-	char log[16];		     /* auto | journal | stderr */
-	char allow_group[64];	     /* "" = socket permissions decide; else peers must
-				      * be root, our uid, or members of this group */
+	char backend[16];	      /* auto | sw | dev | null */
+	char device[64];	      /* dev backend: "" = first /dev/qnn* */
+	uint32_t threads;	      /* sw workers; 0 = one per CPU */
+	uint32_t max_batch;	      /* samples per batch */
+	uint32_t max_samples;	      /* samples per request; 0 = max_batch */
+	uint32_t max_queue;	      /* samples waiting; beyond: BUSY */
+	uint64_t max_queue_delay_us;  /* 0 = no added delay */
+	uint32_t max_inflight;	      /* requests pending per client */
+	uint32_t shm_slots;	      /* shared-memory ring slots per client; 0 = socket only */
+	bool io_uring;		      /* ring the clients' doorbells through io_uring (at start) */
+	uint32_t busy_poll_us;	      /* idle backend: poll this long after client traffic */
+	uint32_t backend_inflight;    /* batches in flight; 0 = backend default */
+	uint32_t backend_timeout_ms;  /* dev job timeout; 0 = driver default */
+	uint32_t default_timeout_ms;  /* deadline for requests that give none; 0 = none */
+	uint32_t frame_timeout_ms;    /* a partial frame older than this closes the client */
+	uint32_t drain_timeout_ms;    /* SIGTERM: longest wait for in-flight work */
+	uint32_t stats_interval_s;    /* journal throughput record period */
+	uint32_t uid_max_connections; /* per peer uid; 0 = no limit */
+	uint32_t uid_max_inflight;    /* requests in flight per peer uid; 0 = no limit */
+	uint32_t uid_max_ring_mib;    /* shared-memory ring MiB per peer uid; 0 = no limit */
+	char log[16];		      /* auto | journal | stderr */
+	char allow_group[64];	      /* "" = socket permissions decide; else peers must
+				       * be root, our uid, or members of this group */
 };
 
 void config_defaults(struct qnnd_config *c);

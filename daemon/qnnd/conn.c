@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * conn.c - client connections: accept with SO_PEERCRED (logged, and checked
- * against allow_group), framing of the byte stream, and buffered replies.
+ * conn.c - client connections (accept.c lets them in): framing of the byte
+ * stream, buffered replies, closing.
  * Limits per client: a frame may not exceed what the model and max_samples
  * allow (conn_max_frame); a client that does not read its replies stops
  * being read (backpressure) instead of growing our buffers.
@@ -9,9 +9,7 @@
  * socat or nc -N do) is read no more but still answered (got_eof).
  */
 #include <errno.h>
-#include <grp.h>
 #include <poll.h>
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -58,81 +56,13 @@ void conn_update_events(struct server *s, struct conn *c)
 	c->events = ev;
 }
 
-/* Root, our own user, or a member of allow_group (primary or supplementary). */
-static bool peer_allowed(const struct server *s, uid_t uid, gid_t gid)
-{
-	if (!s->allow_gid_set || uid == 0 || uid == geteuid() || gid == s->allow_gid)
-		return true;
-	struct passwd *pw = getpwuid(uid);
-	gid_t groups[256];
-	int n = 256;
-
-	if (!pw || getgrouplist(pw->pw_name, pw->pw_gid, groups, &n) < 0)
-		return false;
-	for (int i = 0; i < n; i++)
-		if (groups[i] == s->allow_gid)
-			return true;
-	return false;
-}
-
-void conn_accept(struct server *s)
-{
-	for (int burst = 0; burst < 64; burst++) {
-		int fd = accept4(s->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-
-		if (fd < 0) {
-			if (errno != EAGAIN && errno != EINTR)
-				log_warn("accept: %s", strerror(errno));
-			return;
-		}
-		struct ucred cr = {0};
-		socklen_t crl = sizeof(cr);
-		struct conn *c = calloc(1, sizeof(*c));
-
-		if (!c || getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &crl) < 0) {
-			log_failure("accept",
-				    "no memory or no peer credentials; connection refused");
-			free(c);
-			close(fd);
-			continue;
-		}
-		c->src = (struct ev_src){SRC_CONN, c};
-		c->fd = fd;
-		c->id = ++s->next_conn_id;
-		c->pid = cr.pid;
-		c->uid = cr.uid;
-		c->gid = cr.gid;
-		c->events = EPOLLIN;
-		struct epoll_event e = {.events = EPOLLIN, .data.ptr = &c->src};
-
-		if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &e) < 0) {
-			free(c);
-			close(fd);
-			continue;
-		}
-		c->next = s->conns;
-		if (s->conns)
-			s->conns->prev = c;
-		s->conns = c;
-		s->st.clients++;
-		s->st.connections_total++;
-		log_peer("connect", cr.pid, cr.uid, cr.gid, c->id);
-		if (!peer_allowed(s, cr.uid, cr.gid)) {
-			log_failure("permission", "uid %u (pid %d) is not in group %s: refused",
-				    cr.uid, cr.pid, s->cfg.allow_group);
-			conn_send_error(s, c, 0, QNN_E_PERM, "not allowed to use qnnd");
-			c->closing = true;
-		}
-	}
-}
-
 static void conn_free(struct server *s, struct conn *c)
 {
 	shm_free(c);
+	quota_drop(s, c->use);
 	free(c->rbuf);
 	free(c->wbuf);
 	free(c);
-	(void)s;
 }
 
 void conn_close(struct server *s, struct conn *c, const char *why)
@@ -152,6 +82,8 @@ void conn_close(struct server *s, struct conn *c, const char *why)
 	close(c->fd);
 	c->fd = -1;
 	s->st.clients--;
+	c->use->conns--;
+	accept_released(s); /* a descriptor is free: a paused listener may accept again */
 	/* Its queued requests go; those inside a batch finish and are dropped. */
 	struct bq_req *q = batcher_remove_conn(&s->bq, &c->q);
 
@@ -173,6 +105,7 @@ void conn_close(struct server *s, struct conn *c, const char *why)
 void conn_put(struct server *s, struct conn *c)
 {
 	c->inflight--;
+	c->use->inflight--;
 	if (c->dead && !c->inflight && !c->dirty)
 		conn_free(s, c);
 	else if (!c->dead && c->eof && !c->inflight)

@@ -65,6 +65,8 @@ void housekeeping_tick(struct server *s, uint64_t now)
 {
 	dispatch_expire(s, now);
 	stalled_frames(s, now);
+	accept_tick(s, now);
+	log_limits_flush();
 	watchdog(s, now);
 	if (now - s->last_status_us >= 1000000) {
 		char status[256];

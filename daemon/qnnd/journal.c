@@ -4,11 +4,13 @@
  * stderr is the journal (systemd sets $JOURNAL_STREAM to its dev:inode),
  * otherwise one plain line per message on stderr.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <systemd/sd-journal.h>
 
 #include "log.h"
@@ -82,20 +84,198 @@ void log_msg(int prio, const char *fmt, ...)
 		fprintf(stderr, "qnnd: %s: %s\n", prio_name(prio), buf);
 }
 
+/*
+ * Rate limits, one per kind of record. Logging happens on the loop and on workers doing a
+ * turn (both under the server lock) but also at start-up and from backend threads, so the
+ * table has its own lock; it is taken only when something is logged.
+ */
+struct limiter {
+	char kind[24];
+	uint64_t start_us;
+	uint32_t used;
+	uint64_t suppressed;
+};
+
+static struct limiter limiters[16];
+static pthread_mutex_t limiters_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static uint64_t mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static struct limiter *limiter_of(const char *kind)
+{
+	struct limiter *free_slot = NULL;
+
+	for (size_t i = 0; i < sizeof(limiters) / sizeof(limiters[0]); i++) {
+		if (!strcmp(limiters[i].kind, kind))
+			return &limiters[i];
+		if (!free_slot && !limiters[i].kind[0])
+			free_slot = &limiters[i];
+	}
+	if (free_slot)
+		snprintf(free_slot->kind, sizeof(free_slot->kind), "%s", kind);
+	return free_slot; /* NULL: more kinds than slots, not limited (never in practice) */
+}
+
+/* Whether a record of kind may go out now; *held: records held back before it, to say. */
+static bool limit_pass(const char *kind, uint64_t *held)
+{
+	uint64_t now = mono_us();
+	bool pass = true;
+
+	*held = 0;
+	pthread_mutex_lock(&limiters_lock);
+	struct limiter *l = limiter_of(kind);
+
+	if (l) {
+		if (!l->start_us || now - l->start_us >= LOG_WINDOW_S * 1000000ull) {
+			*held = l->suppressed;
+			l->start_us = now;
+			l->used = 0;
+			l->suppressed = 0;
+		}
+		pass = l->used < LOG_BURST;
+		if (pass)
+			l->used++;
+		else
+			l->suppressed++;
+	}
+	pthread_mutex_unlock(&limiters_lock);
+	return pass;
+}
+
+static void suppressed_note(const char *kind, uint64_t n)
+{
+	if (use_journal)
+		sd_journal_send("MESSAGE=%s: %llu similar messages suppressed in the last %d s",
+				kind, (unsigned long long)n, LOG_WINDOW_S, "PRIORITY=%d",
+				LOG_WARNING, "SYSLOG_IDENTIFIER=qnnd", "QNN_EVENT=suppressed",
+				"QNN_FAILURE=%s", kind, "QNN_SUPPRESSED=%llu",
+				(unsigned long long)n, NULL);
+	else
+		fprintf(stderr,
+			"qnnd: warning: %s: %llu similar messages suppressed in the last %d s\n",
+			kind, (unsigned long long)n, LOG_WINDOW_S);
+}
+
+void log_limits_flush(void)
+{
+	uint64_t now = mono_us();
+
+	for (size_t i = 0; i < sizeof(limiters) / sizeof(limiters[0]); i++) {
+		char kind[24];
+		uint64_t n = 0;
+
+		pthread_mutex_lock(&limiters_lock);
+		struct limiter *l = &limiters[i];
+
+		if (l->suppressed && now - l->start_us >= LOG_WINDOW_S * 1000000ull) {
+			n = l->suppressed;
+			memcpy(kind, l->kind, sizeof(kind));
+			l->start_us = 0; /* the next record opens a new window */
+			l->suppressed = 0;
+		}
+		pthread_mutex_unlock(&limiters_lock);
+		if (n)
+			suppressed_note(kind, n);
+	}
+}
+
+static void failure(int prio, const char *kind, const char *buf, uint64_t held)
+{
+	char tail[64] = "";
+
+	if (held)
+		snprintf(tail, sizeof(tail), " (%llu similar messages suppressed before)",
+			 (unsigned long long)held);
+	if (use_journal)
+		sd_journal_send("MESSAGE=%s failure: %s%s", kind, buf, tail, "PRIORITY=%d", prio,
+				"SYSLOG_IDENTIFIER=qnnd", "QNN_EVENT=failure", "QNN_FAILURE=%s",
+				kind, "QNN_SUPPRESSED=%llu", (unsigned long long)held, NULL);
+	else
+		fprintf(stderr, "qnnd: %s: %s failure: %s%s\n", prio_name(prio), kind, buf, tail);
+}
+
 void log_failure(const char *kind, const char *fmt, ...)
 {
 	char buf[1024];
 	va_list ap;
+	uint64_t held;
 
+	if (!limit_pass(kind, &held))
+		return;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	failure(LOG_ERR, kind, buf, held);
+}
+
+void log_warn_limited(const char *kind, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	uint64_t held;
+
+	if (!limit_pass(kind, &held))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	failure(LOG_WARNING, kind, buf, held);
+}
+
+void log_quota(unsigned uid, int pid, const char *which, const char *fmt, ...)
+{
+	char buf[1024], tail[64] = "";
+	va_list ap;
+	uint64_t held;
+
+	if (!limit_pass("quota", &held))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (held)
+		snprintf(tail, sizeof(tail), " (%llu similar messages suppressed before)",
+			 (unsigned long long)held);
 	if (use_journal)
-		sd_journal_send("MESSAGE=%s failure: %s", kind, buf, "PRIORITY=%d", LOG_ERR,
-				"SYSLOG_IDENTIFIER=qnnd", "QNN_EVENT=failure", "QNN_FAILURE=%s",
-				kind, NULL);
+		sd_journal_send("MESSAGE=uid %u: %s%s", uid, buf, tail, "PRIORITY=%d", LOG_WARNING,
+				"SYSLOG_IDENTIFIER=qnnd", "QNN_EVENT=quota", "QNN_QUOTA=%s", which,
+				"QNN_PEER_UID=%u", uid, "QNN_PEER_PID=%d", pid,
+				"QNN_SUPPRESSED=%llu", (unsigned long long)held, NULL);
 	else
-		fprintf(stderr, "qnnd: error: %s failure: %s\n", kind, buf);
+		fprintf(stderr,
+			"qnnd: warning: quota: QNN_QUOTA=%s QNN_PEER_UID=%u: uid %u: %s%s\n", which,
+			uid, uid, buf, tail);
+}
+
+/* Never rate-limited: every reload is accounted for (one record each). */
+void log_reload(const struct reload_result *r)
+{
+	const char *res = r->applied ? "applied" : "refused";
+	const char *err = r->error ? r->error : "";
+
+	if (use_journal)
+		sd_journal_send("MESSAGE=reload %s: generation %llu%s%s", res,
+				(unsigned long long)r->generation, r->applied ? "" : ": ", err,
+				"PRIORITY=%d", r->applied ? LOG_INFO : LOG_ERR,
+				"SYSLOG_IDENTIFIER=qnnd", "QNN_EVENT=reload",
+				"QNN_RELOAD_RESULT=%s", res, "QNN_RELOAD_ERROR=%s", err,
+				"QNN_RELOAD_GENERATION=%llu", (unsigned long long)r->generation,
+				"QNN_RELOAD_REQUEST=%llu", (unsigned long long)r->request,
+				"QNN_RELOAD_COALESCED=%llu", (unsigned long long)r->coalesced,
+				"QNN_MODEL=%s", r->model ? r->model : "", NULL);
+	else
+		fprintf(stderr,
+			"qnnd: reload: QNN_RELOAD_RESULT=%s QNN_RELOAD_GENERATION=%llu "
+			"QNN_RELOAD_REQUEST=%llu QNN_RELOAD_COALESCED=%llu QNN_RELOAD_ERROR=%s\n",
+			res, (unsigned long long)r->generation, (unsigned long long)r->request,
+			(unsigned long long)r->coalesced, err);
 }
 
 void log_peer(const char *what, int pid, unsigned uid, unsigned gid, uint64_t conn_id)

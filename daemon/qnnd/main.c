@@ -21,8 +21,11 @@
 #include "log.h"
 #include "notify.h"
 #include "qnnd.h"
+#include "reload_client.h"
 
 #define MAX_FLAGS 64
+/* --reload: less than the unit's TimeoutStartSec (60 s), so our reason gets out first. */
+#define RELOAD_WAIT_MS 55000
 
 static struct {
 	const char *key, *value;
@@ -40,23 +43,26 @@ uint64_t now_us(void)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: qnnd [OPTIONS]\n"
-		   "  -c, --config FILE          settings (default " QNND_DEFAULT_CONFIG ")\n"
-		   "  -s, --socket PATH          listen here unless systemd passes a socket\n"
-		   "                             (default " QNN_DEFAULT_SOCKET ")\n"
-		   "  -m, --model FILE           the .qnn model to serve\n"
-		   "  -b, --backend NAME         auto | sw | dev | null\n"
-		   "      --device PATH          dev backend: /dev/qnnN\n"
-		   "      --threads N            sw backend worker threads (0: one per CPU)\n"
-		   "      --max-batch N          samples per batch\n"
-		   "      --max-samples N        samples per request\n"
-		   "      --max-queue N          samples waiting before BUSY\n"
-		   "      --max-queue-delay-us N wait up to N us to fill a batch\n"
-		   "      --max-inflight N       requests pending per client\n"
-		   "      --log auto|journal|stderr\n"
-		   "      --set KEY=VALUE        any setting of the config file\n"
-		   "      --check-config         load settings and model, self-test, exit\n"
-		   "  -v, --verbose\n");
+	fprintf(f,
+		"usage: qnnd [OPTIONS]\n"
+		"  -c, --config FILE          settings (default " QNND_DEFAULT_CONFIG ")\n"
+		"  -s, --socket PATH          listen here unless systemd passes a socket\n"
+		"                             (default " QNN_DEFAULT_SOCKET ")\n"
+		"  -m, --model FILE           the .qnn model to serve\n"
+		"  -b, --backend NAME         auto | sw | dev | null\n"
+		"      --device PATH          dev backend: /dev/qnnN\n"
+		"      --threads N            sw backend worker threads (0: one per CPU)\n"
+		"      --max-batch N          samples per batch\n"
+		"      --max-samples N        samples per request\n"
+		"      --max-queue N          samples waiting before BUSY\n"
+		"      --max-queue-delay-us N wait up to N us to fill a batch\n"
+		"      --max-inflight N       requests pending per client\n"
+		"      --log auto|journal|stderr\n"
+		"      --set KEY=VALUE        any setting of the config file\n"
+		"      --check-config         load settings and model, self-test, exit\n"
+		"      --reload               ask the running qnnd (at --socket) to reload, and\n"
+		"                             wait until it took effect or was refused\n"
+		"  -v, --verbose\n");
 }
 
 static int add_flag(const char *key, const char *value)
@@ -67,6 +73,17 @@ static int add_flag(const char *key, const char *value)
 	flags[n_flags].value = value;
 	n_flags++;
 	return 0;
+}
+
+/* The last value a flag gave key, or dflt. */
+static const char *flag_value(const char *key, const char *dflt)
+{
+	const char *v = dflt;
+
+	for (int i = 0; i < n_flags; i++)
+		if (!strcmp(flags[i].key, key))
+			v = flags[i].value;
+	return v;
 }
 
 /* Defaults, then the file, then the flags: used at start and on SIGHUP. */
@@ -91,7 +108,9 @@ int config_build(struct server *s, struct qnnd_config *cfg, char *err, size_t er
 	return config_check(cfg, err, errlen);
 }
 
-static int parse_args(struct server *s, int argc, char **argv, bool *check_only, int *verbose)
+enum mode { MODE_SERVE, MODE_CHECK, MODE_RELOAD };
+
+static int parse_args(struct server *s, int argc, char **argv, enum mode *mode, int *verbose)
 {
 	enum {
 		O_DEVICE = 256,
@@ -103,7 +122,8 @@ static int parse_args(struct server *s, int argc, char **argv, bool *check_only,
 		O_INFL,
 		O_LOG,
 		O_SET,
-		O_CHECK
+		O_CHECK,
+		O_RELOAD
 	};
 	static const struct option opts[] = {
 	    {"config", required_argument, NULL, 'c'},
@@ -120,6 +140,7 @@ static int parse_args(struct server *s, int argc, char **argv, bool *check_only,
 	    {"log", required_argument, NULL, O_LOG},
 	    {"set", required_argument, NULL, O_SET},
 	    {"check-config", no_argument, NULL, O_CHECK},
+	    {"reload", no_argument, NULL, O_RELOAD},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
@@ -160,7 +181,10 @@ static int parse_args(struct server *s, int argc, char **argv, bool *check_only,
 			break;
 		}
 		case O_CHECK:
-			*check_only = true;
+			*mode = MODE_CHECK;
+			break;
+		case O_RELOAD:
+			*mode = MODE_RELOAD;
 			break;
 		case 'v':
 			(*verbose)++;
@@ -242,7 +266,7 @@ static void on_signal(struct server *s)
 
 	while (read(s->sigfd, &si, sizeof(si)) == sizeof(si)) {
 		if (si.ssi_signo == SIGHUP)
-			s->reload_pending = true;
+			reload_request(s);
 		else if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
 			start_drain(s, si.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
 	}
@@ -341,9 +365,7 @@ static int run(struct server *s)
 
 		for (int i = 0; i < n; i++)
 			traffic |= handle(s, evs[i].data.ptr, evs[i].events);
-		if (s->reload_pending && !s->draining)
-			service_reload(s);
-		s->reload_pending = false;
+		reload_run(s);
 		dispatch_turn(s, true);
 		uint64_t now = now_us();
 
@@ -367,22 +389,27 @@ static void shutdown_all(struct server *s)
 	conn_flush_all(s, true);
 	if (s->lfd >= 0)
 		listen_close(s->lfd, &s->cfg, s->lfd_owned);
+	if (s->spare_fd >= 0)
+		close(s->spare_fd);
 }
 
 int main(int argc, char **argv)
 {
 	static struct server srv;
 	struct server *s = &srv;
-	bool check_only = false;
+	enum mode mode = MODE_SERVE;
 	int verbose = 0;
 	char err[512], status[256], bells[96];
 
 	s->lfd = -1;
+	s->spare_fd = -1;
 	/* Held from here on; run() lets go of it only inside epoll_wait(). */
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_mutex_lock(&s->lock);
-	if (parse_args(s, argc, argv, &check_only, &verbose))
+	if (parse_args(s, argc, argv, &mode, &verbose))
 		return 2;
+	if (mode == MODE_RELOAD)
+		return reload_client(flag_value("socket", QNN_DEFAULT_SOCKET), RELOAD_WAIT_MS);
 	log_set_verbose(verbose);
 	if (config_build(s, &s->cfg, err, sizeof(err))) {
 		log_setup("stderr");
@@ -423,13 +450,15 @@ int main(int argc, char **argv)
 		log_failure("startup", "%s", err);
 		return 1;
 	}
-	if (check_only) {
+	if (mode == MODE_CHECK) {
 		printf("qnnd: configuration, model and backend self-test OK (%s)\n",
 		       s->svc->be->desc);
 		service_close(s, s->svc);
 		return 0;
 	}
 	service_apply_limits(s);
+	s->config_gen = 1;
+	accept_init(s);
 	batcher_init(&s->bq, s->svc->info.max_batch, s->cfg.max_queue, s->cfg.max_queue_delay_us);
 	s->lfd = listen_open(&s->cfg, &s->lfd_owned);
 	if (s->lfd < 0 || add_fd(s, s->lfd, &s->lsrc, SRC_LISTEN)) {

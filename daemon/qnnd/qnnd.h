@@ -2,10 +2,14 @@
 /*
  * qnnd.h - the daemon's state, shared by its parts:
  *   main.c         flags, signals, the epoll loop
- *   conn.c         accepting, credentials, framing, buffered replies
+ *   accept.c       accepting: credentials, allow_group, per-uid connection limit,
+ *                  descriptor exhaustion (pause the listener, refuse with a reason)
+ *   conn.c         framing, buffered replies, closing
+ *   quota.c        what each peer uid holds (connections, requests, ring memory)
  *   requests.c     what each frame asks for and the replies
  *   dispatch.c     batches: forming (batcher.c's policy), submitting, completing
- *   service.c      model + backend: loading, self-test, reload on SIGHUP
+ *   service.c      model + backend: loading, self-test, swapping in a new one
+ *   reload.c       reload requests (SIGHUP, RELOAD frames): coalesced, never dropped
  *   housekeeping.c deadlines, stalled frames, STATUS=, journal, watchdog
  *   shm.c          the shared-memory data path of a connection (rings, doorbells)
  *   assist.c       a sw worker doing the loop's turn itself, while the loop sleeps
@@ -40,6 +44,15 @@ struct ev_src {
 struct conn;
 struct conn_shm;
 
+/* What one peer uid holds (quota.c): checked against the uid_max_* settings. */
+struct uid_use {
+	uid_t uid;
+	uint32_t refs; /* connection structs pointing here (live or not yet freed) */
+	uint32_t conns, inflight;
+	uint64_t ring_bytes;
+	struct uid_use *next;
+};
+
 struct request {
 	struct bq_req q; /* first: the batcher's node */
 	struct conn *conn;
@@ -69,6 +82,9 @@ struct conn {
 	uint32_t events;	/* registered epoll events */
 	uint32_t sock_classify; /* CLASSIFY frames read on the socket (ring ordering) */
 	struct conn_shm *shm;	/* the shared-memory ring, or NULL */
+	struct uid_use *use;	/* its uid's share (never NULL once accepted) */
+	uint64_t reload_wait;	/* a RELOAD frame waits for this request's reload; 0 none */
+	uint32_t reload_id;	/* that frame's id */
 	bool dead;		/* closed; freed when inflight reaches 0 */
 	bool closing;		/* protocol error: flush the ERROR, then close */
 	bool eof;		/* half-closed by the client: answer, flush, then close */
@@ -117,6 +133,14 @@ struct server {
 
 	struct conn *conns, *dirty;
 	uint64_t next_conn_id;
+	struct uid_use *uids;
+
+	/* Descriptor exhaustion (accept.c): a spare fd to refuse with, the paused listener. */
+	int spare_fd;
+	bool accept_paused;
+	uint32_t accept_backoff_ms;
+	uint64_t accept_resume_us;
+	uint64_t accept_refused; /* clients told "out of descriptors" */
 	gid_t allow_gid;
 	bool allow_gid_set;
 
@@ -129,20 +153,36 @@ struct server {
 	uint64_t drain_start_us;
 	bool quit;
 	/*
-	 * SIGHUP is acted on after the turn's events, not among them: a reload may free the
-	 * old service at once, and a later event of the same epoll_wait() may be its backend's
-	 * (readable although its last batch was already completed, e.g. by a worker's turn).
+	 * Reloads run after the turn's events, not among them (reload_run): a reload may free
+	 * the old service at once, and a later event of the same epoll_wait() may be its
+	 * backend's (readable although its last batch was already completed, e.g. by a
+	 * worker's turn).
 	 */
-	bool reload_pending;
-	struct doorbells bells; /* client notifications of this turn */
-	pthread_mutex_t lock;	/* the loop's, except inside epoll_wait() */
-	bool assist_on;		/* workers may do turns (only inside run()) */
+	uint64_t reload_requested; /* reload requests so far (SIGHUPs, RELOAD frames) */
+	uint64_t reload_answered;  /* requests the reloads that ran so far answered */
+	uint64_t config_gen;	   /* configuration generation: 1 at start, +1 per applied reload */
+	bool reload_deferred;	   /* a request waits for the retiring service (logged once) */
+	struct doorbells bells;	   /* client notifications of this turn */
+	pthread_mutex_t lock;	   /* the loop's, except inside epoll_wait() */
+	bool assist_on;		   /* workers may do turns (only inside run()) */
 };
 
 uint64_t now_us(void);
 
-/* conn.c */
+/* accept.c */
+void accept_init(struct server *s);
 void conn_accept(struct server *s);
+void accept_released(struct server *s); /* a descriptor was closed */
+void accept_tick(struct server *s, uint64_t now);
+
+/* quota.c: 0, or QNN_E_QUOTA with msg saying which limit (and a journal record). */
+struct uid_use *quota_get(struct server *s, uid_t uid);
+void quota_drop(struct server *s, struct uid_use *u); /* a connection struct is freed */
+int quota_conn(struct server *s, const struct conn *c, char *msg, size_t len);
+int quota_request(struct server *s, const struct conn *c, char *msg, size_t len);
+int quota_ring(struct server *s, const struct conn *c, uint64_t bytes, char *msg, size_t len);
+
+/* conn.c */
 void conn_readable(struct server *s, struct conn *c);
 void conn_writable(struct server *s, struct conn *c);
 void conn_close(struct server *s, struct conn *c, const char *why);
@@ -185,7 +225,13 @@ bool assist_turn(void *ctx);
 struct service *service_open(struct server *s, const struct qnnd_config *cfg, char *err,
 			     size_t errlen);
 void service_close(struct server *s, struct service *svc);
-int service_reload(struct server *s);
+/* Swap in the service of a new configuration: 0, or -1 with err (the old one stays). */
+int service_swap(struct server *s, char *err, size_t errlen);
+
+/* reload.c */
+void reload_request(struct server *s);				  /* a SIGHUP */
+void reload_frame(struct server *s, struct conn *c, uint32_t id); /* a RELOAD frame */
+void reload_run(struct server *s); /* after the turn's events: run what is pending */
 void service_apply_limits(struct server *s);
 
 /* shm.c */

@@ -145,7 +145,7 @@ int req_check(struct server *s, struct conn *c, char *msg, size_t len)
 		snprintf(msg, len, "more than %u requests in flight", s->cfg.max_inflight);
 		return QNN_E_LIMIT;
 	}
-	return 0;
+	return quota_request(s, c, msg, len);
 }
 
 int req_admit(struct server *s, struct conn *c, struct request *rq, uint32_t timeout_ms,
@@ -172,6 +172,7 @@ int req_admit(struct server *s, struct conn *c, struct request *rq, uint32_t tim
 		return QNN_E_BUSY;
 	}
 	c->inflight++;
+	c->use->inflight++;
 	QNND_PROBE(request_queued, c->id, rq->id, rq->n);
 	if (rq->q.deadline_us && (!s->next_deadline_us || rq->q.deadline_us < s->next_deadline_us))
 		s->next_deadline_us = rq->q.deadline_us;
@@ -269,6 +270,11 @@ void req_frame(struct server *s, struct conn *c, const struct qnn_frame_hdr *h, 
 		if (!empty)
 			break;
 		shm_setup(s, c, h->id);
+		return;
+	case QNN_MSG_RELOAD:
+		if (!empty)
+			break;
+		reload_frame(s, c, h->id);
 		return;
 	default:
 		break; /* replies are not requests */

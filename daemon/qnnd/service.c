@@ -2,7 +2,7 @@
 /*
  * service.c - a model and the backend running it. Opening one loads and
  * validates the .qnn file, opens the backend and runs its self-test; a
- * reload (SIGHUP) opens the new one first and only then swaps, so a bad
+ * reload (reload.c) opens the new one first and only then swaps, so a bad
  * file or a failing device leaves the daemon serving the old model.
  */
 #include <errno.h>
@@ -198,26 +198,25 @@ static bool wrong_shape(struct bq_req *q, void *arg)
 
 int config_build(struct server *s, struct qnnd_config *cfg, char *err, size_t errlen);
 
-int service_reload(struct server *s)
+/*
+ * Called by reload.c once no retiring service is left: the new configuration is read,
+ * its service opened and self-tested, and only then swapped in. Any failure leaves the
+ * daemon as it was.
+ */
+int service_swap(struct server *s, char *err, size_t errlen)
 {
 	struct qnnd_config cfg;
-	char err[512];
+	char why[512];
 
-	notify_reloading();
-	log_info("SIGHUP: reloading %s and the model", s->config_path);
-	if (config_build(s, &cfg, err, sizeof(err))) {
-		log_failure("reload", "configuration: %s (keeping the current one)", err);
-		goto out;
+	if (config_build(s, &cfg, why, sizeof(why))) {
+		snprintf(err, errlen, "configuration: %s (keeping the current one)", why);
+		return -1;
 	}
-	if (s->old) {
-		log_failure("reload", "the previous reload is still draining; try again");
-		goto out;
-	}
-	struct service *n = service_open(s, &cfg, err, sizeof(err));
+	struct service *n = service_open(s, &cfg, why, sizeof(why));
 
 	if (!n) {
-		log_failure("reload", "%s (still serving the previous model)", err);
-		goto out;
+		snprintf(err, errlen, "%s (still serving the previous model)", why);
+		return -1;
 	}
 	struct service *prev = s->svc;
 	bool same_shape = prev->info.n_in == n->info.n_in && prev->info.n_out == n->info.n_out;
@@ -254,10 +253,5 @@ int service_reload(struct server *s)
 	}
 	s->st.reloads++;
 	log_info("reload done: serving %s on %s", n->info.name, n->be->desc);
-out:;
-	char status[256];
-
-	housekeeping_status(s, status, sizeof(status));
-	notify_ready(status);
 	return 0;
 }

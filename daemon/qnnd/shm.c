@@ -86,8 +86,10 @@ void shm_free(struct conn *c)
 
 	if (!m)
 		return;
-	if (m->base)
+	if (m->base) {
 		munmap(m->base, m->lay.region_size);
+		c->use->ring_bytes -= m->lay.region_size;
+	}
 	free(m->owned);
 	free(m);
 	c->shm = NULL;
@@ -110,7 +112,7 @@ static int make_region(struct conn_shm *m)
 		close(fd);
 		return -1;
 	}
-	m->base = p;
+	m->base = p; /* charged to the uid until shm_free() */
 	m->ctl = p;
 	m->sq = (uint32_t *)(m->base + m->lay.sq_off);
 	m->cq = (uint32_t *)(m->base + m->lay.cq_off);
@@ -146,7 +148,8 @@ static int send_reply(struct conn *c, uint32_t id, int memfd, struct conn_shm *m
 	return w == (ssize_t)sizeof(frame) ? 0 : -1;
 }
 
-static const char *setup(struct server *s, struct conn *c, uint32_t id)
+static const char *setup(struct server *s, struct conn *c, uint32_t id, int *st, char *msg,
+			 size_t msglen)
 {
 	struct service *svc = s->svc;
 	struct conn_shm *m;
@@ -169,9 +172,14 @@ static const char *setup(struct server *s, struct conn *c, uint32_t id)
 	c->shm = m;
 	if (qnn_shm_layout(&m->lay, m->n_in, m->n_out, svc->info.max_samples))
 		return "model too large for a ring";
+	*st = quota_ring(s, c, m->lay.region_size, msg, msglen);
+	if (*st)
+		return msg;
 	m->owned = calloc(slots, 1);
 	int memfd = make_region(m);
 
+	if (m->base)
+		c->use->ring_bytes += m->lay.region_size;
 	m->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	m->notify_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	m->kick_src = (struct ev_src){SRC_KICK, c};
@@ -199,7 +207,9 @@ static const char *setup(struct server *s, struct conn *c, uint32_t id)
 
 void shm_setup(struct server *s, struct conn *c, uint32_t id)
 {
-	const char *why = setup(s, c, id);
+	char msg[160];
+	int st = QNN_E_INVAL;
+	const char *why = setup(s, c, id, &st, msg, sizeof(msg));
 
 	if (!why)
 		return;
@@ -208,7 +218,7 @@ void shm_setup(struct server *s, struct conn *c, uint32_t id)
 		shm_free(c);
 	}
 	/* Not fatal: the client stays on the socket. */
-	conn_send_error(s, c, id, QNN_E_INVAL, why);
+	conn_send_error(s, c, id, st, why);
 }
 
 static void post(struct server *s, struct conn *c, uint32_t idx)

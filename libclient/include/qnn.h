@@ -77,8 +77,10 @@ enum qnn_status {
 	QNN_E_PERM = -17,	   /* the daemon refused this user */
 	QNN_E_NOMODEL = -18,	   /* the daemon has no model loaded */
 	QNN_E_INTERNAL = -19,	   /* a bug: please report */
+	QNN_E_QUOTA = -20,	   /* this user's share of the daemon is used up */
+	QNN_E_RELOAD = -21,	   /* a reload was refused: the previous setup stays */
 };
-#define QNN_STATUS_MIN QNN_E_INTERNAL
+#define QNN_STATUS_MIN QNN_E_RELOAD
 
 /* Human-readable name of a status (never NULL). */
 const char *qnn_strerror(int status);

@@ -57,8 +57,10 @@ enum qnn_msg_type {
 	QNN_MSG_STATS = 5,
 	QNN_MSG_STATS_REPLY = 6,
 	QNN_MSG_ERROR = 7,
-	QNN_MSG_SHM = 8,       /* c -> d: empty; only when INFO offered QNN_INFO_SHM */
-	QNN_MSG_SHM_REPLY = 9, /* d -> c: struct qnn_wire_shm + 3 fds (SCM_RIGHTS) */
+	QNN_MSG_SHM = 8,	   /* c -> d: empty; only when INFO offered QNN_INFO_SHM */
+	QNN_MSG_SHM_REPLY = 9,	   /* d -> c: struct qnn_wire_shm + 3 fds (SCM_RIGHTS) */
+	QNN_MSG_RELOAD = 10,	   /* c -> d: empty; root or the daemon's own uid only */
+	QNN_MSG_RELOAD_REPLY = 11, /* d -> c: QNN_WIRE_RELOAD_SIZE bytes, once it ran */
 	QNN_MSG_TYPE_MAX
 };
 
@@ -124,6 +126,19 @@ struct qnn_wire_reply {
 
 /* ERROR payload: i32 status (enum qnn_status), u32 msg_len, msg bytes (no NUL). */
 #define QNN_WIRE_ERROR_SIZE 8u
+
+/*
+ * RELOAD asks the daemon to read its configuration and model again (what SIGHUP does)
+ * and is answered once a reload that started after it has finished: RELOAD_REPLY when
+ * it was applied, ERROR QNN_E_RELOAD with the reason when it was refused (the daemon
+ * keeps serving the previous setup), QNN_E_PERM for other users. Requests that arrive
+ * while a reload runs are coalesced into one more reload after it.
+ * RELOAD_REPLY payload, QNN_WIRE_RELOAD_SIZE bytes:
+ *   u64 generation  configuration generation now in effect (1 at start, +1 per applied reload)
+ *   u32 coalesced   reload requests (SIGHUPs and RELOAD frames) that reload answered
+ *   u32 reserved    0
+ */
+#define QNN_WIRE_RELOAD_SIZE 16u
 
 /*
  * STATS_REPLY payload: u32 count, u32 reserved (0), u64 values[count]

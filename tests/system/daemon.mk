@@ -3,27 +3,25 @@
 # clients, raw protocol clients, systemd-socket-activate; every answer is
 # compared with the engine run directly. Tests run one at a time (each
 # starts its own daemon); each is bounded by a Criterion timeout.
-SYS_DAEMON_BIN := $(BUILD)/tests/system/test_qnnd
 SYS_DAEMON_CFLAGS := -D_GNU_SOURCE -Ilibclient/include -Idaemon/qnnd -Itests/unit/hlsgen \
 		     $(CFLAGS_COMMON) -I/usr/include/hdf5/serial -pthread
 
-$(SYS_DAEMON_BIN): tests/system/daemon/test_qnnd.c tests/system/daemon/harness.h \
+# test_qnnd: the protocol, clients, signals; test_shm: the shared-memory data path
+# (rings, corrupt and vanishing ring clients); test_limits: the frame length limit,
+# descriptor exhaustion, per-uid limits; test_reload: reloads coalesced, never dropped.
+SYS_DAEMON_TESTS := $(addprefix $(BUILD)/tests/system/,test_qnnd test_shm test_limits test_reload)
+
+$(SYS_DAEMON_TESTS): $(BUILD)/tests/system/%: tests/system/daemon/%.c tests/system/daemon/harness.h \
 		   $(LIB)/libqnn.a $(LIB)/libhlsgen.a $(LIB)/libqnncore.a
 	@mkdir -p $(dir $@)
 	$(CC) $(SYS_DAEMON_CFLAGS) -o $@ $< $(LIB)/libqnn.a $(LIB)/libhlsgen.a $(LIB)/libqnncore.a \
 		$(HLSGEN_LDFLAGS) $(HLSGEN_LIBS_EXT) $(CRITERION_LIBS) -pthread -lm
 
-# The shared-memory data path (rings, corrupt and vanishing ring clients).
-SYS_SHM_BIN := $(BUILD)/tests/system/test_shm
-$(SYS_SHM_BIN): tests/system/daemon/test_shm.c tests/system/daemon/harness.h \
-		   $(LIB)/libqnn.a $(LIB)/libhlsgen.a $(LIB)/libqnncore.a
-	@mkdir -p $(dir $@)
-	$(CC) $(SYS_DAEMON_CFLAGS) -o $@ $< $(LIB)/libqnn.a $(LIB)/libhlsgen.a $(LIB)/libqnncore.a \
-		$(HLSGEN_LDFLAGS) $(HLSGEN_LIBS_EXT) $(CRITERION_LIBS) -pthread -lm
+# Each binary runs its tests one at a time (each starts its own daemon).
+SYS_DAEMON_RUN = set -e; for t in $(SYS_DAEMON_TESTS); do $(1) $$t --jobs 1; done
 
-check-system-daemon: $(SYS_DAEMON_BIN) $(SYS_SHM_BIN) $(BIN)/qnnd
-	$(TEST_ENV) $(SYS_DAEMON_BIN) --jobs 1
-	$(TEST_ENV) $(SYS_SHM_BIN) --jobs 1
+check-system-daemon: $(SYS_DAEMON_TESTS) $(BIN)/qnnd
+	$(call SYS_DAEMON_RUN,$(TEST_ENV))
 
 CHECK_TARGETS += check-system-daemon
 .PHONY: check-system-daemon
@@ -33,20 +31,17 @@ CHECK_TARGETS += check-system-daemon
 # instead of io_uring, and no busy polling.
 SYS_ASAN_ENV := $(TEST_ENV) QNN_BIN=$(abspath $(BUILD)/asan/bin) ASAN_OPTIONS=detect_leaks=1 \
 		QNN_TEST_QNND_CONF="$$(printf 'io_uring: no\nbusy_poll_us: 0\n')"
-check-system-daemon-asan: $(SYS_DAEMON_BIN) $(SYS_SHM_BIN) $(BUILD)/asan/bin/qnnd
-	$(SYS_ASAN_ENV) $(SYS_DAEMON_BIN) --jobs 1
-	$(SYS_ASAN_ENV) $(SYS_SHM_BIN) --jobs 1
+check-system-daemon-asan: $(SYS_DAEMON_TESTS) $(BUILD)/asan/bin/qnnd
+	$(call SYS_DAEMON_RUN,$(SYS_ASAN_ENV))
 
 CHECK_TARGETS += check-system-daemon-asan
 
 # Once more against qnnd built with ThreadSanitizer: any report fails the run.
 TSAN_LOG := $(abspath $(BUILD)/tsan/report)
-check-system-daemon-tsan: $(SYS_DAEMON_BIN) $(SYS_SHM_BIN) $(BUILD)/tsan/bin/qnnd
+check-system-daemon-tsan: $(SYS_DAEMON_TESTS) $(BUILD)/tsan/bin/qnnd
 	rm -f $(TSAN_LOG).*
-	$(TEST_ENV) QNN_BIN=$(abspath $(BUILD)/tsan/bin) TSAN_OPTIONS=log_path=$(TSAN_LOG) \
-		$(SYS_DAEMON_BIN) --jobs 1
-	$(TEST_ENV) QNN_BIN=$(abspath $(BUILD)/tsan/bin) TSAN_OPTIONS=log_path=$(TSAN_LOG) \
-		$(SYS_SHM_BIN) --jobs 1
+	$(call SYS_DAEMON_RUN,$(TEST_ENV) QNN_BIN=$(abspath $(BUILD)/tsan/bin) \
+		TSAN_OPTIONS=log_path=$(TSAN_LOG))
 	@if ls $(TSAN_LOG).* >/dev/null 2>&1; then cat $(TSAN_LOG).*; \
 		echo "check-system-daemon-tsan: ThreadSanitizer reports above"; exit 1; fi
 

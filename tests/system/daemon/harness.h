@@ -229,6 +229,28 @@ static inline void t_cleanup(struct tdaemon *d)
 	}
 }
 
+/* CPU time (user + system) of process pid so far, in ms. */
+static inline uint64_t t_cpu_ms(pid_t pid)
+{
+	char path[64], buf[1024];
+	unsigned long long ut = 0, st = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	FILE *f = fopen(path, "r");
+
+	cr_assert_not_null(f);
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+
+	fclose(f);
+	buf[n] = 0;
+	char *e = strrchr(buf, ')'); /* fields 14, 15 after the command name */
+
+	cr_assert_not_null(e);
+	cr_assert_eq(
+	    sscanf(e + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st), 2);
+	return (ut + st) * 1000 / (uint64_t)sysconf(_SC_CLK_TCK);
+}
+
 /* ---- the reference: the engine run directly on the same model file ---- */
 
 struct tref {
@@ -289,6 +311,35 @@ static inline void t_inputs(float *in, size_t count, uint32_t seed)
 }
 
 /* ---- raw protocol clients (for what libqnn never sends) ---- */
+
+/* A raw CLASSIFY_REPLY (probs wanted) for the n samples of seed, compared with the engine. */
+static inline void t_check_raw_reply(struct tref *ref, const struct qnn_frame_hdr *h,
+				     const uint8_t *p, uint32_t n, uint32_t seed)
+{
+	uint32_t ni = ref->m.n_in, no = ref->m.n_out;
+	float in[8 * 72];
+	uint32_t want_v[8 * 16];
+	int32_t want_l[8 * 16];
+	uint16_t want_c[8];
+	struct qnn_wire_reply wr;
+
+	cr_assert(n <= 8 && ni <= 72 && no <= 16);
+	cr_assert_eq(h->type, QNN_MSG_CLASSIFY_REPLY, "request %u: type %u", h->id, h->type);
+	cr_assert_eq(qnn_proto_get_reply_hdr(p, h->len, &wr), 0);
+	cr_assert_eq(wr.n_samples, n);
+	cr_assert(wr.flags & QNN_RF_PROBS);
+	t_inputs(in, (size_t)n * ni, seed);
+	t_ref_run(ref, in, n, want_v, want_l, want_c);
+	const uint8_t *cls = p + QNN_WIRE_REPLY_SIZE, *probs = cls + 4 * n;
+
+	for (uint32_t s = 0; s < n; s++) {
+		cr_assert_eq(qnn_get_u32(cls + 4 * s), want_c[s], "request %u sample %u", h->id, s);
+		for (uint32_t k = 0; k < no; k++)
+			cr_assert_eq(qnn_get_u32(probs + 4 * ((size_t)s * no + k)),
+				     want_v[s * no + k], "request %u sample %u output %u", h->id, s,
+				     k);
+	}
+}
 
 /* A libqnn client of the test daemon; fails the test if it cannot connect. */
 static inline qnn_client *t_connect(const struct tdaemon *d)

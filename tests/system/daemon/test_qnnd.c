@@ -355,35 +355,6 @@ Test(qnnd, client_vanishes_mid_request)
 	qnn_close(c);
 }
 
-/* A raw CLASSIFY_REPLY (probs wanted) for the n samples of seed, compared with the engine. */
-static void check_raw_reply(const struct qnn_frame_hdr *h, const uint8_t *p, uint32_t n,
-			    uint32_t seed)
-{
-	uint32_t ni = ref.m.n_in, no = ref.m.n_out;
-	float in[8 * 72];
-	uint32_t want_v[8 * 16];
-	int32_t want_l[8 * 16];
-	uint16_t want_c[8];
-	struct qnn_wire_reply wr;
-
-	cr_assert(n <= 8 && ni <= 72 && no <= 16);
-	cr_assert_eq(h->type, QNN_MSG_CLASSIFY_REPLY, "request %u: type %u", h->id, h->type);
-	cr_assert_eq(qnn_proto_get_reply_hdr(p, h->len, &wr), 0);
-	cr_assert_eq(wr.n_samples, n);
-	cr_assert(wr.flags & QNN_RF_PROBS);
-	t_inputs(in, (size_t)n * ni, seed);
-	t_ref_run(&ref, in, n, want_v, want_l, want_c);
-	const uint8_t *cls = p + QNN_WIRE_REPLY_SIZE, *probs = cls + 4 * n;
-
-	for (uint32_t s = 0; s < n; s++) {
-		cr_assert_eq(qnn_get_u32(cls + 4 * s), want_c[s], "request %u sample %u", h->id, s);
-		for (uint32_t k = 0; k < no; k++)
-			cr_assert_eq(qnn_get_u32(probs + 4 * ((size_t)s * no + k)),
-				     want_v[s * no + k], "request %u sample %u output %u", h->id, s,
-				     k);
-	}
-}
-
 /*
  * shutdown(SHUT_WR) after the last request (socat, nc -N): every request is still
  * answered, bit for bit, then the daemon closes. The long batching delay keeps the
@@ -419,35 +390,13 @@ Test(qnnd, half_closed_client_gets_every_answer)
 			     K);
 		cr_assert(h.id >= 1 && h.id <= K && !seen[h.id], "reply id %u", h.id);
 		seen[h.id] = true;
-		check_raw_reply(&h, p, N, 500 + h.id);
+		t_check_raw_reply(&ref, &h, p, N, 500 + h.id);
 	}
 	cr_assert_eq(t_raw_recv(fd, &h, p, 5000), 0, "then the daemon closes the connection");
 	cr_assert_lt(t_now_ms() - t0, 3000);
 	close(fd);
 	free(frames);
 	others_still_served();
-}
-
-/* CPU time (user + system) of process pid so far, in ms. */
-static uint64_t t_cpu_ms(pid_t pid)
-{
-	char path[64], buf[1024];
-	unsigned long long ut = 0, st = 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	FILE *f = fopen(path, "r");
-
-	cr_assert_not_null(f);
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-
-	fclose(f);
-	buf[n] = 0;
-	char *e = strrchr(buf, ')'); /* fields 14, 15 after the command name */
-
-	cr_assert_not_null(e);
-	cr_assert_eq(
-	    sscanf(e + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st), 2);
-	return (ut + st) * 1000 / (uint64_t)sysconf(_SC_CLK_TCK);
 }
 
 static uint64_t t_now_us(void)
