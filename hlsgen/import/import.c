@@ -513,6 +513,17 @@ static int softmax_12_types(struct ictx *c, const struct imp_layer *l,
 	}
 	if (r->softmax_impl == QNN_SOFTMAX_ARGMAX)
 		return 0; /* no tables, none of these types is used */
+	/* 1.2+ takes exp_table_size / inv_table_size keys (default table_size);
+	 * the format holds one size */
+	for (int i = 0; i < 2; i++) {
+		const char *k = i ? "inv_table_size" : "exp_table_size";
+		const char *v = imp_config_layer_key(c->cfg, l->name, k);
+
+		if (v && strtol(v, NULL, 10) != (long)r->table_size)
+			return hg_fail(c->err, c->errlen, -EOPNOTSUPP,
+				       "layer '%s': %s %s differs from table_size %u: unsupported",
+				       l->name, k, v, r->table_size);
+	}
 	for (int i = 0; i < 3 && !rc; i++)
 		rc = softmax_key(c, l, keys[i], dst[i], &found[i]);
 	if (!rc && !found[2]) {

@@ -283,6 +283,17 @@ Test(import_rules1x, softmax_narrow_signed_input_refused)
 		     "%s", err);
 }
 
+Test(import_rules1x, softmax_separate_table_sizes_refused)
+{
+	int rc = run(1, 3, softmax_input_config("ap_fixed<16,6>", "      exp_table_size: 512\n"));
+
+	cr_expect_eq(rc, -EOPNOTSUPP, "rc %d: %s", rc, err);
+	cr_expect(strstr(err, "exp_table_size 512"), "%s", err);
+	cr_expect_eq(
+	    run(1, 3, softmax_input_config("ap_fixed<16,6>", "      inv_table_size: 1024\n")), 0,
+	    "the same size: %s", err);
+}
+
 Test(import_rules1x, softmax_inv_inp_ignores_exp_table_type)
 {
 	cr_assert_eq(run(1, 3,
