@@ -137,7 +137,7 @@ static int check_code_width(struct ictx *c, const char *layer, const char *what,
 /* ---- weights and biases ---- */
 
 static int param_type(struct ictx *c, const struct imp_layer *l, const char *var,
-		      const struct imp_quant *q, struct qnn_fixed_type *t)
+		      const struct hg_quantizer *q, struct qnn_fixed_type *t)
 {
 	struct imp_type ct;
 	bool found;
@@ -146,7 +146,7 @@ static int param_type(struct ictx *c, const struct imp_layer *l, const char *var
 
 	if (rc)
 		return rc;
-	if (q->kind == QNN_QK_NONE) {
+	if (q->kind == HG_Q_NONE) {
 		*t = ct.is_auto ? c->dflt : ct.t;
 		return check_code_width(c, l->name, var, t, QNN_MAX_CODE_WIDTH);
 	}
@@ -161,7 +161,7 @@ static int param_type(struct ictx *c, const struct imp_layer *l, const char *var
 }
 
 static int to_codes(struct ictx *c, const struct imp_layer *l, const char *what, const float *f,
-		    uint64_t n, const struct imp_quant *q, const struct qnn_fixed_type *t,
+		    uint64_t n, const struct hg_quantizer *q, const struct qnn_fixed_type *t,
 		    int32_t **out)
 {
 	int32_t *codes = malloc(n * sizeof(*codes) + 1);
@@ -173,9 +173,8 @@ static int to_codes(struct ictx *c, const struct imp_layer *l, const char *what,
 	for (uint64_t i = 0; i < n; i++) {
 		double v = imp_quant_apply(q, f[i]);
 		bool exact;
-		int rc = q->kind == QNN_QK_QUANTIZED_PO2
-			     ? imp_to_code(v, t, &codes[i], &exact)
-			     : imp_literal_code(v, t, &codes[i], &exact);
+		int rc = q->kind == HG_Q_PO2 ? imp_to_code(v, t, &codes[i], &exact)
+					     : imp_literal_code(v, t, &codes[i], &exact);
 
 		if (rc) {
 			free(codes);
@@ -256,15 +255,17 @@ static int po2_product_type(struct ictx *c, const struct imp_layer *l,
 {
 	int we = l->wq.bits, wx = in_t->width, fx = in_t->width - in_t->int_bits;
 	int emax = (1 << (we - 1)) - 1, emin = -(1 << (we - 1));
+	int min_exp, max_exp;
 	char ts[64];
 
-	if (l->wq.kind != QNN_QK_QUANTIZED_PO2)
+	if (l->wq.kind != HG_Q_PO2)
 		return 0;
-	if (l->wq.min_exp < emin || l->wq.max_exp > emax)
+	imp_po2_exponents(&l->wq, &min_exp, &max_exp);
+	if (min_exp < emin || max_exp > emax)
 		return hg_fail(c->err, c->errlen, -EOPNOTSUPP,
 			       "layer '%s': quantized_po2 exponents %d..%d do not fit hls4ml's "
 			       "ap_int<%d> exponent: unsupported",
-			       l->name, l->wq.min_exp, l->wq.max_exp, we);
+			       l->name, min_exp, max_exp, we);
 	if (2 * (we + wx) > (int)QNN_MAX_PRODUCT_WIDTH || fx < -we)
 		return hg_fail(c->err, c->errlen, -EOPNOTSUPP,
 			       "layer '%s': hls4ml's po2 product type ap_fixed<%d,%d> for input %s "
@@ -364,7 +365,7 @@ static int conv_dense(struct ictx *c, const struct imp_layer *l, const struct qn
 	bias_for_rule = l->use_bias ? r->bias_t : imp_fixed(1, 1, false, 0, 0);
 	/* hls4ml infers only from fixed/integer types: its po2 weights are an
 	 * exponent type, so the inference falls back to the model default */
-	if (l->wq.kind == QNN_QK_QUANTIZED_PO2 || l->bq.kind == QNN_QK_QUANTIZED_PO2)
+	if (l->wq.kind == HG_Q_PO2 || l->bq.kind == HG_Q_PO2)
 		inferred = c->dflt;
 	else
 		inferred = imp_infer_accum(in_t, &r->weight_t, &bias_for_rule, n_ops, &c->maximum);
@@ -669,8 +670,7 @@ static int build_layers(struct ictx *c, struct qnn_fixed_type cur)
 			bool found;
 
 			base_rec(l, &d->rec,
-				 l->aq.kind == QNN_QK_QUANTIZED_RELU ? QNN_LAYER_RELU
-								     : QNN_LAYER_LINEAR,
+				 l->aq.kind == HG_Q_RELU ? QNN_LAYER_RELU : QNN_LAYER_LINEAR,
 				 imp_config_reuse(c->cfg, l->name));
 			d->rec.result_q = imp_quant_desc(&l->aq);
 			rc = config_type(c, l, l->name, l->keras_class, "result", &qt, &found);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "hlsgen_error.h" /* hg_fail() */
+#include "hlsgen_qkeras.h"
 #include "qnn_model.h"
 
 /* ---- fixed-point types (fixed_type.c) ---- */
@@ -49,44 +50,36 @@ int imp_to_code(double x, const struct qnn_fixed_type *t, int32_t *code, bool *e
  */
 int imp_literal_code(double x, const struct qnn_fixed_type *t, int32_t *code, bool *exact);
 
-/* ---- QKeras quantizers (qkeras_quant.c) ---- */
-
-struct imp_quant {
-	int kind; /* QNN_QK_*; QNN_QK_NONE: no quantizer */
-	int bits;
-	int integer;
-	int symmetric;
-	int keep_negative;
-	/* quantized_po2 */
-	bool has_max;
-	double max_value;
-	int min_exp, max_exp; /* exponent range after max_value clipping */
-};
+/* ---- QKeras quantizers (qkeras_quant.c; descriptor and parser: hlsgen_qkeras.h) ---- */
 
 struct json_object;
 
 /*
  * Parse a quantizer given as a JSON dict {class_name, config}, a string
- * "quantized_bits(6,0,alpha=1)", or null. what/layer name the place for
- * errors ("layer 'q_dense' kernel_quantizer: alpha='auto' unsupported").
+ * "quantized_bits(6,0,alpha=1)", or null, with the shared parser (lenient
+ * about arguments it does not know), then refuse what hls4ml's types
+ * cannot hold. what/layer name the place for errors ("layer 'q_dense'
+ * kernel_quantizer: quantized_bits: alpha='auto' is not supported").
  */
 int imp_quant_from_json(struct json_object *j, const char *layer, const char *what,
-			struct imp_quant *q, char *err, size_t errlen);
-int imp_quant_from_string(const char *s, const char *layer, const char *what, struct imp_quant *q,
-			  char *err, size_t errlen);
-/* The quantized value QKeras' forward pass computes (deterministic). */
-double imp_quant_apply(const struct imp_quant *q, double x);
-/* The format's descriptor. */
-struct qnn_qkeras_quantizer imp_quant_desc(const struct imp_quant *q);
+			struct hg_quantizer *q, char *err, size_t errlen);
+int imp_quant_from_string(const char *s, const char *layer, const char *what,
+			  struct hg_quantizer *q, char *err, size_t errlen);
+/* quantized_po2's exponent range, the largest clipped to log2(max_value). */
+void imp_po2_exponents(const struct hg_quantizer *q, int *min_exp, int *max_exp);
+/* The quantized value QKeras' forward pass computes (deterministic), in double. */
+double imp_quant_apply(const struct hg_quantizer *q, double x);
+/* The format's record of it (struct qnn_qkeras_quantizer, for the float paths). */
+struct qnn_qkeras_quantizer imp_quant_desc(const struct hg_quantizer *q);
 /*
  * hls4ml's type for weights/biases under this quantizer (hls_type); for
  * quantized_po2 a fixed type holding every power of two exactly.
  * Returns 0, or an error when no <= 32-bit type exists.
  */
-int imp_quant_weight_type(const struct imp_quant *q, const char *layer, const char *what,
+int imp_quant_weight_type(const struct hg_quantizer *q, const char *layer, const char *what,
 			  struct qnn_fixed_type *t, char *err, size_t errlen);
 /* hls4ml's result type for a QActivation with this quantizer (>= 0.7). */
-struct qnn_fixed_type imp_quant_result_type(const struct imp_quant *q);
+struct qnn_fixed_type imp_quant_result_type(const struct hg_quantizer *q);
 
 /* ---- the Keras model (keras_json.c) ---- */
 
@@ -114,7 +107,7 @@ struct imp_layer {
 	uint8_t padding;
 	uint16_t pad_t, pad_b, pad_l, pad_r;
 	bool use_bias;
-	struct imp_quant wq, bq, aq; /* kernel, bias, activation quantizers */
+	struct hg_quantizer wq, bq, aq; /* kernel, bias, activation quantizers */
 };
 
 struct imp_model {

@@ -183,11 +183,11 @@ static int quantizers(struct kctx *k, struct imp_layer *l, struct json_object *c
 	if (!rc && l->use_bias)
 		rc = imp_quant_from_json(hg_json_get(cfg, "bias_quantizer"), l->name,
 					 "bias_quantizer", &l->bq, k->err, k->errlen);
-	if (!rc && l->wq.kind == QNN_QK_QUANTIZED_RELU)
+	if (!rc && l->wq.kind == HG_Q_RELU)
 		rc = hg_fail(k->err, k->errlen, -EOPNOTSUPP,
 			     "layer '%s' kernel_quantizer: quantized_relu on weights unsupported",
 			     l->name);
-	if (!rc && l->bq.kind == QNN_QK_QUANTIZED_RELU)
+	if (!rc && l->bq.kind == HG_Q_RELU)
 		rc = hg_fail(k->err, k->errlen, -EOPNOTSUPP,
 			     "layer '%s' bias_quantizer: quantized_relu on biases unsupported",
 			     l->name);
@@ -288,7 +288,7 @@ static int qactivation(struct kctx *k, struct json_object *cfg, const char *cls)
 	ADD_OR_FAIL(l, k, k->name, cls, IMP_QACT);
 	rc = imp_quant_from_json(hg_json_get(cfg, "activation"), l->name, "activation", &l->aq,
 				 k->err, k->errlen);
-	if (!rc && l->aq.kind != QNN_QK_QUANTIZED_RELU && l->aq.kind != QNN_QK_QUANTIZED_BITS)
+	if (!rc && l->aq.kind != HG_Q_RELU && l->aq.kind != HG_Q_BITS)
 		rc = hg_fail(k->err, k->errlen, -EOPNOTSUPP,
 			     "layer '%s': QActivation needs quantized_relu or quantized_bits",
 			     l->name);

@@ -2,7 +2,7 @@
 /*
  * hlsgen_keras_json.h - the one reader of a Keras/QKeras model.to_json()
  * document (json-c), shared by the importer (hlsgen/import/keras_json.c)
- * and the trainer (hlsgen/train/keras_json_read.c). It checks what both
+ * and the trainer (hlsgen/train/io/keras_json_read.c). It checks what both
  * need in the same way: the model class, a Sequential or single-chain
  * Functional layer list, every layer's class and name, one InputLayer at
  * most and the input shape. What a layer's config means stays with each

@@ -3,7 +3,7 @@
  * hlsgen_plot_file.h - a cairo drawing written as a .png or .svg file (by
  * the path's ending), for every figure hlsgen draws: the ROC plot
  * (report/roc_plot.c) and the sweep's accuracy-vs-size plot
- * (train/sweep_plot.c).
+ * (train/sweep/sweep_plot.c).
  */
 #ifndef HLSGEN_PLOT_FILE_H
 #define HLSGEN_PLOT_FILE_H

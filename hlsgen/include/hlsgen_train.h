@@ -181,7 +181,7 @@ void hg_spec_lab_cnn(struct hg_net_spec *s, const struct hg_quantizer *kernel_q,
 		     const struct hg_quantizer *bias_q, const struct hg_quantizer *act_q);
 /*
  * A Keras/QKeras Sequential model JSON (model.to_json()), or the small text
- * format of hlsgen/train/spec_text.c when the file does not start with '{'.
+ * format of hlsgen/train/net/spec_text.c when the file does not start with '{'.
  */
 int hg_spec_from_keras_json(const char *path, struct hg_net_spec *s, char *err, size_t errlen);
 /* The small text format from memory. */

@@ -36,7 +36,7 @@ int hg_bitexact_accuracy(const char *qnn_path, const struct hg_data *d, unsigned
 int hg_data_load(const char *spec, int h, int w, int c, struct hg_data *d, char *err,
 		 size_t errlen);
 
-/* ---- the recipe as options (train_options.c) ---- */
+/* ---- the recipe as options (hlsgen/train/run/train_options.c) ---- */
 
 struct hg_recipe {
 	struct hg_train_config cfg;

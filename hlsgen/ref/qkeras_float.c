@@ -8,7 +8,7 @@
  * so rintf() (round half to even, like tf.round) rounds exactly the value
  * TensorFlow rounds.
  *
- * hlsgen/train/fake_quant.c computes the same quantizers for training, on
+ * hlsgen/train/quant/fake_quant.c computes the same quantizers for training, on
  * purpose separately: this file is the plain libm spelling of QKeras'
  * formulas and the oracle test_quantizer_train.c checks the trainer's
  * fast forms against (libm-free rounding, a vectorized quantized_relu).

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../../hlsgen/train/tnet.h"
+#include "../../../hlsgen/train/net/tnet.h"
 #include "hlsgen_train.h"
 
 #define N_SAMPLES 5

@@ -157,9 +157,9 @@ Test(import_types, hls4ml_literal_rounding)
 	cr_expect(ex, "grid values stay exact");
 }
 
-static struct imp_quant quant(const char *s)
+static struct hg_quantizer quant(const char *s)
 {
-	struct imp_quant q;
+	struct hg_quantizer q;
 	char err[256];
 
 	cr_assert_eq(imp_quant_from_string(s, "L", "q", &q, err, sizeof(err)), 0, "%s: %s", s, err);
@@ -168,9 +168,9 @@ static struct imp_quant quant(const char *s)
 
 Test(import_types, quantized_bits_values)
 {
-	struct imp_quant q = quant("quantized_bits(6,0,alpha=1)");
+	struct hg_quantizer q = quant("quantized_bits(6,0,alpha=1)");
 
-	cr_expect_eq(q.kind, QNN_QK_QUANTIZED_BITS);
+	cr_expect_eq(q.kind, HG_Q_BITS);
 	cr_expect_eq(imp_quant_apply(&q, 0.5 + 1.0 / 64), 0.5, "tie 16.5 -> 16 (even)");
 	cr_expect_eq(imp_quant_apply(&q, 0.5 + 3.0 / 64), 17.0 / 32 + 1.0 / 32, "17.5 -> 18");
 	cr_expect_eq(imp_quant_apply(&q, 2.0), 31.0 / 32, "clip high");
@@ -187,28 +187,31 @@ Test(import_types, quantized_bits_values)
 
 Test(import_types, quantized_relu_and_po2_values)
 {
-	struct imp_quant q = quant("quantized_relu(3,1)");
+	struct hg_quantizer q = quant("quantized_relu(3,1)");
+	int min_exp, max_exp;
 
-	cr_expect_eq(q.kind, QNN_QK_QUANTIZED_RELU);
+	cr_expect_eq(q.kind, HG_Q_RELU);
 	cr_expect_eq(imp_quant_apply(&q, -1.0), 0.0);
 	cr_expect_eq(imp_quant_apply(&q, 0.625), 0.5, "2.5 steps -> 2 (even)");
 	cr_expect_eq(imp_quant_apply(&q, 5.0), 1.75, "clip at 7/4");
 	q = quant("quantized_po2(4,1)");
-	cr_expect_eq(q.min_exp, -8);
-	cr_expect_eq(q.max_exp, 0);
+	imp_po2_exponents(&q, &min_exp, &max_exp);
+	cr_expect_eq(min_exp, -8);
+	cr_expect_eq(max_exp, 0);
 	cr_expect_eq(imp_quant_apply(&q, 0.03), 1.0 / 32, "log2 0.03 = -5.06");
 	cr_expect_eq(imp_quant_apply(&q, -3.0), -1.0, "max_value 1");
 	cr_expect_eq(imp_quant_apply(&q, 0.0), 1.0 / 256, "zero -> +2^min_exp");
 	cr_expect_eq(imp_quant_apply(&q, 1e-6), 1.0 / 256, "clipped to min_exp");
 	q = quant("quantized_po2(5)"); /* no max: exponent sign bit */
-	cr_expect_eq(q.min_exp, -8);
-	cr_expect_eq(q.max_exp, 7);
+	imp_po2_exponents(&q, &min_exp, &max_exp);
+	cr_expect_eq(min_exp, -8);
+	cr_expect_eq(max_exp, 7);
 }
 
 Test(import_types, hls4ml_types_from_quantizers)
 {
 	struct qnn_fixed_type t;
-	struct imp_quant q;
+	struct hg_quantizer q;
 	char err[256];
 
 	q = quant("quantized_bits(6,0)");
@@ -249,7 +252,7 @@ Test(import_types, unsupported_quantizer_options)
 	    "binary()",
 	    "quantized_bits(1,0)",
 	};
-	struct imp_quant q;
+	struct hg_quantizer q;
 	char err[256];
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -285,7 +288,7 @@ Test(import_types, auto_accumulator_rule)
  */
 Test(import_types, po2_agrees_with_float32_reference_at_the_boundaries)
 {
-	struct imp_quant q = quant("quantized_po2(4,1)");
+	struct hg_quantizer q = quant("quantized_po2(4,1)");
 	struct qnn_qkeras_quantizer d = imp_quant_desc(&q);
 	unsigned differ = 0, n = 0;
 

@@ -10,7 +10,7 @@
 #include <criterion/criterion.h>
 #include <math.h>
 
-#include "../../../hlsgen/train/callbacks.h"
+#include "../../../hlsgen/train/optim/callbacks.h"
 #include "hlsgen_train.h"
 
 Test(schedule, constant_sparsity_steps)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /* Dense forward/backward: one GEMM each way, Keras' [n_in][n_out] kernel. */
-#include "tnet.h"
+#include "../net/tnet.h"
 
 void dense_forward(const struct tlayer *L, const float *in, float *out, size_t n)
 {

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tnet.h"
+#include "../net/tnet.h"
 
 int hg_prune_should_update(const struct hg_prune_schedule *s, long step, float *sparsity)
 {

@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "tnet.h"
+#include "../net/tnet.h"
 
 static void im2col(const struct tlayer *L, const float *in, float *cols)
 {

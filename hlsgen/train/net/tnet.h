@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "hlsgen_train.h"
-#include "thread_pool.h"
+#include "../util/thread_pool.h"
 
 struct tlayer {
 	const struct hg_layer_spec *s;

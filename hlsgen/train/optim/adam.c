@@ -8,7 +8,7 @@
  */
 #include <math.h>
 
-#include "tnet.h"
+#include "../net/tnet.h"
 
 static void adam_update(float *w, const float *g, float *m, float *v, size_t n, float lr_t,
 			float b1, float b2, float eps)

@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "tnet.h"
+#include "../net/tnet.h"
 
 /* The lab's 2x2, stride 2 pool: four candidates per channel, branch-free. */
 static void pool2x2(const struct tlayer *L, const float *restrict x, float *restrict o,

@@ -8,7 +8,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "tnet.h"
+#include "../net/tnet.h"
 
 void inner_act_forward(int activation, float *x, size_t n)
 {

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tnet.h"
+#include "../net/tnet.h"
 
 static int attr_vstring(hid_t obj, const char *name, const char *value)
 {

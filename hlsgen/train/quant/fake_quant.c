@@ -79,15 +79,6 @@ static float relu_forward(const struct hg_quantizer *q, float x)
 	return scale2(r, q->integer - q->bits);
 }
 
-static void po2_exponents(const struct hg_quantizer *q, int *min_exp, int *max_exp)
-{
-	int need_sign = !(q->has_max && q->max_value <= 1.0f);
-	int effect = q->bits - 1 - need_sign;
-
-	*min_exp = -(1 << effect);
-	*max_exp = (1 << effect) - 1;
-}
-
 static float po2_forward(const struct hg_quantizer *q, float x)
 {
 	int min_exp, max_exp;
@@ -97,7 +88,7 @@ static float po2_forward(const struct hg_quantizer *q, float x)
 
 	if (isnan(x))
 		return x;
-	po2_exponents(q, &min_exp, &max_exp);
+	hg_quantizer_po2_exponents(q, &min_exp, &max_exp);
 	if (a < KERAS_EPSILON) {
 		e = (float)min_exp;
 	} else {
@@ -180,7 +171,7 @@ float hg_quantizer_max(const struct hg_quantizer *q)
 	case HG_Q_PO2:
 		if (q->has_max && q->max_value > 0.0f)
 			return fmaxf(1.0f, q->max_value);
-		po2_exponents(q, &min_exp, &max_exp);
+		hg_quantizer_po2_exponents(q, &min_exp, &max_exp);
 		return fmaxf(1.0f, scale2(1.0f, max_exp));
 	default:
 		return INFINITY;

@@ -48,42 +48,9 @@ static int get_pair(struct rctx *k, struct json_object *c, const char *key, int 
 /* A quantizer from {"class_name": ..., "config": {...}}, a string, or null. */
 static int quantizer(struct rctx *k, struct json_object *v, struct hg_quantizer *q)
 {
-	char text[256], e[160];
-	size_t at;
-	const char *cls;
-	struct json_object *cfg;
+	char e[160];
 
-	memset(q, 0, sizeof(*q));
-	if (!v || json_object_is_type(v, json_type_null))
-		return 0;
-	if (json_object_is_type(v, json_type_string)) {
-		if (hg_quantizer_parse(json_object_get_string(v), q, e, sizeof(e)))
-			return fail(k, "%s", e);
-		return 0;
-	}
-	cls = hg_json_get_str(v, "class_name");
-	cfg = hg_json_get(v, "config");
-	if (!cls || !cfg)
-		return fail(k, "quantizer without class_name/config");
-	at = (size_t)snprintf(text, sizeof(text), "%s(", cls);
-	json_object_object_foreach(cfg, key, val)
-	{
-		const char *sv =
-		    json_object_is_type(val, json_type_null) ? "None" : json_object_get_string(val);
-
-		if (json_object_is_type(val, json_type_object) ||
-		    json_object_is_type(val, json_type_array))
-			return fail(k, "quantizer argument %s is not a scalar", key);
-		if (!strcmp(key, "__passive_serialization__"))
-			continue;
-		at += (size_t)snprintf(text + at, at < sizeof(text) ? sizeof(text) - at : 0,
-				       "%s=%s,", key, sv);
-	}
-	if (at >= sizeof(text) - 1)
-		return fail(k, "quantizer config too long");
-	text[at - (text[at - 1] == ',')] = ')';
-	text[at - (text[at - 1] == ',') + 1] = 0;
-	if (hg_quantizer_parse(text, q, e, sizeof(e)))
+	if (hg_quantizer_parse_json(v, q, e, sizeof(e)))
 		return fail(k, "%s", e);
 	return 0;
 }

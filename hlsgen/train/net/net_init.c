@@ -9,7 +9,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "rng.h"
+#include "../util/rng.h"
 #include "tnet.h"
 
 /* stddev of a unit normal truncated to [-2, 2] (Keras' constant) */

@@ -6,7 +6,7 @@
  */
 #include <math.h>
 
-#include "tnet.h"
+#include "../net/tnet.h"
 
 double softmax_xent(float *p, const uint8_t *y, size_t n, int c, long *correct)
 {

@@ -17,7 +17,7 @@
 
 #include "hlsgen_io.h"
 #include "qnn_model.h"
-#include "tnet.h"
+#include "../net/tnet.h"
 
 #define CKPT_MAGIC "HGCKPT01"
 #define CKPT_MAX   (256u << 20)

@@ -8,7 +8,7 @@
 #include <cblas.h>
 #include <pthread.h>
 
-#include "tnet.h"
+#include "../net/tnet.h"
 
 void openblas_set_num_threads(int num_threads);
 

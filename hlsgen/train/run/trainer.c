@@ -10,12 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "callbacks.h"
+#include "../optim/callbacks.h"
 #include "epoch_progress.h"
 #include "hlsgen_error.h"
 #include "hlsgen_progress.h"
-#include "rng.h"
-#include "tnet.h"
+#include "../util/rng.h"
+#include "../net/tnet.h"
 
 void hg_train_config_default(struct hg_train_config *c)
 {
