@@ -9,55 +9,6 @@
 
 #include "client_internal.h"
 
-static void setup_op(qnn_client *c, struct op *op)
-{
-	op->n_in = c->info.n_in;
-	op->n_out = c->info.n_out;
-	op->max_samples = c->info.max_samples;
-	op->frac_bits = c->info.logits_frac_bits;
-	op->parts = (uint32_t)((op->n + op->max_samples - 1) / op->max_samples);
-	op->sent = op->answered = 0;
-	op->status = 0;
-	op->flags = (c->info.flags & QNN_INFO_HAS_LOGITS) ? QNN_OUT_HAS_LOGITS : 0;
-	op->want = QNN_CF_WANT_PROBS |
-		   ((op->logits && (c->info.flags & QNN_INFO_HAS_LOGITS)) ? QNN_CF_WANT_LOGITS : 0);
-}
-
-/*
- * Under mu: register the next part of op. A small part goes into the ring at once when
- * there is one (w->on_shm); else its frame is built into hdr/body for the caller to send.
- */
-static struct wreq *new_part(qnn_client *c, struct op *op, uint64_t gen, const float *in,
-			     uint8_t *hdr, uint8_t *body)
-{
-	struct wreq *w = calloc(1, sizeof(*w));
-
-	if (!w)
-		return NULL;
-	w->id = qnn_mux_new_id(c);
-	w->gen = gen;
-	w->op = op;
-	w->first = (size_t)op->sent * op->max_samples;
-	w->n = (uint32_t)(op->n - w->first < op->max_samples ? op->n - w->first : op->max_samples);
-	struct qnn_wire_classify wc = {
-	    .n_samples = w->n,
-	    .timeout_ms = op->timeout_ms > 0 ? (uint32_t)op->timeout_ms : 0,
-	    .flags = op->want,
-	};
-
-	if (gen == c->gen && qnn_shm_can_post(c, w->n)) {
-		qnn_shm_post(c, w, in + w->first * op->n_in, wc.timeout_ms, wc.flags);
-	} else {
-		qnn_proto_put_classify(body, &wc);
-		qnn_proto_put_hdr(hdr, QNN_MSG_CLASSIFY, w->id,
-				  qnn_proto_classify_len(w->n, op->n_in));
-		c->sock_classify++; /* ring entries made after this wait for it (sock_seq) */
-	}
-	qnn_mux_add(c, w);
-	op->sent++;
-	return w;
-}
-
 struct progress {
 	struct op *op;
 	uint32_t answered;
@@ -82,7 +33,7 @@ static int run_attempt(qnn_client *c, struct op *op, uint64_t gen, int64_t deadl
 	pthread_mutex_lock(&c->mu);
 	for (;;) {
 		while (!op->status && op->sent < op->parts && c->inflight < c->info.max_inflight) {
-			struct wreq *w = new_part(c, op, gen, op->in, hdr, body);
+			struct wreq *w = qnn_op_new_part(c, op, gen, op->in, hdr, body);
 
 			if (!w) {
 				op->status = QNN_E_NOMEM;
@@ -115,8 +66,11 @@ static int run_attempt(qnn_client *c, struct op *op, uint64_t gen, int64_t deadl
 	return r;
 }
 
+/* The checks every classification starts with; *n_in: the model's input size seen. */
 static int check_input(qnn_client *c, const float *in, size_t n, uint32_t *n_in)
 {
+	if (!c)
+		return QNN_E_INVAL;
 	pthread_mutex_lock(&c->mu);
 	*n_in = c->info.n_in;
 	pthread_mutex_unlock(&c->mu);
@@ -130,6 +84,16 @@ static int check_input(qnn_client *c, const float *in, size_t n, uint32_t *n_in)
 	return 0;
 }
 
+/* Where the op writes its results (NULL: the caller wants none). */
+static void op_outputs(struct op *op, const struct qnn_outputs *out)
+{
+	if (out) {
+		op->classes = out->classes;
+		op->probs = out->probs;
+		op->logits = out->logits;
+	}
+}
+
 QNN_EXPORT int qnn_classify(qnn_client *c, const float *in, size_t n, struct qnn_outputs *out,
 			    int timeout_ms)
 {
@@ -139,16 +103,10 @@ QNN_EXPORT int qnn_classify(qnn_client *c, const float *in, size_t n, struct qnn
 	uint64_t gen;
 	int r;
 
-	if (!c)
-		return QNN_E_INVAL;
 	r = check_input(c, in, n, &n_in);
 	if (r)
 		return r;
-	if (out) {
-		op.classes = out->classes;
-		op.probs = out->probs;
-		op.logits = out->logits;
-	}
+	op_outputs(&op, out);
 	for (int attempt = 0; attempt < 2; attempt++) {
 		r = qnn_conn_ensure(c, deadline, &gen);
 		if (r)
@@ -159,7 +117,7 @@ QNN_EXPORT int qnn_classify(qnn_client *c, const float *in, size_t n, struct qnn
 			return QNN_E_MODEL_CHANGED;
 		}
 		n_out = c->info.n_out;
-		setup_op(c, &op);
+		qnn_op_setup(c, &op);
 		pthread_mutex_unlock(&c->mu);
 		r = run_attempt(c, &op, gen, deadline);
 		/* Classification has no side effects: a request lost with a dead connection is
@@ -187,18 +145,34 @@ QNN_EXPORT int qnn_submit(qnn_client *c, const float *in, size_t n, struct qnn_o
 	return qnn_submit_timed(c, in, n, out, NULL, timeout_ms, user, ticket);
 }
 
+/* Under mu: register every part of a new asynchronous op, building each socket frame once. */
+static int submit_parts(qnn_client *c, struct op *op, uint64_t gen, const float *in,
+			struct wreq **w, uint8_t (*hdr)[QNN_PROTO_HDR_SIZE],
+			uint8_t (*body)[QNN_WIRE_CLASSIFY_SIZE])
+{
+	for (uint32_t k = 0; k < op->parts; k++) {
+		w[k] = qnn_op_new_part(c, op, gen, in, hdr[k], body[k]);
+		if (w[k])
+			continue;
+		if (k == 0)
+			return QNN_E_NOMEM;
+		/* Parts already registered still complete the op (with this error). */
+		op->status = QNN_E_NOMEM;
+		op->parts = k;
+		break;
+	}
+	return 0;
+}
+
 QNN_EXPORT int qnn_submit_timed(qnn_client *c, const float *in, size_t n, struct qnn_outputs *out,
 				struct qnn_timing *timing, int timeout_ms, void *user,
 				uint64_t *ticket)
 {
 	int64_t deadline = qnn_deadline(timeout_ms);
-	uint8_t hdr[QNN_PROTO_HDR_SIZE], body[QNN_WIRE_CLASSIFY_SIZE];
 	uint32_t n_in;
 	uint64_t gen;
 	int r;
 
-	if (!c)
-		return QNN_E_INVAL;
 	r = check_input(c, in, n, &n_in);
 	if (r)
 		return r;
@@ -217,69 +191,48 @@ QNN_EXPORT int qnn_submit_timed(qnn_client *c, const float *in, size_t n, struct
 	op->timing = timing;
 	if (timing)
 		*timing = (struct qnn_timing){0};
-	if (out) {
-		op->classes = out->classes;
-		op->probs = out->probs;
-		op->logits = out->logits;
-	}
+	op_outputs(op, out);
 	pthread_mutex_lock(&c->mu);
 	if (c->info.n_in != n_in) {
 		pthread_mutex_unlock(&c->mu);
 		free(op);
 		return QNN_E_MODEL_CHANGED;
 	}
-	setup_op(c, op);
+	qnn_op_setup(c, op);
 	if (c->inflight + op->parts > c->info.max_inflight) {
 		pthread_mutex_unlock(&c->mu);
 		free(op);
 		return QNN_E_LIMIT;
 	}
+	/* Every part is registered before any is sent: the op completes only when all are
+	 * answered. Frames are kept per part, with what sending needs of the part. */
+	uint32_t parts = op->parts;
+	struct wreq *w[parts];
+	uint8_t hdr[parts][QNN_PROTO_HDR_SIZE], body[parts][QNN_WIRE_CLASSIFY_SIZE];
+	size_t first[parts];
+	uint32_t cnt[parts];
+	bool posted[parts];
+
 	op->ticket = ++c->next_ticket;
 	if (ticket)
 		*ticket = op->ticket;
-	/* Register every part first: the op completes only when all are answered. */
-	uint32_t ids[op->parts];
-	size_t first[op->parts];
-	uint32_t cnt[op->parts];
-	bool posted[op->parts];
-	uint32_t parts = op->parts;
-
-	for (uint32_t k = 0; k < parts; k++) {
-		struct wreq *w = new_part(c, op, gen, in, hdr, body);
-
-		if (!w && k == 0) {
-			pthread_mutex_unlock(&c->mu);
-			free(op);
-			return QNN_E_NOMEM;
-		}
-		if (!w) {
-			/* Parts already registered still complete the op (with this error). */
-			op->status = QNN_E_NOMEM;
-			parts = k;
-			break;
-		}
-		ids[k] = w->id;
-		first[k] = w->first;
-		cnt[k] = w->n;
-		posted[k] = w->on_shm;
+	if (submit_parts(c, op, gen, in, w, hdr, body)) {
+		pthread_mutex_unlock(&c->mu);
+		free(op);
+		return QNN_E_NOMEM;
 	}
-	op->parts = parts;
-	uint32_t want = op->want;
-
+	parts = op->parts;
+	for (uint32_t k = 0; k < parts; k++) {
+		first[k] = w[k]->first;
+		cnt[k] = w[k]->n;
+		posted[k] = w[k]->on_shm;
+	}
 	pthread_mutex_unlock(&c->mu);
 	for (uint32_t k = 0; k < parts; k++) {
 		if (posted[k])
 			continue; /* already in the ring */
-		struct qnn_wire_classify wc = {.n_samples = cnt[k],
-					       .timeout_ms =
-						   timeout_ms > 0 ? (uint32_t)timeout_ms : 0,
-					       .flags = want};
-
-		qnn_proto_put_classify(body, &wc);
-		qnn_proto_put_hdr(hdr, QNN_MSG_CLASSIFY, ids[k],
-				  qnn_proto_classify_len(cnt[k], n_in));
 		/* After this point op may already be completed (and reaped): use only copies. */
-		if (qnn_mux_send(c, gen, hdr, body, sizeof(body), in + first[k] * n_in,
+		if (qnn_mux_send(c, gen, hdr[k], body[k], sizeof(body[k]), in + first[k] * n_in,
 				 (size_t)cnt[k] * n_in, deadline))
 			break;
 	}
@@ -315,11 +268,8 @@ QNN_EXPORT int qnn_reap(qnn_client *c, struct qnn_completion *done, int max, int
 		return r;
 	}
 	while (n < max && c->done_head) {
-		struct op *op = c->done_head;
+		struct op *op = qnn_op_take_done(c);
 
-		c->done_head = op->next_done;
-		if (!c->done_head)
-			c->done_tail = NULL;
 		done[n++] = (struct qnn_completion){
 		    .ticket = op->ticket,
 		    .user = op->user,

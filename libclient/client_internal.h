@@ -17,6 +17,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "qnn_proto.h"
 
@@ -125,20 +126,32 @@ int qnn_shm_poll(qnn_client *c, struct qnn_shm *m);
 /* Under mu: the caller of w's op gave up; the slot comes back through cq. */
 void qnn_shm_forget(qnn_client *c, struct wreq *w);
 
-/* Under mu: a part's daemon-side times into op->timing (the slowest part wins). */
+/* op.c: a user call's life, all under mu */
+void qnn_op_setup(qnn_client *c, struct op *op); /* sizes and wants from the model */
+/*
+ * The next part of op, registered in the request table. A small part goes into the ring at
+ * once when there is one (w->on_shm); else its CLASSIFY frame is built into hdr/body for the
+ * caller to send (the one place that builds it).
+ */
+struct wreq *qnn_op_new_part(qnn_client *c, struct op *op, uint64_t gen, const float *in,
+			     uint8_t hdr[QNN_PROTO_HDR_SIZE], uint8_t body[QNN_WIRE_CLASSIFY_SIZE]);
+/* A part's daemon-side times into op->timing (the slowest part wins). */
 void qnn_op_timing(struct op *op, uint32_t queue_us, uint32_t run_us);
-
-/* time */
-int64_t qnn_now_ms(void);
-int64_t qnn_deadline(int timeout_ms);	/* -1 = never */
-int qnn_remaining_ms(int64_t deadline); /* -1 = infinite, >= 0 otherwise */
+/* A CLASSIFY_REPLY / STATS_REPLY payload into w's op. 0 or QNN_E_PROTO. */
+int qnn_op_take_reply(struct wreq *w, const uint8_t *p, uint32_t len);
+int qnn_op_take_stats(struct wreq *w, const uint8_t *p, uint32_t len);
+/* One part answered (status 0 or its error); the last one completes the op. */
+void qnn_op_part_done(qnn_client *c, struct op *op, int status);
+/* The oldest completed asynchronous op, or NULL. */
+struct op *qnn_op_take_done(qnn_client *c);
+/* Make efd readable iff the done queue is non-empty (no syscall when it already is). */
+void qnn_sync_efd(qnn_client *c);
 
 /* connect.c */
 int qnn_conn_ensure(qnn_client *c, int64_t deadline, uint64_t *gen);
 void qnn_conn_set_broken(qnn_client *c, uint64_t gen); /* under mu */
-void qnn_set_errno(int e);
 
-/* mux.c */
+/* mux.c: the request table, sending, and routing frames to their requests */
 uint32_t qnn_mux_new_id(qnn_client *c);		    /* under mu */
 void qnn_mux_add(qnn_client *c, struct wreq *w);    /* under mu */
 void qnn_mux_drop_op(qnn_client *c, struct op *op); /* under mu */
@@ -147,8 +160,39 @@ int qnn_mux_send(qnn_client *c, uint64_t gen, const uint8_t *hdr, const void *p1
 		 const float *floats, size_t nfloats, int64_t deadline);
 /* Wait until pred(c, arg) under mu, reading as the leader when nobody is. */
 int qnn_mux_wait(qnn_client *c, bool (*pred)(qnn_client *, void *), void *arg, int64_t deadline);
-void qnn_op_part_done(qnn_client *c, struct op *op, int status); /* under mu */
-/* Under mu: make efd readable iff the done queue is non-empty (no syscall when it already is). */
-void qnn_sync_efd(qnn_client *c);
+
+/* time: monotonic milliseconds; a deadline is an absolute time, -1 = never */
+static inline int64_t qnn_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static inline int64_t qnn_deadline(int timeout_ms)
+{
+	return timeout_ms < 0 ? -1 : qnn_now_ms() + timeout_ms;
+}
+
+/* What is left of deadline for poll(): -1 = infinite, >= 0 otherwise. */
+static inline int qnn_remaining_ms(int64_t deadline)
+{
+	if (deadline < 0)
+		return -1;
+	int64_t left = deadline - qnn_now_ms();
+
+	if (left <= 0)
+		return 0;
+	return left > 1000000000 ? 1000000000 : (int)left;
+}
+
+/* errno of the last failed system call of this thread, for qnn_last_errno() (connect.c) */
+extern __thread int qnn_errno_last;
+
+static inline void qnn_set_errno(int e)
+{
+	qnn_errno_last = e;
+}
 
 #endif

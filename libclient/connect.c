@@ -18,40 +18,11 @@
 
 #include "client_internal.h"
 
-static __thread int last_errno;
-
-void qnn_set_errno(int e)
-{
-	last_errno = e;
-}
+__thread int qnn_errno_last;
 
 QNN_EXPORT int qnn_last_errno(void)
 {
-	return last_errno;
-}
-
-int64_t qnn_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-int64_t qnn_deadline(int timeout_ms)
-{
-	return timeout_ms < 0 ? -1 : qnn_now_ms() + timeout_ms;
-}
-
-int qnn_remaining_ms(int64_t deadline)
-{
-	if (deadline < 0)
-		return -1;
-	int64_t left = deadline - qnn_now_ms();
-
-	if (left <= 0)
-		return 0;
-	return left > 1000000000 ? 1000000000 : (int)left;
+	return qnn_errno_last;
 }
 
 QNN_EXPORT const char *qnn_default_socket(void)

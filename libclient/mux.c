@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * mux.c - many threads, one connection: the table of requests waiting for
- * a reply, sending frames, and the leader/follower reader that hands each
- * reply to its request.
+ * a reply, sending frames, and the leader/follower reader that routes each
+ * frame to its request (what a reply does to the request's op is op.c's).
  */
 #include <errno.h>
-#include <math.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,54 +88,6 @@ void qnn_mux_drop_op(qnn_client *c, struct op *op)
 		}
 	}
 	pthread_cond_broadcast(&c->cv);
-}
-
-void qnn_op_timing(struct op *op, uint32_t queue_us, uint32_t run_us)
-{
-	if (!op->timing)
-		return;
-	if (queue_us > op->timing->queue_us)
-		op->timing->queue_us = queue_us;
-	if (run_us > op->timing->run_us)
-		op->timing->run_us = run_us;
-}
-
-void qnn_op_part_done(qnn_client *c, struct op *op, int status)
-{
-	op->answered++;
-	if (status && !op->status)
-		op->status = status;
-	if (op->async && op->answered == op->sent) {
-		op->next_done = NULL;
-		if (c->done_tail)
-			c->done_tail->next_done = op;
-		else
-			c->done_head = op;
-		c->done_tail = op;
-		/*
-		 * A thread inside qnn_reap() takes it (the broadcast below wakes it) and
-		 * signals efd itself for whatever it leaves: the common "reader reaps its own
-		 * completions" case then costs no eventfd write + read per request.
-		 */
-		if (!c->reapers)
-			qnn_sync_efd(c);
-	}
-	pthread_cond_broadcast(&c->cv);
-}
-
-void qnn_sync_efd(qnn_client *c)
-{
-	uint64_t v = 1;
-
-	if (c->done_head && !c->efd_set) {
-		if (write(c->efd, &v, sizeof(v)) == sizeof(v))
-			c->efd_set = true;
-	} else if (!c->done_head && c->efd_set) {
-		if (read(c->efd, &v, sizeof(v)) < 0) {
-			/* already zero */
-		}
-		c->efd_set = false;
-	}
 }
 
 static int send_iov(int fd, struct iovec *iov, int cnt, int64_t deadline)
@@ -225,48 +176,7 @@ out:
 	return r;
 }
 
-/* Under mu: copy a CLASSIFY_REPLY into the op's arrays. */
-static int take_reply(struct wreq *w, const uint8_t *p, uint32_t len)
-{
-	struct op *op = w->op;
-	struct qnn_wire_reply r;
-	size_t no = op->n_out;
-
-	if (op->kind != OP_CLASSIFY || qnn_proto_get_reply_hdr(p, len, &r) || r.n_samples != w->n ||
-	    r.n_out != no)
-		return QNN_E_PROTO;
-	if ((op->want & QNN_CF_WANT_PROBS) && !(r.flags & QNN_RF_PROBS))
-		return QNN_E_PROTO;
-	qnn_op_timing(op, r.queue_us, r.run_us);
-	p += QNN_WIRE_REPLY_SIZE;
-	for (size_t i = 0; i < w->n; i++) {
-		uint32_t k = qnn_get_u32(p + 4 * i);
-
-		if (k >= no)
-			return QNN_E_PROTO;
-		if (op->classes)
-			op->classes[w->first + i] = (int32_t)k;
-	}
-	p += 4 * (size_t)w->n;
-	if (r.flags & QNN_RF_PROBS) {
-		if (op->probs)
-			qnn_proto_get_floats(op->probs + w->first * no, p, w->n * no);
-		p += 4 * w->n * no;
-	}
-	if ((r.flags & QNN_RF_LOGITS) && op->logits) {
-		float *dst = op->logits + w->first * no;
-
-		for (size_t i = 0; i < w->n * no; i++)
-			dst[i] =
-			    (float)ldexp((double)(int32_t)qnn_get_u32(p + 4 * i), -op->frac_bits);
-		op->flags |= QNN_OUT_HAS_LOGITS;
-	} else {
-		op->flags &= ~QNN_OUT_HAS_LOGITS;
-	}
-	return 0;
-}
-
-/* Under mu: one complete frame. Returns < 0 when the connection is unusable. */
+/* Under mu: route one complete frame to its request. < 0 when the connection is unusable. */
 static int dispatch(qnn_client *c, const struct qnn_frame_hdr *h, const uint8_t *p)
 {
 	int st = 0, r = 0;
@@ -283,13 +193,10 @@ static int dispatch(qnn_client *c, const struct qnn_frame_hdr *h, const uint8_t 
 		return 0; /* a reply to a request whose caller gave up */
 	switch (h->type) {
 	case QNN_MSG_CLASSIFY_REPLY:
-		r = take_reply(w, p, h->len);
-		st = r;
+		r = st = qnn_op_take_reply(w, p, h->len);
 		break;
 	case QNN_MSG_STATS_REPLY:
-		if (w->op->kind != OP_STATS || qnn_proto_get_stats(p, h->len, w->op->stats))
-			r = QNN_E_PROTO;
-		st = r;
+		r = st = qnn_op_take_stats(w, p, h->len);
 		break;
 	case QNN_MSG_ERROR:
 		if (qnn_proto_get_error(p, h->len, &st, NULL, 0))
