@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0 OR MIT
 #
 # Inside the booted Debian guest (tests/system/systemd/run.sh), as root,
-# with the packages qnnd, libqnn1 and qnn-tools installed by dpkg, the lab's
+# with the packages qnnd, libqnn1, qnn-tools and qnn-oipd installed by dpkg, the lab's
 # model at the shipped config's path, users alice (group qnn) and bob.
 # Every check prints "QNN-SYSTEMD PASS|FAIL <what>"; the last line is
 # "QNN-SYSTEMD N passed, M failed".
@@ -161,6 +161,64 @@ check "journal names the watchdog timeout" \
 out=$(as_alice qnnctl classify /srv/qnn/digits.npy 2>&1 | head -1) && rc=0 || rc=$?
 check "serving again after the watchdog restart: '$out'" \
 	'grep -q "class" <<<"$out"'
+
+# ---- 6b. qnn-oipd: the HTTP front, socket-activated, no device ----
+# bash's /dev/tcp is the HTTP client (the guest has no curl).
+http() { # METHOD PATH [BODY]: the whole response (status line, headers, body)
+	local body=${3:-}
+	exec 9<>/dev/tcp/127.0.0.1/8000 || return 1
+	printf '%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s' \
+		"$1" "$2" "${#body}" "$body" >&9
+	timeout 30 cat <&9
+	exec 9<&-
+}
+oprop() { systemctl show -p "$1" --value qnn-oipd.service; }
+check "qnn-oipd.socket active at boot on $(systemctl show -p Listen --value qnn-oipd.socket)" \
+	'active qnn-oipd.socket && systemctl show -p Listen --value qnn-oipd.socket | grep -q "^127.0.0.1:8000 "'
+check "qnn-oipd.service not started before the first connection" \
+	'! active qnn-oipd.service'
+ready=$(http GET /v2/health/ready | tr -d '\r')
+check "the first connection starts qnn-oipd, which reaches qnnd: $(head -1 <<<"$ready") $(tail -1 <<<"$ready")" \
+	'grep -q "^HTTP/1.1 200" <<<"$ready" && grep -q "{\"ready\":true}" <<<"$ready" && active qnn-oipd.service'
+model=$(http GET /metrics | sed -n 's/^qnnd_info{backend="[^"]*",model="\([^"]*\)"} 1.*$/\1/p')
+# The first digit of digits.npy (test image 100) as raw UINT8 pixels: the class must be the one
+# hlsgen computed on the host for the same image scaled by 1/255.
+px=$(od -An -v -tu1 -j $((16 + 100 * 784)) -N 784 "$QNN_DATA/mnist/test-images-idx3-ubyte" |
+	tr -s ' \n' ',' | sed 's/^,//; s/,$//')
+want=$(sed -n 's/^0: class \([0-9]*\) .*/\1/p' /srv/qnn/expected.txt)
+got=$(http POST "/v2/models/$model/infer" \
+	"{\"inputs\":[{\"name\":\"input\",\"shape\":[1,28,28,1],\"datatype\":\"UINT8\",\"data\":[$px]}],\"outputs\":[{\"name\":\"class\"}]}" |
+	tr -d '\r' | tail -1)
+check "POST /v2/models/$model/infer (UINT8 digit): class as hlsgen on the host ($want): $got" \
+	'[ -n "$want" ] && grep -q "\"data\":\[$want\]" <<<"$got"'
+opid=$(oprop MainPID)
+ost=/proc/$opid/status
+check "qnn-oipd: dynamic user uid $(awk '/^Uid:/ { print $2 }' "$ost"), no capabilities, NoNewPrivs, seccomp" \
+	'[ "$(awk "/^Uid:/ { print \$2 }" "$ost")" != 0 ] && grep -qE "^CapEff:\s+0+\$" "$ost" &&
+	 grep -qE "^NoNewPrivs:\s+1\$" "$ost" && grep -qE "^Seccomp:\s+2\$" "$ost"'
+check "qnn-oipd: private /dev without qnn nodes" \
+	'! ls /proc/$opid/root/dev/ | grep -q "^qnn"'
+if [ -n "$major" ]; then
+	mknod -m 660 /dev/qnn-probe c "$major" 0 && chgrp qnn /dev/qnn-probe
+	ocg=/sys/fs/cgroup/system.slice/qnn-oipd.service
+	out_o=$(sh -c 'echo $$ >"$1/cgroup.procs" && exec head -c1 "$2" >/dev/null' sh "$ocg" /dev/qnn-probe 2>&1)
+	check "DevicePolicy=closed: a qnn node is denied in qnn-oipd's cgroup, group qnn or not ('$out_o')" \
+		'grep -q "Operation not permitted" <<<"$out_o"'
+	rm -f /dev/qnn-probe
+fi
+osec=$(systemd-analyze security qnn-oipd.service 2>&1 | sed -n 's/.*Overall exposure level for qnn-oipd.service: \([0-9.]*\).*/\1/p')
+check "systemd-analyze security qnn-oipd.service (live): exposure $osec <= 2.0" \
+	'[ -n "$osec" ] && awk -v s="$osec" "BEGIN { exit !(s <= 2.0) }"'
+met=$(http GET /metrics | tr -d '\r')
+check "/metrics: qnnd_up 1, one sample answered: $(grep -E '^qnn_oip_infer_samples_total\{outcome="ok"\}' <<<"$met")" \
+	'grep -qx "qnnd_up 1" <<<"$met" && grep -qx "qnn_oip_infer_samples_total{outcome=\"ok\"} 1" <<<"$met"'
+systemctl stop qnn-oipd.service
+check "qnn-oipd stop: clean exit (Result=$(oprop Result), status $(oprop ExecMainStatus))" \
+	'[ "$(oprop Result)" = success ] && [ "$(oprop ExecMainStatus)" = 0 ]'
+live=$(http GET /v2/health/live | head -1 | tr -d '\r')
+check "socket activation again after the stop: '$live'" \
+	'[ "$live" = "HTTP/1.1 200 OK" ] && active qnn-oipd.service'
+systemctl stop qnn-oipd.socket qnn-oipd.service
 
 # ---- 7. final stop ----
 systemctl stop qnnd.socket qnnd.service

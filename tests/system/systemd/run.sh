@@ -8,10 +8,10 @@
 #   1. the Debian packages of this tree (packaging/build-debs.sh, shared
 #      with check-packaging)
 #   2. a fresh bookworm root file system made by mmdebstrap, into which apt
-#      installs our qnnd, libqnn1, qnn-tools and qnn-model-mnist .debs
-#      with their dependencies (maintainer scripts run: group qnn, units
-#      enabled; the model where the shipped config and the overlays name
-#      it), plus test data, users alice (in group qnn) and bob, and the
+#      installs our qnnd, libqnn1, qnn-tools, qnn-oipd and qnn-model-mnist
+#      .debs with their dependencies (maintainer scripts run: group qnn,
+#      units enabled; the model where the shipped config and the overlays
+#      name it), plus test data, users alice (in group qnn) and bob, and the
 #      test unit
 #   3. Debian's amd64 kernel (downloaded, unpacked privately; never
 #      installed) and qnn.ko built for it with qnn-dkms's boot files, the
@@ -41,7 +41,7 @@ bash packaging/build-debs.sh "$PKG"
 ver=$(dpkg-parsechangelog -l packaging/debian/changelog -S Version)
 arch=$(dpkg --print-architecture)
 debs=()
-for p in qnnd libqnn1 qnn-tools; do debs+=("$(realpath "$PKG/${p}_${ver}_${arch}.deb")"); done
+for p in qnnd libqnn1 qnn-tools qnn-oipd; do debs+=("$(realpath "$PKG/${p}_${ver}_${arch}.deb")"); done
 debs+=("$(realpath "$PKG/qnn-model-mnist_${ver}_all.deb")")
 
 step "test data and expected outputs (packaged hlsgen, packaged model)"
