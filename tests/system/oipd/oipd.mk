@@ -79,3 +79,28 @@ check-oipd-asan: $(OIPD_TEST_DIR)/test_oipd $(OIPD_TEST_DIR)/test_metrics $(OIPD
 
 CHECK_TARGETS += check-oipd-asan
 .PHONY: check-oipd-asan
+
+# ... and with ThreadSanitizer (clang, as qnnd's TSan build): HTTP event
+# threads, the completion thread and libqnn's reader share the requests;
+# any report fails the run.
+OIPD_TSAN_DIR := $(BUILD)/tsan/oipd-bin
+OIPD_TSAN_LOG := $(abspath $(BUILD)/tsan/oipd-report)
+$(OIPD_TSAN_DIR)/qnn-oipd: $(OIPD_SRCS) $(wildcard daemon/oipd/*.h) $(LIBQNN_SRCS)
+	@mkdir -p $(dir $@)
+	clang $(filter-out -Werror,$(OIPD_CFLAGS)) -Ilibclient -fsanitize=thread -O1 -g -o $@ \
+		$(OIPD_SRCS) $(LIBQNN_SRCS) $(OIPD_LIBS)
+	ln -sf $(abspath $(BIN)/qnnd) $(OIPD_TSAN_DIR)/qnnd
+	ln -sf $(abspath $(BIN)/qnnctl) $(OIPD_TSAN_DIR)/qnnctl
+
+check-oipd-tsan: $(OIPD_TEST_DIR)/test_oipd $(OIPD_TEST_DIR)/test_metrics $(OIPD_MODEL) \
+		 $(OIPD_TSAN_DIR)/qnn-oipd $(BIN)/qnnd $(BIN)/qnnctl
+	rm -f $(OIPD_TSAN_LOG).*
+	$(OIPD_ENV) QNN_BIN=$(abspath $(OIPD_TSAN_DIR)) TSAN_OPTIONS=log_path=$(OIPD_TSAN_LOG) \
+		$(OIPD_TEST_DIR)/test_oipd --jobs 1
+	$(OIPD_ENV) QNN_BIN=$(abspath $(OIPD_TSAN_DIR)) TSAN_OPTIONS=log_path=$(OIPD_TSAN_LOG) \
+		$(OIPD_TEST_DIR)/test_metrics --jobs 1
+	@if ls $(OIPD_TSAN_LOG).* >/dev/null 2>&1; then cat $(OIPD_TSAN_LOG).*; \
+		echo "check-oipd-tsan: ThreadSanitizer reports above"; exit 1; fi
+
+CHECK_TARGETS += check-oipd-tsan
+.PHONY: check-oipd-tsan
