@@ -45,7 +45,7 @@ FUZZ_frame_RUNS := 1500000
 FUZZ_oip_request_SRCS  := daemon/oipd/infer_parse.c daemon/oipd/infer_reply.c
 FUZZ_oip_request_LIBS  := -Idaemon/oipd -ljson-c -lm
 FUZZ_oip_request_SEEDS := $(FUZZ_DIR)/seeds/oip_request/.done
-FUZZ_oip_request_RUNS  := 50000
+FUZZ_oip_request_RUNS  := 30000
 
 $(FUZZ_DIR)/seeds/oip_request/.done: tests/fuzz/oip_request_seeds.sh
 	@mkdir -p $(dir $@)

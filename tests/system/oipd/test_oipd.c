@@ -706,6 +706,33 @@ Test(oipd, oversized_body_413)
 	check_bool_doc("/v2/health/ready", 200, "ready", true);
 }
 
+Test(oipd, oversized_headers_431_and_url_414)
+{
+	const char *args[] = {"--header-mem", "16384", NULL};
+	struct http_reply r;
+	size_t big = 60000;
+	char *hdr = malloc(big + 16), *path = malloc(big + 32);
+
+	restart_front(args);
+	strcpy(hdr, "X-Big: ");
+	memset(hdr + 7, 'a', big);
+	hdr[7 + big] = 0;
+	const char *hdrs[] = {hdr, NULL};
+
+	t_http(NULL, f.port, "GET", "/v2/health/live", NULL, 0, hdrs, &r);
+	cr_assert_eq(r.status, 431, "headers beyond --header-mem: %ld", r.status);
+	t_http_free(&r);
+	strcpy(path, "/v2/health/live?");
+	memset(path + 16, 'a', big);
+	path[16 + big] = 0;
+	t_http(NULL, f.port, "GET", path, NULL, 0, NULL, &r);
+	cr_assert_eq(r.status, 414, "a request line beyond --header-mem: %ld", r.status);
+	t_http_free(&r);
+	check_bool_doc("/v2/health/live", 200, "live", true);
+	free(hdr);
+	free(path);
+}
+
 static int raw_http(int port)
 {
 	struct sockaddr_in sa = {.sin_family = AF_INET,
