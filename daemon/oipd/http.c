@@ -241,6 +241,7 @@ static unsigned status_code(int st, enum oip_outcome *o)
 	case QNN_E_IO:
 	case QNN_E_MODEL_CHANGED:
 	case QNN_E_NOMODEL:
+	case QNN_E_QUOTA: /* the front is one user of qnnd: its share is used up for now */
 		*o = OIP_BUSY;
 		return 503;
 	case QNN_E_NONFINITE:
