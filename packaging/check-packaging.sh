@@ -59,6 +59,9 @@ want[libqnn-dev]="./usr/include/qnn.h ./usr/lib/$ma/libqnn.a ./usr/lib/$ma/libqn
 ./usr/share/doc/libqnn-dev/copyright"
 want[qnn-tools]="./usr/bin/qnnctl ./usr/share/man/man1/qnnctl.1.gz
 ./usr/share/doc/qnn-tools/changelog.gz ./usr/share/doc/qnn-tools/copyright"
+want[qnn-trace]="./usr/sbin/qnnlat ./usr/sbin/qnntop ./usr/sbin/qnnsnoop
+./usr/share/man/man8/qnnlat.8.gz ./usr/share/man/man8/qnntop.8.gz ./usr/share/man/man8/qnnsnoop.8.gz
+./usr/share/doc/qnn-trace/changelog.gz ./usr/share/doc/qnn-trace/copyright"
 want[hlsgen]="./usr/bin/hlsgen ./usr/share/doc/hlsgen/changelog.gz ./usr/share/doc/hlsgen/copyright"
 want[qnn-model-mnist]="./lib/firmware/qnn/mnist_cnn.qnn
 ./usr/share/doc/qnn-model-mnist/changelog.gz ./usr/share/doc/qnn-model-mnist/copyright"
@@ -80,7 +83,7 @@ check_files() {
 		bad "$p: missing [${missing}] unexpected [${extra}]"
 	fi
 }
-for p in qnnd libqnn1 libqnn-dev qnn-tools hlsgen; do check_files "$p" "$(deb "$p")"; done
+for p in qnnd libqnn1 libqnn-dev qnn-tools qnn-trace hlsgen; do check_files "$p" "$(deb "$p")"; done
 check_files qnn-model-mnist "$(deb qnn-model-mnist all)"
 # qnn-dkms: the module sources dkms needs, the udev rule, modules-load, the group.
 f=$(deb qnn-dkms all)

@@ -5,17 +5,18 @@
 #   vmlinux.h (gen-vmlinux.sh, once per kernel image) ->
 #   <tool>.bpf.o (clang -target bpf) -> <tool>.skel.h (bpftool gen skeleton) ->
 #   <tool> (the userspace program with the object embedded)
-#   amd64  for this host, against the installed libbpf-dev (dynamic)
-#   arm64  static, for the test guest and the board: libbpf, libelf, zlib and
-#          json-c from Debian's arm64 -dev packages unpacked in <sysroot>
+#   host   for this machine (x86_64 or aarch64), against the installed
+#          libbpf-dev (dynamic): make trace, the Debian package
+#   arm64  cross, static, for the test guest and the board: libbpf, libelf,
+#          zlib and json-c from Debian's arm64 -dev packages in <sysroot>
 #
-# Usage: build.sh amd64 <out dir> [image]
+# Usage: build.sh host <out dir> [image]
 #        build.sh arm64 <out dir> <arm64 vmlinuz> <sysroot>
 # Prints the paths of the tools built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-arch=${1:?usage: $0 amd64|arm64 <out dir> [image] [sysroot]}
-out=${2:?usage: $0 amd64|arm64 <out dir> [image] [sysroot]}
+mode=${1:?usage: $0 host|arm64 <out dir> [image] [sysroot]}
+out=${2:?usage: $0 host|arm64 <out dir> [image] [sysroot]}
 image=${3:-}
 sysroot=${4:-}
 TOOLS=(${QNN_TRACE_TOOLS:-qnnlat qnntop qnnsnoop})
@@ -24,14 +25,22 @@ mkdir -p "$out"
 BPF_CFLAGS=(-g -O2 -target bpf -Wall -Werror -Itrace -I"$out")
 CFLAGS=(-std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 	-D_GNU_SOURCE -Itrace -I"$out")
-case $arch in
-amd64)
+case $mode in
+host)
+	case $(uname -m) in
+	x86_64) arch=amd64 target=x86 ;;
+	aarch64) arch=arm64 target=arm64 ;;
+	*) echo "build.sh: no BPF target for $(uname -m)" >&2; exit 2 ;;
+	esac
 	# usdt.bpf.h reaches <asm/errno.h>: the target's kernel uapi headers.
-	BPF_CFLAGS+=(-D__TARGET_ARCH_x86 -idirafter "/usr/include/$(gcc -dumpmachine)")
+	BPF_CFLAGS+=(-D__TARGET_ARCH_$target -idirafter "/usr/include/$(gcc -dumpmachine)")
 	CC=${CC:-cc}
-	LIBS=(-lbpf -lelf -lz -ljson-c)
+	# Debian's hardening flags when the package build passes them.
+	CFLAGS+=(${QNN_TRACE_CFLAGS:-})
+	LIBS=(${QNN_TRACE_LDFLAGS:-} -lbpf -lelf -lz -ljson-c)
 	;;
 arm64)
+	arch=arm64
 	[ -n "$sysroot" ] || { echo "build.sh: arm64 needs <sysroot>" >&2; exit 2; }
 	BPF_CFLAGS+=(-D__TARGET_ARCH_arm64 -I"$sysroot/usr/include"
 		-idirafter /usr/aarch64-linux-gnu/include)
@@ -39,7 +48,7 @@ arm64)
 	CFLAGS+=(-I"$sysroot/usr/include" -static)
 	LIBS=(-L"$sysroot/usr/lib/aarch64-linux-gnu" -lbpf -lelf -lz -ljson-c)
 	;;
-*) echo "build.sh: unknown architecture $arch" >&2; exit 2 ;;
+*) echo "build.sh: unknown mode $mode (host or arm64)" >&2; exit 2 ;;
 esac
 
 # vmlinux.h: regenerated when the image (or the generator) is newer.

@@ -5,29 +5,30 @@
 # tests/kernel/check-kernel.sh, which also tests the tools (test_trace_tools).
 
 TRACE_TOOLS := qnnlat qnntop qnnsnoop
-TRACE_OUT   := $(BUILD)/trace/amd64
+TRACE_OUT   := $(BUILD)/trace/host
 TRACE_DEPS  := $(wildcard trace/*.c trace/*.h trace/*.sh trace/*.py)
 
 $(TRACE_OUT)/.built: $(TRACE_DEPS)
-	@bash trace/build.sh amd64 $(TRACE_OUT) >/dev/null
+	@QNN_TRACE_CFLAGS="$(filter-out -O2 -g,$(OPT))" QNN_TRACE_LDFLAGS="$(LDFLAGS)" \
+		bash trace/build.sh host $(TRACE_OUT) >/dev/null
 	@touch $@
 
 $(addprefix $(BIN)/,$(TRACE_TOOLS)): $(BIN)/%: $(TRACE_OUT)/.built
 	@mkdir -p $(dir $@)
 	cp $(TRACE_OUT)/$* $@
 
-# Only an x86_64 host builds them here (build.sh's amd64 mode), and only
-# with a BTF source for vmlinux.h: this kernel's, or QNN_VMLINUX_BTF.
+# Built for this machine (x86_64 or aarch64) when there is a BTF source for
+# vmlinux.h: this kernel's, or QNN_VMLINUX_BTF.
 ifneq ($(wildcard $(or $(QNN_VMLINUX_BTF),/sys/kernel/btf/vmlinux)),)
 trace: $(addprefix $(BIN)/,$(TRACE_TOOLS))
 else
 trace:
-	@echo "trace: not built: this kernel has no /sys/kernel/btf/vmlinux for the amd64" \
-		"vmlinux.h (give one with QNN_VMLINUX_BTF=<raw BTF file>); make check-kernel" \
-		"still builds and tests the arm64 tools"
+	@echo "trace: not built: this kernel has no /sys/kernel/btf/vmlinux for vmlinux.h" \
+		"(give one with QNN_VMLINUX_BTF=<raw BTF file>); make check-kernel still" \
+		"builds and tests the arm64 tools"
 endif
 
-ifeq ($(shell uname -m),x86_64)
+ifneq ($(filter x86_64 aarch64,$(shell uname -m)),)
 ALL_TARGETS += trace
 endif
 .PHONY: trace
