@@ -12,12 +12,12 @@ caller then parses the result with bpftool, which checks all of it.
 
 Usage: btf-from-image.py <image> <out.btf>
 """
-import gzip
 import lzma
 import shutil
 import struct
 import subprocess
 import sys
+import zlib
 
 MAGIC = b"\x9f\xeb\x01\x00"  # 0xeB9F little-endian, version 1, flags 0
 
@@ -46,15 +46,14 @@ def decompressed(data):
             out = None
             try:
                 if fn == "gzip":
-                    out = gzip.GzipFile(fileobj=__import__("io").BytesIO(data[i:])).read()
+                    # A stream decoder: it stops at the stream's end, whatever follows.
+                    out = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data[i:])
                 elif fn == "xz":
                     out = lzma.LZMADecompressor().decompress(data[i:])
                 elif shutil.which("zstd"):
                     out = subprocess.run(["zstd", "-dc"], input=data[i:], capture_output=True).stdout
-            except (OSError, EOFError, lzma.LZMAError):
-                # gzip stops with an error at the trailing bytes after a valid
-                # stream; what it produced up to there is still returned below.
-                pass
+            except (OSError, EOFError, lzma.LZMAError, zlib.error):
+                pass  # not a stream after all: a magic number by chance
             if out:
                 yield out
             i = data.find(magic, i + 1)

@@ -11,8 +11,8 @@
  *     the sample count and status OK;
  * all three stopped by SIGINT, exit 0. Then a fault-injected timeout (the
  * sim's "stall"): qnnsnoop -c 2 (exits on its count) shows ETIMEDOUT then
- * OK, qnntop counts one timeout, qnnlat 1 2 exits by itself after two
- * intervals. Bad arguments fail with a message. Afterwards no BPF program
+ * OK, qnntop counts one timeout; qnnlat 1 2 and qnntop --json 1 2 exit by
+ * themselves after two intervals. Bad arguments fail with a message. Afterwards no BPF program
  * is left in the kernel (the count of programs is back where it started).
  */
 #include <errno.h>
@@ -419,14 +419,21 @@ static void timeout_then_ok(void)
 	qg_close(&d);
 }
 
-/* qnnlat with interval and count ends by itself. */
+/* qnnlat and qnntop with interval and count end by themselves. */
 static void exits_on_count(void)
 {
 	static char *lat_argv[] = {"qnnlat", "1", "2", NULL};
-	struct tool lat;
+	static char *top_argv[] = {"qnntop", "--json", "1", "2", NULL};
+	struct tool lat, top;
+	char *text;
 
 	tool_start(&lat, lat_argv);
+	tool_start(&top, top_argv);
 	qg_check(tool_wait(&lat, 0) == 0, "qnnlat 1 2 exits 0 on its own");
+	qg_check(tool_wait(&top, 0) == 0, "qnntop --json 1 2 exits 0 on its own");
+	text = slurp_str(top.out);
+	qg_check(count_lines(text, "\"processes\":") == 2, "qnntop --json 1 2: two intervals");
+	free(text);
 }
 
 /* Bad arguments: exit status 2 (argp: 64) and a message naming the problem. */
