@@ -467,6 +467,10 @@ int main(void)
 
 	qg_begin("trace_tools");
 	qg_relax_timeouts();
+	/* What this kernel offers (trace/README.md): kernel BTF yes, module BTF for qnn no. */
+	qg_log("BTF: /sys/kernel/btf/vmlinux %s, /sys/kernel/btf/qnn %s",
+	       access("/sys/kernel/btf/vmlinux", R_OK) ? "absent" : "present",
+	       access("/sys/kernel/btf/qnn", R_OK) ? "absent" : "present");
 	progs0 = bpf_prog_count();
 	qg_check(progs0 >= 0, "count BPF programs: %s", strerror(-progs0));
 	bad_args();
