@@ -11,7 +11,9 @@
 #     mmdebstrap and cached in $QNN_CACHE/debbuild-arm64-<hash of the
 #     recipe and of debian/control's Build-Depends>; a warm run only
 #     compiles. Cross-compiling runs the compiler at native speed: no
-#     qemu-user, no binfmt_misc.
+#     qemu-user, no binfmt_misc. The cross build happens in
+#     $QNN_BUILD/pkg-arm64 (stamped: one commit is built once, whichever
+#     OUTDIR asks for it).
 #   - qnn-dkms and qnn-model-mnist are Architecture: all, identical for
 #     every board: they come from the native build (build-debs.sh into
 #     $QNN_BUILD/pkg, shared with check-packaging).
@@ -57,9 +59,9 @@ make_chroot() {
 		--customize-hook="chroot \"\$1\" apt-get build-dep -y -a $ARCH /tmp/qnn-bd" \
 		--customize-hook="rm -rf \"\$1/tmp/qnn-bd\"" \
 		--customize-hook="chroot \"\$1\" apt-get clean" \
-		"$suite" "$tmp" "${mirrors[@]}" >"$out/chroot.log" 2>&1; then
-		tail -30 "$out/chroot.log" >&2
-		echo "build-debs-arm64: mmdebstrap failed (log: $out/chroot.log)" >&2
+		"$suite" "$tmp" "${mirrors[@]}" >"$CACHE/debbuild-$ARCH.log" 2>&1; then
+		tail -30 "$CACHE/debbuild-$ARCH.log" >&2
+		echo "build-debs-arm64: mmdebstrap failed (log: $CACHE/debbuild-$ARCH.log)" >&2
 		rm -rf "$tmp" "$bd"
 		return 1
 	fi
@@ -82,7 +84,7 @@ t_chroot=$(($(date +%s) - start))
 
 # ---- arm64 packages: cross-built in the chroot ----
 start=$(date +%s)
-QNN_DEB_CHROOT=$chroot QNN_DEB_HOST_ARCH=$ARCH bash packaging/build-debs.sh "$out/cross"
+QNN_DEB_CHROOT=$chroot QNN_DEB_HOST_ARCH=$ARCH bash packaging/build-debs.sh "$BUILD/pkg-$ARCH"
 t_cross=$(($(date +%s) - start))
 
 # ---- arch-independent packages: the native build ----
@@ -96,7 +98,7 @@ manifest=()
 for p in libqnn1:$ARCH libqnn-dev:$ARCH qnnd:$ARCH qnn-tools:$ARCH qnn-dkms:all qnn-model-mnist:all; do
 	name=${p%:*} a=${p#*:}
 	f=${name}_${ver}_$a.deb
-	dir=$out/cross
+	dir=$BUILD/pkg-$ARCH
 	[ "$a" = all ] && dir=$BUILD/pkg
 	[ -f "$dir/$f" ] || {
 		echo "build-debs-arm64: $dir/$f was not built" >&2
