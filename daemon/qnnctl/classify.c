@@ -17,7 +17,8 @@ static const char usage[] =
     "usage: qnnctl classify [--probs] [--logits] [--timeout MS] FILE...\n"
     "  FILE: .npy (N,h,w[,c]) or one sample, raw .f32, idx (-ubyte/.idx),\n"
     "        .pgm or .png (one image of the model's size, pixel/max)\n"
-    "  --probs        print every class's output (the accelerator's softmax)\n"
+    "  --probs        print every class's output: the accelerator's softmax\n"
+    "                 values (they sum to 1 only if its config allows it)\n"
     "  --logits       print the logits too (software backend only)\n"
     "  --timeout MS   per call (default: wait)\n";
 

@@ -101,10 +101,34 @@ int hlsgen_f32_load(const char *path, uint32_t n_per_sample, struct hlsgen_array
 int hlsgen_f32_save(const char *path, const float *data, uint64_t count, char *err, size_t errlen);
 
 /*
+ * The input rule, the same for every tool that reads model inputs (hlsgen
+ * run/eval/train, qnnctl classify/bench; the data sets and qnnctl's PGM/PNG
+ * readers apply the same scaling):
+ *   float32, float64  used as they are: the values the model was trained on;
+ *   uint8, uint16     pixel values, divided by the dtype's maximum (255,
+ *                     65535), as idx images are and PGM/PNG by their maxval;
+ *   any other dtype   refused (bool, signed or wide integers: their scale is
+ *                     ambiguous), with a message saying what to give instead.
+ * hlsgen_input_values converts a->count elements into out by that rule.
+ */
+int hlsgen_input_values(const struct hlsgen_array *a, const char *name, float *out, char *err,
+			size_t errlen);
+
+/*
+ * 1 (and a sentence in msg) when float inputs cannot be what a model of
+ * this project was trained on: whole numbers in 0..255 reaching above 1.5
+ * are unscaled pixels (Keras' uint8 MNIST, saved as float). A warning, not
+ * an error: a model trained on raw 0..255 values is possible.
+ */
+int hlsgen_input_suspect(const struct hlsgen_array *a, const float *x, uint64_t count, char *msg,
+			 size_t len);
+
+/*
  * Model inputs: accept a (N, h, w, c), (N, h, w) when c == 1, or (N, h*w*c)
- * array of any numeric dtype; *n gets N and *x a malloc'd float32 copy
- * (h, w, c order per sample, as np.float32() would convert it). A shape
- * that does not fit gets a message naming both shapes.
+ * array; *n gets N and *x a malloc'd float32 copy converted by the input
+ * rule above (h, w, c order per sample). A shape that does not fit gets a
+ * message naming both shapes; suspect values (hlsgen_input_suspect) a
+ * "warning: FILE: ..." line on stderr.
  */
 int hlsgen_input_to_f32(const struct hlsgen_array *a, const char *name, uint32_t h, uint32_t w,
 			uint32_t c, uint64_t *n, float **x, char *err, size_t errlen);

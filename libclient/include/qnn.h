@@ -11,13 +11,20 @@
  *           qnn_close(c);
  *   }
  *
+ * Inputs: n_in floats per sample, (h, w, c) order, the values the model
+ *   was trained on (for the MNIST models here: pixels / 255, the rule the
+ *   tools apply to uint8 files, see hlsgen_io.h).
+ *
  * Outputs, exactly:
  *   probs   the accelerator's output stream converted to float, one value
  *           per class: for the usual models the hls4ml softmax layer's
  *           result, computed with lookup tables in fixed point. They are
  *           COARSE (e.g. multiples of 2^-8 for an ap_fixed<16,6> softmax,
  *           they need not sum to 1, several classes can share the maximum).
- *           Bit-identical to what the FPGA emits.
+ *           Bit-identical to what the FPGA emits. The name is historical:
+ *           they are probabilities only as far as the model's softmax
+ *           configuration allows; one whose inverse table saturates gives
+ *           outputs summing to far more than 1 (`hlsgen import` warns).
  *   logits  the fixed-point codes entering the final softmax (the last
  *           layer's outputs when the model has no softmax), as exact floats
  *           (code * 2^-logits_frac_bits). Only when the backend has them

@@ -30,9 +30,14 @@ bad = x.astype(np.float32).copy(); bad[7, 3, 4] = np.nan
 np.save(f"{d}/nan.npy", bad)
 np.save(f"{d}/shape.npy", x[:, :27, :].astype(np.float32))
 np.save(f"{d}/fortran.npy", np.asfortranarray(x.reshape(-1, 784)))
+# the input rule (hlsgen_io.h): uint8/uint16 are pixels / dtype max, floats as they are
+np.save(f"{d}/x_u8.npy", raw)
+np.save(f"{d}/x_u16.npy", raw.astype(np.uint16) * 257)
+np.save(f"{d}/unscaled.npy", raw.astype(np.float32))
+np.save(f"{d}/int64.npy", raw.astype(np.int64))
 PYEOF
 
-for f in x64.npy x32_hw.npy x32_flat.npy x.f32; do
+for f in x64.npy x32_hw.npy x32_flat.npy x.f32 x_u8.npy x_u16.npy; do
 	"$H" run "$tmp/cnn.qnn" --input "$tmp/$f" --output "$tmp/y_$f.npy" --quiet
 done
 "$H" run "$tmp/cnn.qnn" --input "$tmp/x64.npy" --output "$tmp/y.f32" --threads 1 --quiet
@@ -44,7 +49,7 @@ import glob, sys, numpy as np
 d = sys.argv[1]
 ref = np.load(f"{d}/y_x64.npy.npy")
 assert ref.dtype == np.float32 and ref.shape == (300, 10), (ref.dtype, ref.shape)
-for f in ("x32_hw.npy", "x32_flat.npy", "x.f32"):
+for f in ("x32_hw.npy", "x32_flat.npy", "x.f32", "x_u8.npy", "x_u16.npy"):
     assert np.array_equal(np.load(f"{d}/y_{f}.npy"), ref), f
 assert np.array_equal(np.fromfile(f"{d}/y.f32", dtype="<f4").reshape(300, 10), ref), "1 thread, .f32"
 assert np.array_equal(np.load(f"{d}/y_trace.npy"), ref), "--trace changed the output"
@@ -59,7 +64,7 @@ assert first.shape == (300, 26, 26, 16), (layers[0], first.shape)
 labels = np.fromfile(sys.argv[2], dtype=np.uint8)[8:][:300]
 acc = float((ref.argmax(axis=1) == labels).mean())
 assert (ref >= 0).all() and acc > 0.9, acc
-print(f"run: outputs identical across 4 input layouts, .f32 output, 1 vs all threads and "
+print(f"run: outputs identical across 4 input layouts and uint8/uint16 pixels, .f32 output, 1 vs all threads and "
       f"--trace ({len(layers)} trace files), SIMD = scalar reference kernels; accuracy on 300 digits {acc:.3f}")
 PYEOF
 
@@ -73,6 +78,13 @@ expect_error() { # file, pattern
 expect_error nan.npy "sample 7"
 expect_error shape.npy "(N, 28, 28, 1)"
 expect_error fortran.npy "Fortran"
+expect_error int64.npy "int64 arrays are not model inputs"
+# unscaled 0..255 floats run (a model may want them) but never silently
+"$H" run "$tmp/cnn.qnn" --input "$tmp/unscaled.npy" --output "$tmp/u.npy" --quiet 2>"$tmp/err" ||
+	fail "unscaled.npy refused: $(cat "$tmp/err")"
+grep -q "^hlsgen: warning: .*unscaled.npy: float32 values are whole numbers in 0..255" "$tmp/err" ||
+	fail "unscaled.npy: no warning: '$(cat "$tmp/err")'"
+echo "warned on unscaled.npy: $(cat "$tmp/err")"
 "$H" run "$tmp/cnn.qnn" --input "$tmp/nan.npy" --output "$tmp/nan_out.npy" --allow-nonfinite --quiet \
 	2>/dev/null || fail "--allow-nonfinite refused"
 # Numeric options are whole numbers in range, or a clear error.

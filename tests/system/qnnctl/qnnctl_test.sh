@@ -37,6 +37,8 @@ np.save(f"{d}/x_nhwc.npy", x.reshape(-1, 28, 28, 1))
 np.save(f"{d}/x_nhw.npy", x.astype(np.float64))
 np.save(f"{d}/x_flat.npy", x.reshape(-1, 784))
 np.save(f"{d}/one.npy", x[3])                      # one sample, no N axis
+np.save(f"{d}/x_u8.npy", raw)                      # as Keras loads MNIST: uint8 pixels
+np.save(f"{d}/one_u8.npy", raw[3])
 x.astype("<f4").tofile(f"{d}/x.f32")
 # idx3 u8, as MNIST ships it
 with open(f"{d}/x.idx", "wb") as f:
@@ -86,7 +88,7 @@ ref_of() { # digit i -> its two reference lines, numbered as a one-sample file
 }
 
 st0=$("$Q" -s "$S" status --daemon-only)
-for f in x_nhwc.npy x_nhw.npy x_flat.npy x.f32 x.idx; do
+for f in x_nhwc.npy x_nhw.npy x_flat.npy x.f32 x.idx x_u8.npy; do
 	if "$Q" -s "$S" classify --probs "$tmp/$f" | norm >"$tmp/out_$f.txt" &&
 		cmp -s "$tmp/out_$f.txt" "$tmp/ref.txt"; then
 		ok "classify $f: 40 classes and 400 outputs bit-identical to hlsgen run"
@@ -95,7 +97,7 @@ for f in x_nhwc.npy x_nhw.npy x_flat.npy x.f32 x.idx; do
 		diff "$tmp/out_$f.txt" "$tmp/ref.txt" | head -5
 	fi
 done
-for pair in one.npy:3 d0.pgm:0 d1.pgm:1 d2.pgm:2 d3.png:3 d4.png:4; do
+for pair in one.npy:3 one_u8.npy:3 d0.pgm:0 d1.pgm:1 d2.pgm:2 d3.png:3 d4.png:4; do
 	f=${pair%:*} i=${pair#*:}
 	got=$("$Q" -s "$S" classify --probs "$tmp/$f" 2>&1 | sed -E 's/^[^ ]*: class/X: class/') || true
 	if [ "$got" = "$(ref_of "$i")" ]; then
@@ -128,8 +130,8 @@ expect_fail "unknown command" "unknown command" "$Q" frobnicate
 # ---- status: counters moved by exactly what was sent above ----
 st1=$("$Q" -s "$S" status --daemon-only)
 val() { awk -v k="$1" '$1 == k { print $2 }' <<<"$2"; }
-# 5 files x 40 + 6 single samples; the NaN file is refused by libqnn before sending.
-want=$((5 * 40 + 6))
+# 6 files x 40 + 7 single samples; the NaN file is refused by libqnn before sending.
+want=$((6 * 40 + 7))
 got=$(($(val samples "$st1") - $(val samples "$st0")))
 if [ "$got" -eq "$want" ] && [ "$(val backend "$st1")" = sw ] && [ "$(val errors "$st1")" = 0 ]; then
 	ok "status: samples +$got (= sent), backend sw, errors 0"

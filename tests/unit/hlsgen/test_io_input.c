@@ -47,6 +47,48 @@ Test(input, accepted_shapes)
 	free(x);
 }
 
+/* hlsgen_io.h's input rule: uint8/uint16 are pixels / dtype max, floats as is, the rest refused */
+Test(input, integer_pixels_scaled_others_refused)
+{
+	uint8_t u8[2] = {255, 128};
+	uint16_t u16[2] = {65535, 128 * 257};
+	int32_t i32[2] = {1, 2};
+	const uint64_t s2[2] = {1, 2};
+	uint64_t n;
+	float *x = NULL;
+	struct hlsgen_array a = arr(HLSGEN_DT_U8, u8, 2, s2);
+
+	cr_assert_eq(hlsgen_input_to_f32(&a, "x", 1, 2, 1, &n, &x, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(x[0], 1.0f);
+	cr_assert_eq(x[1], (float)(128 / 255.0)); /* np.float32(128 / 255.) */
+	free(x);
+	a = arr(HLSGEN_DT_U16, u16, 2, s2);
+	cr_assert_eq(hlsgen_input_to_f32(&a, "x", 1, 2, 1, &n, &x, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(x[0], 1.0f);
+	cr_assert_eq(x[1], (float)(128 / 255.0));
+	free(x);
+	x = NULL;
+	a = arr(HLSGEN_DT_I32, i32, 2, s2);
+	cr_assert_lt(hlsgen_input_to_f32(&a, "X.npy", 1, 2, 1, &n, &x, err, sizeof(err)), 0);
+	cr_assert(strstr(err, "X.npy: int32 arrays are not model inputs"), "%s", err);
+	cr_assert_null(x);
+}
+
+Test(input, unscaled_pixels_are_suspect)
+{
+	float px[3] = {0, 17, 255}, scaled[3] = {0, 0.5f, 1}, neg[3] = {-3, 2, 200};
+	const uint64_t s1[1] = {3};
+	struct hlsgen_array a = arr(HLSGEN_DT_F32, px, 1, s1);
+	char msg[320];
+
+	cr_assert_eq(hlsgen_input_suspect(&a, px, 3, msg, sizeof(msg)), 1);
+	cr_assert(strstr(msg, "0..255"), "%s", msg);
+	cr_assert_eq(hlsgen_input_suspect(&a, scaled, 3, msg, sizeof(msg)), 0);
+	cr_assert_eq(hlsgen_input_suspect(&a, neg, 3, msg, sizeof(msg)), 0);
+	px[1] = 17.5f; /* not whole numbers: not pixels */
+	cr_assert_eq(hlsgen_input_suspect(&a, px, 3, msg, sizeof(msg)), 0);
+}
+
 Test(input, shape_mismatch_names_both_shapes)
 {
 	static float d[2 * 28 * 28];
