@@ -11,7 +11,7 @@
 #include "engine_internal.h"
 
 struct smx_ctx {
-	const struct qnn_layer *l;
+	const int32_t *exp_table;
 	const struct qnn_softmax_types *st;
 	const int32_t *x;
 	int64_t xmax;
@@ -33,7 +33,7 @@ static int64_t exp_term(const struct smx_ctx *c, uint32_t i)
 			v = qnn_fixed_convert(v, qnn_fixed_frac(&st->norm_t), &st->in_t);
 	}
 	idx = qnn_softmax_slice(v, &st->exp_idx_t, st->index_bits);
-	return qnn_fixed_convert(c->l->exp_table[idx], qnn_fixed_frac(&st->exp_t), &st->sum_t);
+	return qnn_fixed_convert(c->exp_table[idx], qnn_fixed_frac(&st->exp_t), &st->sum_t);
 }
 
 static uint32_t left_size(uint32_t n)
@@ -59,11 +59,11 @@ static int64_t reduce_sum(const struct smx_ctx *c, uint32_t lo, uint32_t n)
 			     &c->st->sum_t);
 }
 
-static void softmax_tables(const struct qnn_layer *l, const struct qnn_layer_plan *p,
-			   const int32_t *x, uint32_t n, int32_t *out)
+void qnn_softmax_vector(const struct qnn_softmax_types *st, const int32_t *exp_table,
+			const int32_t *inv_table, const struct qnn_fixed_type *result_t,
+			const int32_t *x, uint32_t n, int32_t *out)
 {
-	const struct qnn_softmax_types *st = &p->smx;
-	struct smx_ctx c = {l, st, x, x[0]};
+	struct smx_ctx c = {exp_table, st, x, x[0]};
 	int32_t fs = qnn_fixed_frac(&st->sum_t);
 	int64_t sum, inv;
 	uint32_t i;
@@ -71,10 +71,10 @@ static void softmax_tables(const struct qnn_layer *l, const struct qnn_layer_pla
 	for (i = 1; i < n; i++)
 		c.xmax = x[i] > c.xmax ? x[i] : c.xmax;
 	sum = qnn_fixed_convert(reduce_sum(&c, 0, n), fs, &st->inv_idx_t);
-	inv = l->inv_table[qnn_softmax_slice(sum, &st->inv_idx_t, st->index_bits)];
+	inv = inv_table[qnn_softmax_slice(sum, &st->inv_idx_t, st->index_bits)];
 	for (i = 0; i < n; i++)
-		out[i] = (int32_t)qnn_fixed_convert(
-		    exp_term(&c, i) * inv, fs + qnn_fixed_frac(&st->inv_t), &l->rec->result_t);
+		out[i] = (int32_t)qnn_fixed_convert(exp_term(&c, i) * inv,
+						    fs + qnn_fixed_frac(&st->inv_t), result_t);
 }
 
 /* one-hot of the first maximum: hls4ml replaces only on a strictly larger value */
@@ -101,6 +101,7 @@ void qnn_layer_softmax(const struct qnn_layer *l, const struct qnn_layer_plan *p
 		if (r->softmax_impl == QNN_SOFTMAX_ARGMAX)
 			softmax_argmax(l, in + (size_t)px * n, n, out + (size_t)px * n);
 		else
-			softmax_tables(l, p, in + (size_t)px * n, n, out + (size_t)px * n);
+			qnn_softmax_vector(&p->smx, l->exp_table, l->inv_table, &r->result_t,
+					   in + (size_t)px * n, n, out + (size_t)px * n);
 	}
 }

@@ -50,6 +50,15 @@ struct qnn_softmax_types {
 int qnn_softmax_resolve(const struct qnn_layer_rec *r, const struct qnn_fixed_type *in_t,
 			uint32_t n, struct qnn_softmax_types *st);
 
+/*
+ * One softmax over x[0..n) (codes of st->in_t) with the layer's tables, as
+ * the engine computes it; out gets codes of result_t. Exposed so that the
+ * importer can check what a configuration's softmax outputs sum to.
+ */
+void qnn_softmax_vector(const struct qnn_softmax_types *st, const int32_t *exp_table,
+			const int32_t *inv_table, const struct qnn_fixed_type *result_t,
+			const int32_t *x, uint32_t n, int32_t *out);
+
 /* The top index_bits bits of code's width-bit two's complement pattern. */
 static inline uint32_t qnn_softmax_slice(int64_t code, const struct qnn_fixed_type *t,
 					 uint32_t index_bits)

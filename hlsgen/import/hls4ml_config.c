@@ -6,6 +6,7 @@
  * precisions mirrors hls4ml's HLSConfig.get_precision().
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -15,8 +16,9 @@
 
 struct imp_config {
 	yaml_document_t doc;
-	yaml_node_t *hls; /* the mapping holding Model / LayerName / LayerType */
-	char buf[128];	  /* scratch for composed strings */
+	yaml_node_t *root; /* the file's top level: IOType, Backend, ... */
+	yaml_node_t *hls;  /* the mapping holding Model / LayerName / LayerType */
+	char buf[128];	   /* scratch for composed strings */
 };
 
 static yaml_node_t *map_get(yaml_document_t *d, yaml_node_t *map, const char *key)
@@ -75,6 +77,7 @@ int imp_config_load(const char *path, struct imp_config **out, char *err, size_t
 		imp_config_free(c);
 		return hg_fail(err, errlen, -EINVAL, "%s: not a YAML mapping", path);
 	}
+	c->root = root;
 	c->hls = map_get(&c->doc, root, "HLSConfig");
 	if (!c->hls)
 		c->hls = root;
@@ -177,4 +180,136 @@ uint32_t imp_config_reuse(const struct imp_config *cc, const char *layer)
 		s = scalar(map_get(&c->doc, map_get(&c->doc, c->hls, "Model"), "ReuseFactor"));
 	v = s ? strtol(s, NULL, 10) : 1;
 	return v >= 1 && v <= 1 << 20 ? (uint32_t)v : 1;
+}
+
+/* ---- settings the engine does not model: refused by name ---- */
+
+struct imp_check {
+	struct imp_config *c;
+	const char *path;
+	int allow;
+	FILE *log;
+	char *err;
+	size_t errlen;
+};
+
+/* Strategy values that keep the arithmetic and the estimate this tool models */
+static int strategy_ok(const char *s)
+{
+	/* Latency; stable/latency/argmax/legacy: old configs' softmax variant (import.c) */
+	return !strcasecmp(s, "latency") || !strcasecmp(s, "stable") || !strcasecmp(s, "argmax") ||
+	       !strcasecmp(s, "legacy");
+}
+
+/* an unmodelled setting: an error, or with allow a warning on log */
+static int unmodelled(const struct imp_check *k, const char *msg)
+{
+	if (!k->allow)
+		return hg_fail(k->err, k->errlen, -EOPNOTSUPP,
+			       "%s: %s (--allow-unmodelled: accept it)", k->path, msg);
+	if (k->log)
+		fprintf(k->log,
+			"hlsgen import: warning: %s: %s; accepted (--allow-unmodelled): the .qnn "
+			"computes what hls4ml computes, but deploy and report assume io_stream and "
+			"Latency\n",
+			k->path, msg);
+	return 0;
+}
+
+static int check_strategy(const struct imp_check *k, yaml_node_t *scope, const char *where)
+{
+	const char *s = scalar(map_get(&k->c->doc, scope, "Strategy"));
+	char msg[512];
+
+	if (!s || strategy_ok(s))
+		return 0;
+	snprintf(msg, sizeof(msg),
+		 "%s: Strategy '%s' unsupported: hlsgen report's resource estimate and deploy "
+		 "model hls4ml's Latency strategy (Resource reuses multipliers on another "
+		 "schedule, with other resource and latency figures); remove it or write "
+		 "Strategy: Latency",
+		 where, s);
+	return unmodelled(k, msg);
+}
+
+static int is_layer(const struct imp_model *m, const char *name)
+{
+	if (!strcmp(m->input_name, name))
+		return 1;
+	for (uint32_t i = 0; i < m->n_layers; i++)
+		if (!strcmp(m->layers[i].name, name))
+			return 1;
+	return 0;
+}
+
+static void layer_list(const struct imp_model *m, char *buf, size_t len)
+{
+	size_t o = (size_t)snprintf(buf, len, "%s", m->input_name);
+
+	for (uint32_t i = 0; i < m->n_layers && o < len; i++)
+		if (strcmp(m->layers[i].name, m->input_name))
+			o += (size_t)snprintf(buf + o, len - o, ", %s", m->layers[i].name);
+}
+
+/* every entry of a mapping scope (LayerName / LayerType) */
+static int check_scopes(const struct imp_check *k, const struct imp_model *m, const char *key)
+{
+	yaml_node_t *map = map_get(&k->c->doc, k->c->hls, key);
+	yaml_node_pair_t *p;
+
+	if (!map || map->type != YAML_MAPPING_NODE)
+		return 0;
+	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+		const char *name = scalar(yaml_document_get_node(&k->c->doc, p->key));
+		char where[160];
+		int rc;
+
+		if (!name)
+			continue;
+		if (m && !strcmp(key, "LayerName") && !is_layer(m, name)) {
+			char names[1024];
+
+			layer_list(m, names, sizeof(names));
+			return hg_fail(
+			    k->err, k->errlen, -EINVAL,
+			    "%s: LayerName '%s' is no layer of the model (its layers: %s); "
+			    "hls4ml ignores such an entry silently, so its settings would "
+			    "not apply",
+			    k->path, name, names);
+		}
+		snprintf(where, sizeof(where), "%s '%s'", key, name);
+		rc = check_strategy(k, yaml_document_get_node(&k->c->doc, p->value), where);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int imp_config_check(const struct imp_config *cc, const struct imp_model *m, const char *path,
+		     int allow_unmodelled, FILE *log, char *err, size_t errlen)
+{
+	struct imp_check k = {(struct imp_config *)cc, path, allow_unmodelled, log, err, errlen};
+	const char *io;
+	int rc = 0;
+
+	if (!k.c)
+		return 0;
+	io = scalar(map_get(&k.c->doc, k.c->root, "IOType"));
+	if (io && strcasecmp(io, "io_stream")) {
+		char msg[512];
+
+		snprintf(msg, sizeof(msg),
+			 "IOType '%s' unsupported: the accelerator this stack drives (AXI stream "
+			 "in and out, hlsgen deploy's block design) and the resource estimate are "
+			 "io_stream; write IOType: io_stream",
+			 io);
+		rc = unmodelled(&k, msg);
+	}
+	if (!rc)
+		rc = check_strategy(&k, map_get(&k.c->doc, k.c->hls, "Model"), "Model");
+	if (!rc)
+		rc = check_scopes(&k, m, "LayerType");
+	if (!rc)
+		rc = check_scopes(&k, m, "LayerName");
+	return rc;
 }

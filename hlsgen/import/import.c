@@ -604,6 +604,13 @@ static int softmax(struct ictx *c, const struct imp_layer *l, const struct qnn_f
 	d->exp_table = e;
 	d->inv_table = v;
 	d->n_table = r->table_size;
+	{
+		char msg[1024];
+
+		if (imp_softmax_sum_check(r, in_t, e, v, msg, sizeof(msg)) && c->o->log)
+			fprintf(c->o->log, "hlsgen import: warning: layer '%s': %s\n", l->name,
+				msg);
+	}
 	return 0;
 }
 
@@ -814,6 +821,9 @@ int hlsgen_import_build(const struct hlsgen_import_opts *o, void **buf, size_t *
 	rc = imp_keras_load(o->json_path, &c.km, err, errlen);
 	if (!rc && o->config_path)
 		rc = imp_config_load(o->config_path, &c.cfg, err, errlen);
+	if (!rc)
+		rc = imp_config_check(c.cfg, &c.km, o->config_path, o->allow_unmodelled, o->log,
+				      err, errlen);
 	if (!rc)
 		rc = imp_h5_open(o->h5_path, &c.h5, err, errlen);
 	if (!rc)

@@ -50,6 +50,16 @@ int imp_to_code(double x, const struct qnn_fixed_type *t, int32_t *code, bool *e
  */
 int imp_literal_code(double x, const struct qnn_fixed_type *t, int32_t *code, bool *exact);
 
+/*
+ * 1 and a sentence in msg (what the outputs sum to and what to change) when
+ * a softmax layer's tables cannot give outputs summing to about 1 (outside
+ * 0.5..1.5 on probe inputs, computed by the engine's softmax); 0 otherwise
+ * and for argmax (softmax_check.c).
+ */
+int imp_softmax_sum_check(const struct qnn_layer_rec *rec, const struct qnn_fixed_type *in_t,
+			  const int32_t *exp_table, const int32_t *inv_table, char *msg,
+			  size_t len);
+
 /* ---- QKeras quantizers (qkeras_quant.c; descriptor and parser: hlsgen_qkeras.h) ---- */
 
 struct json_object;
@@ -139,6 +149,15 @@ void imp_h5_close(struct imp_h5 *h);
 struct imp_config;
 int imp_config_load(const char *path, struct imp_config **c, char *err, size_t errlen);
 void imp_config_free(struct imp_config *c);
+/*
+ * Refuse, naming the setting, what would change the result or the estimate
+ * without the engine modelling it: IOType other than io_stream, Strategy
+ * other than Latency (Model, LayerType, LayerName), a LayerName entry that
+ * is no layer of m (a misspelling hls4ml would silently ignore). With
+ * allow_unmodelled, IOType and Strategy are a warning on log instead.
+ */
+int imp_config_check(const struct imp_config *c, const struct imp_model *m, const char *path,
+		     int allow_unmodelled, FILE *log, char *err, size_t errlen);
 /*
  * hls4ml's get_precision(layer, var): LayerName[layer].Precision[var] or
  * .Precision (a string), then LayerType[class], then Model. NULL when the

@@ -19,6 +19,12 @@ struct hlsgen_import_opts {
 	int hls4ml_major;	 /* precision rules: 0.8 (default) or 1.0 .. 1.3 */
 	int hls4ml_minor;
 	FILE *log; /* notes (config entries hls4ml ignores...), or NULL */
+	/*
+	 * IOType other than io_stream, Strategy other than Latency: the .qnn
+	 * computes the same, but deploy and report model io_stream/Latency.
+	 * 0: an error naming the setting; 1: a warning on log.
+	 */
+	int allow_unmodelled;
 };
 
 /*

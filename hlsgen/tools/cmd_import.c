@@ -17,7 +17,8 @@
 
 static const char usage_text[] =
     "usage: hlsgen import MODEL.json WEIGHTS.h5 [--config HLS4ML.yml]\n"
-    "                     [--hls4ml-version 0.8|1.0|1.1|1.2|1.3] [-q] -o OUT.qnn\n"
+    "                     [--hls4ml-version 0.8|1.0|1.1|1.2|1.3] [-q]\n"
+    "                     [--allow-unmodelled] -o OUT.qnn\n"
     "\n"
     "Converts a Keras/QKeras model (model.to_json() and save_weights() HDF5) into a\n"
     "bit-exact .qnn model, with the types hls4ml of that version would give it:\n"
@@ -25,7 +26,13 @@ static const char usage_text[] =
     "  >=1.0 without --config: accumulators/results inferred ('auto')\n"
     "Explicit config precisions win, except for QKeras-quantized weights/biases,\n"
     "which hls4ml always types from their quantizer. Default version: 0.8.\n"
-    "  -q  do not print the per-layer summary\n";
+    "Config mistakes are errors: a LayerName entry that is no layer of the model\n"
+    "(hls4ml would ignore it silently), IOType other than io_stream and Strategy\n"
+    "other than Latency (deploy and report model io_stream/Latency).\n"
+    "A softmax whose tables cannot give outputs summing to 1 gets a warning\n"
+    "saying which type to change.\n"
+    "  -q                   do not print the per-layer summary\n"
+    "  --allow-unmodelled   accept IOType/Strategy settings with a warning\n";
 
 static const char *kind_name(unsigned k)
 {
@@ -154,6 +161,8 @@ static int run(int argc, char **argv)
 			out = argv[++i];
 		} else if (!strcmp(argv[i], "-q")) {
 			quiet = 1;
+		} else if (!strcmp(argv[i], "--allow-unmodelled")) {
+			o.allow_unmodelled = 1;
 		} else if (argv[i][0] == '-' || npos == 2) {
 			fprintf(stderr, "hlsgen import: unexpected argument '%s'\n\n%s", argv[i],
 				usage_text);
@@ -163,7 +172,10 @@ static int run(int argc, char **argv)
 		}
 	}
 	if (npos != 2 || !out) {
-		fputs(usage_text, stderr);
+		fprintf(stderr, "hlsgen import: %s\n\n%s",
+			npos != 2 ? "MODEL.json and WEIGHTS.h5 are required"
+				  : "-o OUT.qnn is required",
+			usage_text);
 		return 2;
 	}
 	o.json_path = pos[0];
