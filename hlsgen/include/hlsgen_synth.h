@@ -95,8 +95,10 @@ double hg_synth_pct(const struct hg_synth *r, int res);
 
 /*
  * Pick the project to take to the bitstream: among those within budget,
- * the most accurate (when accuracies are known; anything within
- * accuracy_slack points of the best counts as equal), then the smallest
+ * the most accurate (anything within accuracy_slack points of the best
+ * counts as equal; when some accuracies are known, a project without one is
+ * never picked; when none is, the choice is on resources alone and why
+ * says so), then the smallest
  * peak utilization, then the shortest interval. Returns its index or -1
  * when none fits; why (always filled) explains the choice and each
  * rejection.

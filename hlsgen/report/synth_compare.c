@@ -114,14 +114,14 @@ static void append(char *why, size_t len, const char *fmt, ...)
 int hg_recommend(const struct hg_synth *r, int n, const struct hg_budget *b, char *why,
 		 size_t whylen)
 {
-	int best = -1, all_acc = 1, res_best = 0, res_i = 0;
+	int best = -1, any_acc = 0, res_best = 0, res_i = 0;
 	double best_acc = -1;
 	char reason[256];
 
 	why[0] = 0;
 	for (int i = 0; i < n; i++)
-		if (r[i].accuracy < 0)
-			all_acc = 0;
+		if (r[i].accuracy >= 0)
+			any_acc = 1;
 	for (int i = 0; i < n; i++)
 		if (!over_budget(&r[i], b, reason, sizeof(reason)) && r[i].accuracy > best_acc)
 			best_acc = r[i].accuracy;
@@ -130,7 +130,14 @@ int hg_recommend(const struct hg_synth *r, int n, const struct hg_budget *b, cha
 			append(why, whylen, "%s: over budget (%s)\n", r[i].name, reason);
 			continue;
 		}
-		if (all_acc && r[i].accuracy < best_acc - b->accuracy_slack / 100.0) {
+		/* with some accuracies known, one without cannot be judged: never picked */
+		if (any_acc && r[i].accuracy < 0) {
+			append(why, whylen,
+			       "%s: fits, but its accuracy is unknown (give --accuracy %s=A)\n",
+			       r[i].name, r[i].name);
+			continue;
+		}
+		if (any_acc && r[i].accuracy < best_acc - b->accuracy_slack / 100.0) {
 			append(why, whylen,
 			       "%s: fits, but accuracy %.4f is more than %.1f points "
 			       "below the best fitting %.4f\n",
@@ -149,9 +156,13 @@ int hg_recommend(const struct hg_synth *r, int n, const struct hg_budget *b, cha
 	peak_pct(&r[best], &res_best);
 	append(why, whylen, "recommend %s: within budget (peak %s %.1f%%)", r[best].name,
 	       hg_res_name[res_best], peak_pct(&r[best], &res_best));
-	if (all_acc)
+	if (any_acc)
 		append(why, whylen, ", accuracy %.4f within %.1f points of the best fitting %.4f",
 		       r[best].accuracy, b->accuracy_slack, best_acc);
+	else
+		append(why, whylen,
+		       ", accuracy unknown for every project (chosen on resources "
+		       "alone; --accuracy NAME=A weighs it in)");
 	append(why, whylen, ", and the smallest peak utilization of the remaining candidates");
 	if (r[best].interval_max >= 0)
 		append(why, whylen, "; interval %ld cycles", r[best].interval_max);

@@ -185,8 +185,12 @@ static void print_json(const struct hg_synth *r, int n, int best, const char *wh
 			printf("%s\"%s\": %.2f", k ? ", " : "", hg_res_name[k],
 			       hg_synth_pct(&r[i], k));
 		printf("}, \"latency_max\": %ld, \"interval_max\": %ld, \"clock_est_ns\": %.3f, "
-		       "\"accuracy\": %.4f}",
-		       r[i].latency_max, r[i].interval_max, r[i].clock_est_ns, r[i].accuracy);
+		       "\"accuracy\": ",
+		       r[i].latency_max, r[i].interval_max, r[i].clock_est_ns);
+		if (r[i].accuracy >= 0)
+			printf("%.4f}", r[i].accuracy);
+		else
+			printf("null}"); /* unknown: not a number a script could compare */
 	}
 	printf("], \"recommended\": ");
 	if (best >= 0)

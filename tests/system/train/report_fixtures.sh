@@ -26,6 +26,21 @@ m=$QNN_SHARED/models
 	--accuracy float=0.957 --accuracy qp6=0.90 --accuracy pruned16=0.926 --json >"$tmp/r2.json"
 /usr/bin/python3 -c "import json,sys; r=json.load(open('$tmp/r2.json')); print('accuracy-driven:', r['recommended']); sys.exit(0 if r['recommended'] == 'pruned16' else 1)" ||
 	{ echo "FAIL: accuracy did not drive the recommendation"; exit 1; }
+# issue 13: two accuracies known, the third (smallest) unknown: never recommended, null in JSON
+"$H" report float=$F/float_vitis_hls qp6=$F/qp6_vivado_hls pruned16=$F/pruned_vitis_hls \
+	--accuracy qp6=0.9234 --accuracy pruned16=0.926 --json >"$tmp/r3.json"
+"$PY" - "$tmp/r3.json" <<'PYEOF'
+import json, sys
+r = json.load(open(sys.argv[1]))
+p = {x["name"]: x for x in r["projects"]}
+assert p["float"]["accuracy"] is None, p["float"]["accuracy"]
+assert r["recommended"] in ("qp6", "pruned16"), r["recommended"]
+print("unknown accuracy: null in JSON, not recommended:", r["recommended"])
+PYEOF
+"$H" report qp6=$F/qp6_vivado_hls pruned16=$F/pruned_vitis_hls --accuracy pruned16=0.926 \
+	--budget lut=100,dsp=100,bram=100,ff=100 --json >"$tmp/r4.json"
+"$PY" -c "import json,sys; r=json.load(open('$tmp/r4.json')); print(r['why']); sys.exit(0 if r['recommended'] == 'pruned16' and 'qp6: fits, but its accuracy is unknown' in r['why'] else 1)" ||
+	{ echo "FAIL: a design of unknown accuracy was recommended"; exit 1; }
 "$H" report $F/qp6_vivado_hls $tmp/pub.qnn >"$tmp/text.txt"
 cat "$tmp/text.txt"
 "$PY" - "$tmp/r.json" "$tmp/tight.md" "$tmp/text.txt" <<'PYEOF'

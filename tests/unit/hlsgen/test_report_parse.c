@@ -198,10 +198,21 @@ Test(report_parse, recommendation_rules)
 	/* a tighter accuracy slack keeps only the most accurate fitting project */
 	b.accuracy_slack = 0.1;
 	cr_expect_eq(hg_recommend(p, 4, &b, why, sizeof(why)), 1, "%s", why);
+	/* a project without an accuracy is never picked over known ones (issue 13) */
+	p[3].accuracy = -1;
+	b.accuracy_slack = 0.5;
+	cr_expect_eq(hg_recommend(p, 4, &b, why, sizeof(why)), 2, "%s", why);
+	cr_expect(strstr(why, "tiny: fits, but its accuracy is unknown (give --accuracy tiny=A)"),
+		  "%s", why);
+	p[1].accuracy = p[2].accuracy = -1;
+	cr_expect_eq(hg_recommend(p, 4, &b, why, sizeof(why)), -1, "only 'float' is known: %s",
+		     why);
+	b.accuracy_slack = 0.1;
 	/* without accuracies: the smallest peak utilization */
 	for (int i = 0; i < 4; i++)
 		p[i].accuracy = -1;
 	cr_expect_eq(hg_recommend(p, 4, &b, why, sizeof(why)), 3, "%s", why);
+	cr_expect(strstr(why, "accuracy unknown for every project"), "%s", why);
 	/* ties on utilization: the shorter interval */
 	p[2] = project("a", 48, 8, -1, 900);
 	p[3] = project("b", 48, 8, -1, 700);
