@@ -140,6 +140,15 @@ int hlsgen_input_to_f32(const struct hlsgen_array *a, const char *name, uint32_t
 int hlsgen_input_load(const char *path, uint32_t h, uint32_t w, uint32_t c, uint64_t *n, float **x,
 		      char *err, size_t errlen);
 
+/*
+ * Outputs (output_dir.c): hlsgen_mkdir_p creates dir and its parents (as
+ * mkdir -p) and checks it is writable; hlsgen_output_dir_of does that for
+ * the directory of path (a file or a PREFIX). Called before long work.
+ * 0 or a negative errno code, err naming the directory and the errno.
+ */
+int hlsgen_mkdir_p(const char *dir, char *err, size_t errlen);
+int hlsgen_output_dir_of(const char *path, char *err, size_t errlen);
+
 /* Index of the first NaN or +-inf in x[0..count), or count when none. */
 uint64_t hlsgen_find_nonfinite(const float *x, uint64_t count);
 

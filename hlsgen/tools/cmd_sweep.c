@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "hlsgen_cmd.h"
+#include "hlsgen_io.h"
 #include "hlsgen_sweep.h"
 
 #define MAX_SETTINGS 32
@@ -149,8 +150,8 @@ static int run(int argc, char **argv)
 	memset(&c, 0, sizeof(c));
 	if (parse(argc, argv, &c) || plan(&c, s, &n))
 		return 2;
-	if (mkdir(c.dir, 0755) && errno != EEXIST) {
-		fprintf(stderr, "hlsgen sweep: cannot create %s\n", c.dir);
+	if (hlsgen_mkdir_p(c.dir, err, sizeof(err))) {
+		fprintf(stderr, "hlsgen sweep: %s\n", err);
 		return 1;
 	}
 	if (hg_recipe_load_data(&c.r, 28, 28, 1, &tr, &te, err, sizeof(err)))
@@ -174,12 +175,12 @@ static int run(int argc, char **argv)
 	}
 	snprintf(path, sizeof(path), "%s/sweep.csv", c.dir);
 	if (hg_sweep_write_csv(path, rows, n)) {
-		snprintf(err, sizeof(err), "%s: cannot write", path);
+		snprintf(err, sizeof(err), "cannot write %s: %s", path, strerror(errno));
 		goto out;
 	}
 	snprintf(path, sizeof(path), "%s/sweep.md", c.dir);
 	if (hg_sweep_write_markdown(path, rows, n, title)) {
-		snprintf(err, sizeof(err), "%s: cannot write", path);
+		snprintf(err, sizeof(err), "cannot write %s: %s", path, strerror(errno));
 		goto out;
 	}
 	snprintf(path, sizeof(path), "%s/sweep.svg", c.dir);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "hlsgen_cmd.h"
+#include "hlsgen_io.h"
 #include "hlsgen_train_run.h"
 
 static const char usage_text[] =
@@ -23,7 +24,8 @@ static const char usage_text[] =
     "PREFIX.json + PREFIX_weights.h5 (Keras/QKeras, for hls4ml), PREFIX.qnn (through\n"
     "the importer's hls4ml precision rules) and PREFIX.ckpt (float checkpoint).\n"
     "\n"
-    "  -o, --output PREFIX  where the files go (required)\n"
+    "  -o, --output PREFIX  where the files go (required; PREFIX's directory is\n"
+    "                       created, and checked writable before training)\n"
     "  --json               print the results as one JSON object on stdout\n"
     "\n" HG_RECIPE_USAGE;
 
@@ -136,6 +138,11 @@ static int run(int argc, char **argv)
 
 	if (parse(argc, argv, &c))
 		return 2;
+	/* the outputs' directory exists and is writable before hours of training */
+	if (hlsgen_output_dir_of(c.out, err, sizeof(err))) {
+		fprintf(stderr, "hlsgen train: -o %s: %s\n", c.out, err);
+		return 1;
+	}
 	spec = calloc(1, sizeof(*spec));
 	if (!spec || load_spec(&c.r, &net, spec, err, sizeof(err)) ||
 	    hg_recipe_load_data(&c.r, spec->in_h, spec->in_w, spec->in_c, &tr, &te, err,

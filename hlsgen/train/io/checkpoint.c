@@ -11,6 +11,7 @@
  * The reader checks every length against the file and the rebuilt network
  * before copying anything, and the checksum before trusting the result.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,11 +96,18 @@ int hg_checkpoint_write(struct hg_net *net, const char *path, char *err, size_t 
 		return -1;
 	}
 	f = fopen(path, "wb");
-	if (!f || fwrite(b.p, 1, b.n, f) != b.n || fclose(f)) {
-		if (f)
-			fclose(f);
+	if (!f) {
 		rc = -1;
-		snprintf(err, errlen, "%s: cannot write", path);
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+	} else {
+		int short_write = fwrite(b.p, 1, b.n, f) != b.n;
+		int e = errno, closed = fclose(f);
+
+		if (short_write || closed) {
+			rc = -1;
+			snprintf(err, errlen, "cannot write %s: %s", path,
+				 strerror(short_write ? e : errno));
+		}
 	}
 	free(b.p);
 	return rc;

@@ -7,6 +7,7 @@
  * for everything unquantized. hls4ml and `hlsgen import` read it back.
  */
 #include <json-c/json.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,11 +223,11 @@ int hg_keras_write_json(const struct hg_net_spec *s, const char *path, char *err
 	}
 	f = fopen(path, "w");
 	if (!f || fputs(text, f) < 0 || fputc('\n', f) < 0) {
-		snprintf(err, errlen, "%s: cannot write", path);
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
 		rc = -1;
 	}
 	if (f && fclose(f) && !rc) {
-		snprintf(err, errlen, "%s: cannot write", path);
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
 		rc = -1;
 	}
 	free(text);

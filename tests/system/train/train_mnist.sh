@@ -69,8 +69,8 @@ for ext in qnn ckpt json _weights.h5; do
 	cmp -s "$f1" "$f2" || fail "same seed, different $(basename "$f1")"
 done
 "$H" train --epochs 1 --train-limit 2000 --test-limit 200 --seed 6 --threads 2 \
-	--progress none -o "$tmp/d3" >/dev/null
-! cmp -s "$tmp/d1.ckpt" "$tmp/d3.ckpt" || fail "another seed gave an identical checkpoint"
+	--progress none -o "$tmp/new/sub/d3" >/dev/null # -o's directories are created
+! cmp -s "$tmp/d1.ckpt" "$tmp/new/sub/d3.ckpt" || fail "another seed gave an identical checkpoint"
 echo "determinism: seed 5 twice -> identical .qnn/.ckpt/.json/.h5; seed 6 differs"
 
 # fine-tuning from the checkpoint keeps the model's accuracy level
@@ -87,6 +87,10 @@ printf 'garbage' >"$tmp/bad.ckpt"
 if "$H" train --init "$tmp/bad.ckpt" -o "$tmp/bad" 2>"$tmp/err"; then fail "garbage checkpoint accepted"; fi
 grep -q "checkpoint" "$tmp/err" || fail "no message for a garbage checkpoint: $(cat "$tmp/err")"
 if "$H" train --data nosuchset -o "$tmp/bad" 2>"$tmp/err"; then fail "unknown data set accepted"; fi
+# an output directory that cannot exist: refused before any training, naming it and errno
+if timeout 30 "$H" train --epochs 3 -o "$tmp/bad.ckpt/sub/m" 2>"$tmp/err"; then fail "-o under a file accepted"; fi
+grep -q "cannot create directory $tmp/bad.ckpt/sub: Not a directory" "$tmp/err" ||
+	fail "-o under a file: '$(cat "$tmp/err")'"
 [ ! -e "$tmp/bad.qnn" ] || fail "a failed run left bad.qnn behind"
 echo "bad inputs refused: $(wc -l <"$tmp/err") line(s) of message for the last one"
 echo "check-train-mnist: ok"
