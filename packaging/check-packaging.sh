@@ -62,7 +62,7 @@ want[qnn-tools]="./usr/bin/qnnctl ./usr/share/man/man1/qnnctl.1.gz
 want[qnn-trace]="./usr/sbin/qnnlat ./usr/sbin/qnntop ./usr/sbin/qnnsnoop
 ./usr/share/man/man8/qnnlat.8.gz ./usr/share/man/man8/qnntop.8.gz ./usr/share/man/man8/qnnsnoop.8.gz
 ./usr/share/doc/qnn-trace/changelog.gz ./usr/share/doc/qnn-trace/copyright"
-want[hlsgen]="./usr/bin/hlsgen ./usr/share/doc/hlsgen/changelog.gz ./usr/share/doc/hlsgen/copyright"
+want[hlsgen]="./usr/bin/hlsgen ./usr/share/man/man1/hlsgen.1.gz ./usr/share/doc/hlsgen/changelog.gz ./usr/share/doc/hlsgen/copyright"
 want[qnn-model-mnist]="./lib/firmware/qnn/mnist_cnn.qnn
 ./usr/share/doc/qnn-model-mnist/changelog.gz ./usr/share/doc/qnn-model-mnist/copyright"
 }

@@ -12,8 +12,8 @@
 #include "qnn.h"
 #include "qnnctl.h"
 
-#ifndef QNNCTL_VERSION
-#define QNNCTL_VERSION "0.1.0"
+#ifndef QNN_VERSION
+#define QNN_VERSION "unknown"
 #endif
 
 const char *qnnctl_socket;
@@ -81,7 +81,7 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		case 'V':
-			printf("qnnctl %s (protocol %d)\n", QNNCTL_VERSION, QNN_API_VERSION);
+			printf("qnnctl %s (protocol %d)\n", QNN_VERSION, QNN_API_VERSION);
 			return 0;
 		default:
 			usage(stderr);

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct qnn_model_info;
 
@@ -34,10 +35,11 @@ uint64_t qnnctl_parse_u64(const char *opt, const char *arg, uint64_t min, uint64
 
 /*
  * Samples from a file, shaped for the model (in_h x in_w x in_c):
- *   .npy          any numeric dtype, (N, h, w, c), (N, h, w), (N, h*w*c),
- *                 or one sample without the N axis; values used as they are
+ *   .npy          (N, h, w, c), (N, h, w), (N, h*w*c), or one sample without
+ *                 the N axis; values by hlsgen_io.h's input rule (floats as
+ *                 they are, uint8/uint16 pixels / 255 / 65535, others refused)
  *   .f32 / other  raw little-endian float32, N inferred from the size
- *   .idx / -ubyte idx arrays (u8 pixels scaled by 1/255, like the data sets)
+ *   .idx / -ubyte idx arrays, by the same rule
  *   .pgm          P5/P2, 8 or 16 bit: one sample, pixel / maxval
  *   .png          8 or 16 bit, gray or colour: one sample, pixel / max
  * *x gets n * n_in floats (malloc'd). 0, or -1 with a message in err.
@@ -50,6 +52,13 @@ int qnnctl_load_pgm(const char *path, const struct qnn_model_info *m, float **x,
 		    size_t errlen);
 int qnnctl_load_png(const char *path, const struct qnn_model_info *m, float **x, char *err,
 		    size_t errlen);
+
+/*
+ * v printed with the fewest significant digits that read back as the same
+ * double (%.1g .. %.17g), as JSON wants it: 0.98, not 0.97999999999999998.
+ * Non-finite values print as null.
+ */
+void qnnctl_json_double(FILE *f, double v);
 
 #define QNNCTL_SYSFS_CLASS "/sys/class/qnn"
 

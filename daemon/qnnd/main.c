@@ -41,6 +41,10 @@ uint64_t now_us(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
+#ifndef QNN_VERSION
+#define QNN_VERSION "unknown"
+#endif
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -62,7 +66,8 @@ static void usage(FILE *f)
 		"      --check-config         load settings and model, self-test, exit\n"
 		"      --reload               ask the running qnnd (at --socket) to reload, and\n"
 		"                             wait until it took effect or was refused\n"
-		"  -v, --verbose\n");
+		"  -v, --verbose\n"
+		"  -V, --version              print the version and exit\n");
 }
 
 static int add_flag(const char *key, const char *value)
@@ -143,6 +148,7 @@ static int parse_args(struct server *s, int argc, char **argv, enum mode *mode, 
 	    {"reload", no_argument, NULL, O_RELOAD},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
 	    {0},
 	};
 	static const char *const keys[] = {
@@ -154,7 +160,7 @@ static int parse_args(struct server *s, int argc, char **argv, enum mode *mode, 
 	int o, r = 0;
 
 	s->config_path = QNND_DEFAULT_CONFIG;
-	while ((o = getopt_long(argc, argv, "c:s:m:b:vh", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "c:s:m:b:vhV", opts, NULL)) != -1) {
 		switch (o) {
 		case 'c':
 			s->config_path = optarg;
@@ -191,6 +197,9 @@ static int parse_args(struct server *s, int argc, char **argv, enum mode *mode, 
 			break;
 		case 'h':
 			usage(stdout);
+			exit(0);
+		case 'V':
+			printf("qnnd %s (protocol %d)\n", QNN_VERSION, QNN_API_VERSION);
 			exit(0);
 		default:
 			if (o >= O_DEVICE && o <= O_LOG) {

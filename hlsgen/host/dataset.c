@@ -13,13 +13,6 @@
 
 #define MAX_LABEL 65535
 
-const char *hlsgen_data_dir(void)
-{
-	const char *d = getenv("QNN_DATA");
-
-	return d && *d ? d : "build/data";
-}
-
 static int label_value(double v, const char *name, uint64_t row, int32_t *out, char *err,
 		       size_t errlen)
 {
@@ -139,7 +132,8 @@ static int load_idx_set(const char *set, const char *split, const char *dir, uin
 	ret = hlsgen_idx_load(ipath, &img, err, errlen);
 	if (ret == -ENOENT)
 		snprintf(err + strlen(err), errlen - strlen(err),
-			 " (run scripts/prepare-data.sh, or set QNN_DATA)");
+			 " (data sets come from --data-dir, $QNN_DATA, ../data beside the "
+			 "executable or /usr/share/qnn/data; scripts/prepare-data.sh writes them)");
 	if (!ret)
 		ret = hlsgen_idx_load(lpath, &lab, err, errlen);
 	if (!ret)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
  * hlsgen_dataset.h - labelled evaluation data for `hlsgen eval`:
- *   "mnist", "fashion"      the test split prepared in build/data/<name>/
+ *   "mnist", "fashion"      the test split prepared in <data dir>/<name>/
  *   "mnist:train", ...      the training split
  *   "X.npy:Y.npy"           inputs (any numeric dtype, model-shaped) and
  *                           labels (integers (N,) / (N, 1), or one-hot (N, K))
@@ -24,7 +24,12 @@ struct hlsgen_dataset {
 	uint32_t n_classes; /* one-hot width, or max label + 1 */
 };
 
-/* $QNN_DATA when set, else "build/data" (relative to the working directory). */
+/*
+ * The data-set directory, the same for every tool and working directory
+ * (data_dir.c): $QNN_DATA when set, else ../data beside the executable
+ * when it exists (the build tree's build/data), else /usr/share/qnn/data.
+ * A tool's --data-dir option is passed to hlsgen_dataset_load instead.
+ */
 const char *hlsgen_data_dir(void);
 
 /*

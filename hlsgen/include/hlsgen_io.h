@@ -149,6 +149,13 @@ int hlsgen_input_load(const char *path, uint32_t h, uint32_t w, uint32_t c, uint
 int hlsgen_mkdir_p(const char *dir, char *err, size_t errlen);
 int hlsgen_output_dir_of(const char *path, char *err, size_t errlen);
 
+/*
+ * v in the fewest significant digits (%.1g .. %.17g) that strtod reads back
+ * as v: the JSON form of a float (0.98, not 0.97999999999999998); "null"
+ * for NaN/Inf, which JSON cannot hold (shortest_double.c). Returns buf.
+ */
+const char *hlsgen_shortest_double(double v, char *buf, size_t len);
+
 /* Index of the first NaN or +-inf in x[0..count), or count when none. */
 uint64_t hlsgen_find_nonfinite(const float *x, uint64_t count);
 

@@ -38,12 +38,13 @@ static const char usage[] =
     "  --roc FILE         ROC plot, .png or .svg (solid: Keras float, dashed: QKeras,\n"
     "                     dotted: bit-exact; one colour per class)\n"
     "  --threads N        threads (default: all CPUs)\n"
-    "  --json             machine-readable results on stdout\n"
+    "  --json             machine-readable results (on stdout, or -o FILE)\n"
+    "  -o, --output FILE  write the results to FILE instead of stdout\n"
     "  --allow-nonfinite  feed NaN/Inf inputs to the engine instead of refusing them\n"
     "  --quiet            no progress indicator\n";
 
 struct eval_opts {
-	const char *model, *data, *data_dir, *roc;
+	const char *model, *data, *data_dir, *roc, *output;
 	uint64_t limit;
 	struct cli_engine_opts eng;
 	int json;
@@ -57,6 +58,7 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 	    {"limit", required_argument, NULL, 'l'},
 	    {"roc", required_argument, NULL, 'r'},
 	    {"json", no_argument, NULL, 'J'},
+	    {"output", required_argument, NULL, 'o'},
 	    CLI_ENGINE_LONG_OPTS,
 	    {NULL, 0, NULL, 0},
 	};
@@ -65,7 +67,7 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 
 	memset(o, 0, sizeof(*o));
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:l:r:" CLI_ENGINE_SHORT_OPTS, opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:l:r:o:" CLI_ENGINE_SHORT_OPTS, opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			o->data = optarg;
@@ -84,13 +86,21 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 		case 'J':
 			o->json = 1;
 			break;
+		case 'o':
+			o->output = optarg;
+			break;
 		default:
 			if (cli_engine_option("eval", c, optarg, &o->eng) != 1)
 				return -1;
 		}
 	}
-	if (optind != argc - 1 || !o->data)
+	if (optind != argc - 1 || !o->data) {
+		fprintf(stderr, "hlsgen eval: %s\n\n",
+			optind == argc	    ? "MODEL.qnn is required"
+			: optind < argc - 1 ? "one MODEL.qnn only"
+					    : "--data SPEC is required");
 		return -1;
+	}
 	o->model = argv[optind];
 	return 0;
 }
@@ -289,6 +299,10 @@ static int cmd_eval(int argc, char **argv)
 		return 2;
 	}
 	ret = hlsgen_model_load(o.model, &buf, &m, err, sizeof(err));
+	if (!ret && o.output && !freopen(o.output, "w", stdout)) {
+		snprintf(err, sizeof(err), "cannot write %s: %s", o.output, strerror(errno));
+		ret = -errno;
+	}
 	if (!ret)
 		ret = hlsgen_dataset_load(o.data, o.data_dir, m.hdr->in_h, m.hdr->in_w, m.hdr->in_c,
 					  &d, err, sizeof(err));

@@ -20,15 +20,16 @@
 #include "qnn_engine.h"
 
 static const char usage[] =
-    "usage: hlsgen run MODEL.qnn --input X.npy|X.f32 --output Y.npy|Y.f32 [options]\n"
+    "usage: hlsgen run MODEL.qnn -i|--input X.npy|X.f32 -o|--output Y.npy|Y.f32 [options]\n"
     "\n"
     "Runs the bit-exact engine and writes float32 (N, n_out): exactly what the\n"
     "accelerator's AXI output stream carries for these inputs.\n"
     "\n"
-    "  --input FILE       .npy (float32/float64/int, shape (N, h, w, c), (N, h, w)\n"
-    "                     for one channel, or (N, h*w*c)) or raw little-endian .f32\n"
-    "  --output FILE      .npy (float32, (N, n_out)) or raw .f32\n"
-    "  --trace DIR        also write every layer's output as DIR/<idx>_<layer>.npy\n"
+    "  -i, --input FILE   .npy (shape (N, h, w, c), (N, h, w) for one channel, or\n"
+    "                     (N, h*w*c)) or raw little-endian .f32; float32/float64\n"
+    "                     used as they are, uint8/uint16 pixels divided by 255/65535\n"
+    "  -o, --output FILE  .npy (float32, (N, n_out)) or raw .f32\n"
+    "  -t, --trace DIR    also write every layer's output as DIR/<idx>_<layer>.npy\n"
     "                     (float values of the codes, (N, h, w, c) or (N, c))\n"
     "  --threads N        engine threads (default: all CPUs)\n"
     "  --allow-nonfinite  feed NaN/Inf inputs to the engine instead of refusing\n"
@@ -77,8 +78,14 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 				return -1;
 		}
 	}
-	if (optind != argc - 1 || !o->input || !o->output)
+	if (optind != argc - 1 || !o->input || !o->output) {
+		fprintf(stderr, "hlsgen run: %s\n\n",
+			optind == argc	    ? "MODEL.qnn is required"
+			: optind < argc - 1 ? "one MODEL.qnn only"
+			: !o->input	    ? "--input FILE is required"
+					    : "--output FILE is required");
 		return -1;
+	}
 	o->model = argv[optind];
 	return 0;
 }

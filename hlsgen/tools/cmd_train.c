@@ -116,8 +116,9 @@ static void report(const struct train_cli *c, const struct hg_train_result *res,
 		       res->steps, cfg->threads, res->seconds, spe, vas, fa, qa, ba, p->qnn);
 		return;
 	}
-	printf("trained %d epochs (%ld steps) in %.1f s, %.3f s/epoch on %d threads%s\n",
-	       res->epochs_run, res->steps, res->seconds, spe, cfg->threads,
+	printf("trained %d epoch%s (%ld steps) in %.1f s, %.3f s/epoch on %d thread%s%s\n",
+	       res->epochs_run, res->epochs_run == 1 ? "" : "s", res->steps, res->seconds, spe,
+	       cfg->threads, cfg->threads == 1 ? "" : "s",
 	       res->stopped_early ? " (early stop)" : "");
 	printf("test accuracy (%s): float %.4f  QKeras-quantized %.4f  bit-exact %.4f\n", c->r.data,
 	       fa, qa, ba);

@@ -8,9 +8,18 @@
 #include <stdio.h>
 
 #include "eval.h"
+#include "hlsgen_io.h"
 
 const char *const eval_method_name[EV_METHODS] = {"float", "qkeras", "bitexact"};
 const char *const eval_method_title[EV_METHODS] = {"Keras float", "QKeras", "bit-exact FPGA"};
+
+/* json-c's own serializer prints %.17g (0.97999999999999998): the shortest round trip instead */
+static json_object *jdouble(double v)
+{
+	char buf[32];
+
+	return json_object_new_double_s(v, hlsgen_shortest_double(v, buf, sizeof(buf)));
+}
 
 static double mean_auc(const struct eval_result *r, int m)
 {
@@ -66,7 +75,7 @@ static json_object *per_method(const struct eval_result *r,
 	json_object *o = json_object_new_object();
 
 	for (int m = 0; m < EV_METHODS; m++)
-		json_object_object_add(o, eval_method_name[m], json_object_new_double(get(r, m)));
+		json_object_object_add(o, eval_method_name[m], jdouble(get(r, m)));
 	return o;
 }
 
@@ -78,7 +87,7 @@ static double get_accuracy(const struct eval_result *r, int m)
 /* JSON has no NaN: an undefined AUC (class absent from the labels) is null. */
 static json_object *auc_value(double v)
 {
-	return isnan(v) ? NULL : json_object_new_double(v);
+	return isnan(v) ? NULL : jdouble(v);
 }
 
 static json_object *auc_table(const struct eval_result *r)
@@ -109,9 +118,9 @@ static json_object *agreement_table(const struct eval_result *r)
 {
 	json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "float_qkeras", json_object_new_double(r->agreement[0][1]));
-	json_object_object_add(o, "float_bitexact", json_object_new_double(r->agreement[0][2]));
-	json_object_object_add(o, "qkeras_bitexact", json_object_new_double(r->agreement[1][2]));
+	json_object_object_add(o, "float_qkeras", jdouble(r->agreement[0][1]));
+	json_object_object_add(o, "float_bitexact", jdouble(r->agreement[0][2]));
+	json_object_object_add(o, "qkeras_bitexact", jdouble(r->agreement[1][2]));
 	return o;
 }
 

@@ -97,4 +97,27 @@ for t in 2x -1 "" 0 99999999999999999999; do
 		fail "--threads '$t': message '$(cat "$tmp/err")'"
 done
 echo "refused --threads 2x, -1, '', 0, 2^66"
+# issue 13: the data sets from any directory (../data beside the executable), eval -o,
+# JSON numbers in their shortest round-trip form
+(cd / && env -u QNN_DATA "$H" eval "$tmp/cnn.qnn" --data mnist --limit 200 --json --quiet \
+	-o "$tmp/ev.json") || fail "eval --data mnist from / without QNN_DATA"
+"$PY" - "$tmp/ev.json" <<'PYEOF'
+import json, sys
+text = open(sys.argv[1]).read()
+# every float as Python's repr writes it: the shortest string that reads back the same
+def shortest(s):
+    assert s == repr(float(s)) or "e" in s, f"{s} is not the shortest round trip ({float(s)!r})"
+    return float(s)
+r = json.loads(text, parse_float=shortest)
+assert r["samples"] == 200 and 0.9 < r["accuracy"]["bitexact"] <= 1, r
+print("eval from / without QNN_DATA:", r["accuracy"]["bitexact"], "(shortest JSON floats)")
+PYEOF
+# conventions: --version, the missing option named, getopt errors name the program
+"$H" --version | grep -qE '^hlsgen [0-9]' || fail "hlsgen --version"
+if "$H" run "$tmp/cnn.qnn" --input "$tmp/x64.npy" 2>"$tmp/err"; then fail "run without -o accepted"; fi
+grep -q "^hlsgen run: --output FILE is required" "$tmp/err" || fail "missing -o: $(head -1 "$tmp/err")"
+if "$H" run --bogus 2>"$tmp/err"; then fail "--bogus accepted"; fi
+grep -q "^hlsgen run: unrecognized option '--bogus'" "$tmp/err" || fail "getopt: $(head -1 "$tmp/err")"
+"$H" run --help | grep -q -- "-o, --output FILE" || fail "run --help lacks -o"
+echo "--version, missing option named, getopt errors prefixed"
 echo "check-hlsgen-run: ok"

@@ -138,6 +138,14 @@ if [ "$got" -eq "$want" ] && [ "$(val backend "$st1")" = sw ] && [ "$(val errors
 else
 	bad "status: samples +$got, want +$want; $(grep -E 'backend|errors' <<<"$st1" | tr -s ' ')"
 fi
+# --json: the same counters, one object; the text says which window the rates cover
+if "$Q" -s "$S" status --json >"$tmp/status.json" &&
+	"$PY" -c 'import json,sys; r=json.load(open(sys.argv[1])); sys.exit(0 if r["samples"] == int(sys.argv[2]) and r["backend"] == "sw" and r["model"]["n_out"] == 10 and isinstance(r["samples_per_s"], (int, float)) else 1)' \
+		"$tmp/status.json" "$(val samples "$st1")" && grep -q "completed statistics interval" <<<"$st1"; then
+	ok "status --json: samples $(val samples "$st1") as in the text; the text names the rates' window"
+else
+	bad "status --json: $(cat "$tmp/status.json")"
+fi
 devs=$("$Q" -s "$S" status --devices-only) && rc=0 || rc=$?
 if [ $rc -eq 0 ] && grep -q '^devices: none' <<<"$devs" && grep -q '^netlink: ' <<<"$devs"; then
 	ok "status --devices-only without a driver: says why, exit 0"
@@ -166,6 +174,42 @@ if grep -q '^Classified 4500 samples' <<<"$out" && grep -q 'Latency per request:
 	ok "bench -n 4500 cycles through the $n_test-digit set; $(grep '^Latency' <<<"$out")"
 else
 	bad "bench -n 4500: $out"
+fi
+
+# perf_analyzer/FINN-style rows: 2 concurrencies x 2 request sizes, queue/run split, the fit;
+# from / without $QNN_DATA: the data set is found beside the executable (build/bin -> build/data)
+if (cd / && env -u QNN_DATA "$Q" -s "$S" bench -n 600 --concurrency-range 1:3:2 \
+	--per-request-range 1:8:7 --json) >"$tmp/bench.json" 2>"$tmp/bench.err" &&
+	"$PY" - "$tmp/bench.json" "$want_acc" <<'PYEOF'
+import json, sys
+r = json.load(open(sys.argv[1]))
+rows = r["rows"]
+assert [(w["clients"], w["per_request"]) for w in rows] == [(1, 1), (3, 1), (1, 8), (3, 8)], rows
+for w in rows:
+    assert w["samples"] == 600 and w["errors"] == 0, w
+    assert f"{w['accuracy']:.4f}" == sys.argv[2] or w["samples"] != 2000, w
+    assert w["p50_us"] <= w["p90_us"] <= w["p95_us"] <= w["p99_us"] <= w["max_us"], w
+    assert w["run_mean_us"] > 0 and w["queue_mean_us"] >= 0, w
+    assert w["run_mean_us"] + w["queue_mean_us"] <= w["mean_us"] + 1, w
+# two request sizes: the least-squares line passes through both rows' medians
+f = r["fit"]
+assert f["clients"] == 1, f
+for w in rows[0], rows[2]:
+    y = f["overhead_us"] + w["per_request"] * f["per_sample_us"]
+    assert abs(y - w["p50_us"]) <= 1e-6 * max(1.0, w["p50_us"]), (f, w)
+print(f"fit: overhead {f['overhead_us']:.1f} us, per sample {f['per_sample_us']:.2f} us")
+PYEOF
+then
+	ok "bench --concurrency-range/--per-request-range --json from /: 4 rows, p50<=p90<=p95<=p99, queue+run <= request time, FINN fit"
+else
+	bad "bench ranges/json: $(cat "$tmp/bench.err") $(head -c 600 "$tmp/bench.json")"
+fi
+csv=$("$Q" -s "$S" bench -n 100 -b 4 --csv)
+if [ "$(wc -l <<<"$csv")" -eq 2 ] && grep -q '^clients,per_request,samples,.*,p95_us,.*queue_mean_us' <<<"$csv" &&
+	grep -q '^1,4,100,' <<<"$csv"; then
+	ok "bench --csv: header and one row"
+else
+	bad "bench --csv: '$csv'"
 fi
 
 if qnnd_stop; then ok "qnnd stopped cleanly (SIGTERM, exit 0)"; else bad "qnnd exit status"; fi

@@ -246,7 +246,8 @@ Test(ref, softmax_and_threads_agree)
 static void check_model(const char *shared, const char *name, int n_quantized)
 {
 	char json[512], h5[512], cfg[512];
-	struct hlsgen_import_opts o = {json, h5, cfg, 0, 8, NULL};
+	/* the published dense config says io_parallel / Resource: same arithmetic */
+	struct hlsgen_import_opts o = {json, h5, cfg, 0, 8, NULL, 1};
 	struct qnn_model m;
 	struct hlsgen_ref r;
 	void *buf;
