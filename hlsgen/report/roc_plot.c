@@ -40,6 +40,16 @@ static void line_style(cairo_t *cr, uint32_t series)
 		cairo_set_dash(cr, NULL, 0, 0);
 }
 
+static void chance_style(cairo_t *cr)
+{
+	static const double dash_dot[] = {9.0, 3.0, 1.5, 3.0};
+
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	cairo_set_line_width(cr, 0.8);
+	cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+	cairo_set_dash(cr, dash_dot, 4, 0);
+}
+
 /* the lowest decade shown on the log axis, set per plot */
 static int min_decade = -3;
 
@@ -92,7 +102,8 @@ static void axes(cairo_t *cr, const char *title)
 			grid_line(cr, px(0), py(k * v), px(1), py(k * v), 0.96);
 		grid_line(cr, px(0), py(v), px(1), py(v), 0.85);
 		cairo_set_source_rgb(cr, 0, 0, 0);
-		snprintf(lab, sizeof(lab), "%g", v);
+		/* one notation on both axes: decimals (0.001, not 1e-03 next to 0.01) */
+		snprintf(lab, sizeof(lab), "%.*f", d < 0 ? -d : 0, v);
 		text(cr, px(0) - 6, py(v) + 4, lab, 1.0);
 	}
 	cairo_set_source_rgb(cr, 0, 0, 0);
@@ -151,6 +162,13 @@ static void legend(cairo_t *cr, const struct hlsgen_roc_series *s, uint32_t n_se
 		cairo_set_dash(cr, NULL, 0, 0);
 		text(cr, x + 36, y, s[m].name, 0);
 	}
+	chance_style(cr);
+	cairo_move_to(cr, x, y - 4);
+	cairo_line_to(cr, x + 30, y - 4);
+	cairo_stroke(cr);
+	cairo_set_dash(cr, NULL, 0, 0);
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	text(cr, x + 36, y, "chance", 0);
 }
 
 /* the decade just below the smallest non-zero false positive rate (at most 1e-6) */
@@ -170,13 +188,13 @@ static int lowest_decade(const struct hlsgen_roc_series *s, uint32_t n_series, u
 static void draw(cairo_t *cr, const char *title, const struct hlsgen_roc_series *s,
 		 uint32_t n_series, uint32_t n_classes)
 {
-	static const double chance[] = {3.0, 3.0};
-
 	min_decade = lowest_decade(s, n_series, n_classes);
 	axes(cr, title);
-	/* a random classifier: fpr = tpr */
-	cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
-	cairo_set_dash(cr, chance, 2, 0);
+	/*
+	 * a random classifier: fpr = tpr, thin black dash-dot: no class curve
+	 * has this pattern or colour (class 7 is grey, QKeras dashed)
+	 */
+	chance_style(cr);
 	cairo_move_to(cr, px(pow(10, min_decade)), py(pow(10, min_decade)));
 	for (int i = 1; i <= 60; i++) {
 		double v = pow(10, min_decade * (1 - i / 60.0));

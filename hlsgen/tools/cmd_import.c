@@ -5,6 +5,7 @@
  * chosen, so what the FPGA will compute is visible at a glance.
  */
 #include <errno.h>
+#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,7 @@
 static const char usage_text[] =
     "usage: hlsgen import MODEL.json WEIGHTS.h5 [--config HLS4ML.yml]\n"
     "                     [--hls4ml-version 0.8|1.0|1.1|1.2|1.3] [-q]\n"
-    "                     [--allow-unmodelled] -o OUT.qnn\n"
+    "                     [--allow-unmodelled] [--json] -o OUT.qnn\n"
     "\n"
     "Converts a Keras/QKeras model (model.to_json() and save_weights() HDF5) into a\n"
     "bit-exact .qnn model, with the types hls4ml of that version would give it:\n"
@@ -32,7 +33,8 @@ static const char usage_text[] =
     "A softmax whose tables cannot give outputs summing to 1 gets a warning\n"
     "saying which type to change.\n"
     "  -q                   do not print the per-layer summary\n"
-    "  --allow-unmodelled   accept IOType/Strategy settings with a warning\n";
+    "  --allow-unmodelled   accept IOType/Strategy settings with a warning\n"
+    "  --json               the per-layer summary as one JSON object on stdout\n";
 
 static const char *kind_name(unsigned k)
 {
@@ -132,11 +134,92 @@ static void summary(const void *buf, size_t len)
 	free(m);
 }
 
+static json_object *shape_json(uint32_t h, uint32_t w, uint32_t c)
+{
+	json_object *a = json_object_new_array();
+
+	json_object_array_add(a, json_object_new_int64(h));
+	json_object_array_add(a, json_object_new_int64(w));
+	json_object_array_add(a, json_object_new_int64(c));
+	return a;
+}
+
+/* key: the type as the text shows it; absent types (width 0) are left out */
+static void type_json(json_object *o, const char *key, const struct qnn_fixed_type *t)
+{
+	char buf[64];
+
+	if (t->width)
+		json_object_object_add(o, key, json_object_new_string(tstr(t, buf, sizeof(buf))));
+}
+
+/* The per-layer summary as one JSON object (--json): what the text shows. */
+static void summary_json(const void *buf, size_t len, const char *out)
+{
+	static const char *const impl[] = {"stable", "latency", "argmax"};
+	struct qnn_model *m = malloc(sizeof(*m));
+	struct qnn_fixed_type cur;
+	json_object *root, *layers;
+	char err[256], a[64];
+
+	if (!m || qnn_model_parse(buf, len, m, err, sizeof(err))) {
+		free(m);
+		return;
+	}
+	root = json_object_new_object();
+	layers = json_object_new_array();
+	json_object_object_add(root, "file", json_object_new_string(out));
+	json_object_object_add(root, "model", json_object_new_string(m->hdr->name));
+	json_object_object_add(root, "input", shape_json(m->hdr->in_h, m->hdr->in_w, m->hdr->in_c));
+	json_object_object_add(root, "input_t",
+			       json_object_new_string(tstr(&m->hdr->input_t, a, sizeof(a))));
+	json_object_object_add(root, "n_out", json_object_new_int64(m->n_out));
+	snprintf(a, sizeof(a), "%u.%u", m->hdr->hls4ml_major, m->hdr->hls4ml_minor);
+	json_object_object_add(root, "hls4ml_rules", json_object_new_string(a));
+	cur = m->hdr->input_t;
+	for (uint32_t i = 0; i < m->n_layers; i++) {
+		const struct qnn_layer_rec *r = m->layers[i].rec;
+		json_object *l = json_object_new_object();
+		struct qnn_softmax_types st;
+
+		json_object_object_add(l, "name", json_object_new_string(r->name));
+		json_object_object_add(l, "kind", json_object_new_string(kind_name(r->kind)));
+		json_object_object_add(l, "output", shape_json(r->out_h, r->out_w, r->out_c));
+		type_json(l, "result_t", &r->result_t);
+		if (r->kind == QNN_LAYER_CONV2D || r->kind == QNN_LAYER_DENSE) {
+			type_json(l, "weight_t", &r->weight_t);
+			type_json(l, "bias_t", &r->bias_t);
+			type_json(l, "accum_t", &r->accum_t);
+		}
+		type_json(l, "product_t", &r->product_t);
+		if (r->kind == QNN_LAYER_SOFTMAX) {
+			json_object_object_add(l, "implementation",
+					       json_object_new_string(impl[r->softmax_impl % 3]));
+			if (r->softmax_impl != QNN_SOFTMAX_ARGMAX &&
+			    !qnn_softmax_resolve(r, &cur, r->in_c, &st)) {
+				json_object_object_add(l, "table_size",
+						       json_object_new_int64(r->table_size));
+				type_json(l, "exp_table_t", &st.exp_t);
+				type_json(l, "inv_table_t", &st.inv_t);
+				type_json(l, "sum_t", &st.sum_t);
+				type_json(l, "inv_index_t", &st.inv_idx_t);
+			}
+		}
+		json_object_array_add(layers, l);
+		if (r->result_t.width)
+			cur = r->result_t;
+	}
+	json_object_object_add(root, "layers", layers);
+	printf("%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN));
+	json_object_put(root);
+	free(m);
+}
+
 static int run(int argc, char **argv)
 {
 	struct hlsgen_import_opts o = {0};
 	const char *pos[2] = {NULL, NULL}, *out = NULL;
-	int npos = 0, quiet = 0;
+	int npos = 0, quiet = 0, json = 0;
 	char err[512];
 	void *buf;
 	size_t len;
@@ -161,6 +244,8 @@ static int run(int argc, char **argv)
 			out = argv[++i];
 		} else if (!strcmp(argv[i], "-q")) {
 			quiet = 1;
+		} else if (!strcmp(argv[i], "--json")) {
+			json = 1;
 		} else if (!strcmp(argv[i], "--allow-unmodelled")) {
 			o.allow_unmodelled = 1;
 		} else if (argv[i][0] == '-' || npos == 2) {
@@ -187,7 +272,9 @@ static int run(int argc, char **argv)
 		fprintf(stderr, "hlsgen import: %s\n", err);
 		return 1;
 	}
-	if (!quiet)
+	if (json)
+		summary_json(buf, len, out);
+	else if (!quiet)
 		summary(buf, len);
 	free(buf);
 	return 0;

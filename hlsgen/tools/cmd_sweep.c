@@ -31,7 +31,8 @@ static const char usage_text[] =
     "                       (default none,constant)\n"
     "  --no-float-baseline  skip the unquantized, unpruned reference row\n"
     "  --part PART          part for the resource estimate (default xczu7ev)\n"
-    "  --plot FILE          plot file (.svg or .png), default DIR/sweep.svg\n"
+    "  --plot FILE          plot file (.svg or .png), relative to DIR unless it is\n"
+    "                       absolute; default DIR/sweep.svg\n"
     "  --title TEXT         table and plot title\n"
     "\n"
     "The training recipe (defaults: the lab's; --sparsity sets the pruned "
@@ -158,8 +159,12 @@ static int run(int argc, char **argv)
 		goto out;
 	snprintf(title, sizeof(title), "%s", c.title ? c.title : "");
 	if (!c.title)
-		snprintf(title, sizeof(title), "Quantization sweep: lab CNN on %s, %d epochs",
-			 c.r.data, c.r.cfg.epochs);
+		snprintf(title, sizeof(title),
+			 "Quantization sweep: lab CNN on %s, %d epochs%s%.0ld%s%s%.0ld%s", c.r.data,
+			 c.r.cfg.epochs, c.r.train_limit ? ", first " : "", c.r.train_limit,
+			 c.r.train_limit ? " training samples" : "",
+			 c.r.test_limit ? ", first " : "", c.r.test_limit,
+			 c.r.test_limit ? " test samples" : "");
 	for (int i = 0; i < n; i++) {
 		fprintf(stderr, "sweep %d/%d\n", i + 1, n);
 		if (hg_sweep_run_one(&c.r, s[i].w, s[i].a, s[i].prune, &tr, &te, c.dir, c.part,
@@ -183,10 +188,14 @@ static int run(int argc, char **argv)
 		snprintf(err, sizeof(err), "cannot write %s: %s", path, strerror(errno));
 		goto out;
 	}
-	snprintf(path, sizeof(path), "%s/sweep.svg", c.dir);
-	if (hg_sweep_plot(c.plot ? c.plot : path, rows, n, title, err, sizeof(err)))
+	/* --plot is relative to DIR, as the usage says, unless absolute */
+	if (c.plot && c.plot[0] == '/')
+		snprintf(path, sizeof(path), "%s", c.plot);
+	else
+		snprintf(path, sizeof(path), "%s/%s", c.dir, c.plot ? c.plot : "sweep.svg");
+	if (hg_sweep_plot(path, rows, n, title, err, sizeof(err)))
 		goto out;
-	printf("wrote %s/sweep.md, %s/sweep.csv, %s\n", c.dir, c.dir, c.plot ? c.plot : path);
+	printf("wrote %s/sweep.md, %s/sweep.csv, %s\n", c.dir, c.dir, path);
 	rc = 0;
 out:
 	if (rc)

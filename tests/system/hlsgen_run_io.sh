@@ -112,6 +112,19 @@ r = json.loads(text, parse_float=shortest)
 assert r["samples"] == 200 and 0.9 < r["accuracy"]["bitexact"] <= 1, r
 print("eval from / without QNN_DATA:", r["accuracy"]["bitexact"], "(shortest JSON floats)")
 PYEOF
+# import --json: the per-layer summary as one object
+"$H" import "$m/qkeras_mnist_cnn.json" "$m/qkeras_mnist_cnn_weights.h5" \
+	--config "$m/qkeras_mnist_cnn_config.yml" --json -o "$tmp/cnn_j.qnn" >"$tmp/import.json" 2>/dev/null
+"$PY" - "$tmp/import.json" <<'PYEOF'
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["input"] == [28, 28, 1] and r["n_out"] == 10, r
+sm = r["layers"][-1]
+assert sm["kind"] == "softmax" and sm["table_size"] == 1024, sm
+assert sm["inv_table_t"] == "ap_fixed<18,4,AP_RND,AP_SAT>", sm
+print("import --json:", len(r["layers"]), "layers, softmax", sm["implementation"])
+PYEOF
+cmp -s "$tmp/cnn.qnn" "$tmp/cnn_j.qnn" || fail "--json changed the model file"
 # conventions: --version, the missing option named, getopt errors name the program
 "$H" --version | grep -qE '^hlsgen [0-9]' || fail "hlsgen --version"
 if "$H" run "$tmp/cnn.qnn" --input "$tmp/x64.npy" 2>"$tmp/err"; then fail "run without -o accepted"; fi

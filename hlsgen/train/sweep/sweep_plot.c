@@ -55,7 +55,8 @@ static void frame(cairo_t *cr, const struct axes *a, const char *title)
 		cairo_line_to(cr, x, H - B);
 		cairo_stroke(cr);
 		cairo_set_source_rgb(cr, 0, 0, 0);
-		snprintf(lab, sizeof(lab), "%g", pow(10, d));
+		/* one notation for every tick: 1e3 .. 1e6 (not 1000 next to 1e+06) */
+		snprintf(lab, sizeof(lab), "1e%d", d);
 		text_at(cr, x, H - B + 16, lab, 0.5);
 	}
 	double step = a->y1 - a->y0 > 40 ? 10 : 5;
@@ -83,8 +84,58 @@ static void frame(cairo_t *cr, const struct axes *a, const char *title)
 	cairo_set_font_size(cr, 11);
 }
 
+struct box {
+	double x0, y0, x1, y1;
+};
+
+static int boxes_overlap(const struct box *a, const struct box *b)
+{
+	return a->x0 < b->x1 && b->x0 < a->x1 && a->y0 < b->y1 && b->y0 < a->y1;
+}
+
+/*
+ * Where tag's label goes beside its point (x, y): the first of eight spots
+ * around it, then ever higher ones, that overlaps neither a label already
+ * placed nor any point, so close settings stay readable.
+ */
+static void place_label(cairo_t *cr, const struct axes *a, const struct hg_sweep_row *r, int n,
+			struct box *placed, int n_placed, double x, double y, const char *tag,
+			struct box *out)
+{
+	static const double spot[][2] = {{8, -6},  {8, 14}, {-8, -6}, {-8, 14},
+					 {0, -10}, {0, 22}, {14, 4},  {-14, 4}};
+	cairo_text_extents_t e;
+
+	cairo_text_extents(cr, tag, &e);
+	for (int k = 0; k < 8 * 6; k++) {
+		double dx = spot[k % 8][0], dy = spot[k % 8][1] - 14.0 * (k / 8);
+		double lx = dx < 0 ? x + dx - e.width : dx == 0 ? x - e.width / 2 : x + dx;
+		struct box b = {lx, y + dy - e.height, lx + e.width, y + dy + 2};
+		int clash = 0;
+
+		for (int j = 0; j < n_placed && !clash; j++)
+			clash = boxes_overlap(&b, &placed[j]);
+		for (int j = 0; j < n && !clash; j++) {
+			double qx = sx(a, r[j].size_bits > 0 ? (double)r[j].size_bits : 1.0);
+			double qy = sy(a, 100.0 * r[j].bitexact_acc);
+			struct box p = {qx - 6, qy - 6, qx + 6, qy + 6};
+
+			clash = boxes_overlap(&b, &p);
+		}
+		if (!clash || k == 8 * 6 - 1) {
+			*out = b;
+			return;
+		}
+	}
+}
+
+#define MAX_LABELS 64
+
 static void points(cairo_t *cr, const struct axes *a, const struct hg_sweep_row *r, int n)
 {
+	struct box placed[MAX_LABELS];
+	int n_placed = 0;
+
 	for (int i = 0; i < n; i++) {
 		double x = sx(a, r[i].size_bits > 0 ? (double)r[i].size_bits : 1.0);
 		double y = sy(a, 100.0 * r[i].bitexact_acc);
@@ -99,8 +150,18 @@ static void points(cairo_t *cr, const struct axes *a, const struct hg_sweep_row 
 			cairo_arc(cr, x, y, 5, 0, 2 * M_PI);
 			cairo_fill(cr);
 		}
+	}
+	for (int i = 0; i < n; i++) {
+		double x = sx(a, r[i].size_bits > 0 ? (double)r[i].size_bits : 1.0);
+		double y = sy(a, 100.0 * r[i].bitexact_acc);
+		struct box b;
+
+		place_label(cr, a, r, n, placed, n_placed, x, y, r[i].tag, &b);
+		if (n_placed < MAX_LABELS)
+			placed[n_placed++] = b;
 		cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
-		text_at(cr, x + 8, y - 6, r[i].tag, 0);
+		cairo_move_to(cr, b.x0, b.y1 - 2);
+		cairo_show_text(cr, r[i].tag);
 	}
 	/* legend */
 	cairo_set_source_rgb(cr, 0.12, 0.47, 0.71);

@@ -12,11 +12,14 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 "$H" sweep --settings 8/8,3/3 --pruning none,constant --epochs 1 --train-limit 2000 \
-	--test-limit 500 --threads 2 --progress none -o "$tmp/sw"
-for f in sweep.md sweep.csv sweep.svg; do
+	--test-limit 500 --threads 2 --progress none --plot plot.svg -o "$tmp/sw"
+# --plot is relative to -o DIR (issue 13); the title says what was limited
+for f in sweep.md sweep.csv plot.svg; do
 	[ -s "$tmp/sw/$f" ] || { echo "FAIL: $f missing"; exit 1; }
 done
-grep -q "<svg" "$tmp/sw/sweep.svg" || { echo "FAIL: sweep.svg is not SVG"; exit 1; }
+grep -q "<svg" "$tmp/sw/plot.svg" || { echo "FAIL: plot.svg is not SVG"; exit 1; }
+grep -q "first 2000 training samples, first 500 test samples" "$tmp/sw/sweep.md" ||
+	{ echo "FAIL: the title does not say what was limited: $(head -3 "$tmp/sw/sweep.md")"; exit 1; }
 "$H" eval "$tmp/sw/3w3a-p75.qnn" --data mnist --limit 500 --json --quiet >"$tmp/eval.json"
 "$PY" - "$tmp/sw/sweep.csv" "$tmp/sw/sweep.md" "$tmp/eval.json" <<'PYEOF'
 import csv, json, sys
