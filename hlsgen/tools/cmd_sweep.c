@@ -160,8 +160,9 @@ static int run(int argc, char **argv)
 	snprintf(title, sizeof(title), "%s", c.title ? c.title : "");
 	if (!c.title)
 		snprintf(title, sizeof(title),
-			 "Quantization sweep: lab CNN on %s, %d epochs%s%.0ld%s%s%.0ld%s", c.r.data,
-			 c.r.cfg.epochs, c.r.train_limit ? ", first " : "", c.r.train_limit,
+			 "Quantization sweep: lab CNN on %s, %d epoch%s%s%.0ld%s%s%.0ld%s",
+			 c.r.data, c.r.cfg.epochs, c.r.cfg.epochs == 1 ? "" : "s",
+			 c.r.train_limit ? ", first " : "", c.r.train_limit,
 			 c.r.train_limit ? " training samples" : "",
 			 c.r.test_limit ? ", first " : "", c.r.test_limit,
 			 c.r.test_limit ? " test samples" : "");

@@ -18,7 +18,7 @@ for f in sweep.md sweep.csv plot.svg; do
 	[ -s "$tmp/sw/$f" ] || { echo "FAIL: $f missing"; exit 1; }
 done
 grep -q "<svg" "$tmp/sw/plot.svg" || { echo "FAIL: plot.svg is not SVG"; exit 1; }
-grep -q "first 2000 training samples, first 500 test samples" "$tmp/sw/sweep.md" ||
+grep -q "1 epoch, first 2000 training samples, first 500 test samples" "$tmp/sw/sweep.md" ||
 	{ echo "FAIL: the title does not say what was limited: $(head -3 "$tmp/sw/sweep.md")"; exit 1; }
 "$H" eval "$tmp/sw/3w3a-p75.qnn" --data mnist --limit 500 --json --quiet >"$tmp/eval.json"
 "$PY" - "$tmp/sw/sweep.csv" "$tmp/sw/sweep.md" "$tmp/eval.json" <<'PYEOF'
