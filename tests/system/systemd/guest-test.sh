@@ -120,7 +120,7 @@ pid0=$(prop MainPID)
 as_alice qnnctl bench -d mnist -n 2400 -c 4 -b 4 --kv >/tmp/bench.txt 2>&1 &
 bench=$!
 sleep 0.5
-systemctl reload qnnd.service # returns once qnnd reports READY=1 again
+systemctl reload qnnd.service # ExecReload=qnnd --reload: returns once the reload ran
 kill -0 $bench 2>/dev/null && during=yes || during=no
 wait $bench && brc=0 || brc=$?
 kv=$(grep '^bench ' /tmp/bench.txt)
@@ -131,6 +131,32 @@ check "same process after reload (MainPID $pid0 -> $(prop MainPID)), reloads cou
 	'[ "$(prop MainPID)" = "$pid0" ] && [ "${reloads:-0}" -ge 1 ]'
 check "bench through the daemon: $(grep '^Classified' /tmp/bench.txt)" \
 	'grep -q "^Classified 2400 samples" /tmp/bench.txt'
+
+# ---- 4b. systemctl reload returns once the reload took effect, or fails with the reason ----
+# systemd 252 has no Type=notify-reload: ExecReload=qnnd --reload asks qnnd over its socket
+# and waits for the answer, so the new setting is visible the moment systemctl returns.
+conf=/etc/qnn/qnnd.conf
+cp "$conf" /tmp/qnnd.conf.orig
+max_batch() { as_alice qnnctl status --daemon-only | awk '$1 == "max_batch" { print $2 }'; }
+reload_recs() { journalctl -u qnnd.service -o export QNN_EVENT=reload | grep -ac '^QNN_RELOAD_RESULT='; }
+recs0=$(reload_recs)
+printf 'max_batch: 17\n' >>"$conf"
+systemctl reload qnnd.service && rc=0 || rc=$?
+got=$(max_batch)
+check "systemctl reload (exit $rc) returns with the new max_batch in effect: $got" \
+	'[ $rc -eq 0 ] && [ "$got" = 17 ]'
+printf 'max_batch: 0\n' >>"$conf"
+out=$(systemctl reload qnnd.service 2>&1) && rc=0 || rc=$?
+got=$(max_batch)
+why=$(journalctl -u qnnd.service -o export QNN_EVENT=reload QNN_RELOAD_RESULT=refused | grep -a '^QNN_RELOAD_ERROR=' | tail -1)
+check "a refused reload fails systemctl reload (exit $rc), keeps max_batch $got, journal: $why" \
+	'[ $rc -ne 0 ] && [ "$got" = 17 ] && grep -q "max_batch" <<<"$why"'
+cp /tmp/qnnd.conf.orig "$conf"
+systemctl reload qnnd.service && rc=0 || rc=$?
+gen=$(journalctl -u qnnd.service -o export QNN_EVENT=reload | grep -a '^QNN_RELOAD_GENERATION=' | tail -1)
+recs=$(reload_recs)
+check "config restored, reload exit $rc; each reload one journal record ($recs0 -> $recs, last $gen)" \
+	'[ $rc -eq 0 ] && [ $((recs - recs0)) -eq 3 ] && [ "$(max_batch)" != 17 ]'
 
 # ---- 5. socket activation: a client starts the stopped service ----
 systemctl stop qnnd.service
