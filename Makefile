@@ -24,7 +24,7 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parame
 OPT     ?= -O2 -g
 # The release (the Debian changelog's first entry) for every tool's --version.
 QNN_VERSION := $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' packaging/debian/changelog)
-CFLAGS_COMMON := $(CSTD) $(WARN) $(OPT) -fPIC -Ihlsgen/include -Ikernel -Ilibclient/include \
+CFLAGS_COMMON := $(CSTD) $(WARN) $(OPT) -fPIC -Ihlsgen/include -Ikernel/uapi -Ilibclient/include \
 		 -DQNN_VERSION='"$(QNN_VERSION)"'
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 

@@ -2,12 +2,13 @@
 # in daemon/qnnctl/qnnctl.mk (included below when present).
 #
 # Every daemon/qnnd/*.c is linked in, so backend_dev.c joins by existing.
-# Include order matters: libclient/include first ("qnn.h" is the client
-# API); the kernel ABI is reached as "uapi/qnn.h" (-Ikernel).
+# "qnn.h" is the client API (libclient/include); the kernel ABI is
+# <linux/qnn.h> (kernel/uapi/linux/qnn.h, -Ikernel/uapi), so neither can
+# shadow the other whatever the include order.
 
 QNND_SRCS    := $(wildcard daemon/qnnd/*.c)
 QNND_OBJS    := $(QNND_SRCS:%.c=$(OBJ)/%.o)
-QNND_CFLAGS  := -D_GNU_SOURCE -Ilibclient/include -Idaemon/qnnd -Ikernel $(CFLAGS_COMMON) -pthread
+QNND_CFLAGS  := -D_GNU_SOURCE -Ilibclient/include -Idaemon/qnnd -Ikernel/uapi $(CFLAGS_COMMON) -pthread
 QNND_LIBS    := -lsystemd -lyaml -luring -lm -pthread
 # The protocol codec and status names are shared with libqnn.
 QNND_PROTO_OBJS := $(OBJ)/libclient/proto.o $(OBJ)/libclient/strerror.o

@@ -2,7 +2,7 @@
 /*
  * The /dev/qnnN file operations: per-file contexts, ioctl
  * dispatch and the validation of every argument before anything is
- * queued. The ABI is described in uapi/qnn.h.
+ * queued. The ABI is described in uapi/linux/qnn.h.
  */
 #include <linux/fs.h>
 #include <linux/mm.h>

@@ -27,7 +27,7 @@
 #include <linux/types.h>
 #include <linux/wait.h>
 
-#include "uapi/qnn.h"
+#include <linux/qnn.h>
 
 struct dma_chan;
 struct gpio_desc;

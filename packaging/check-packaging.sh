@@ -90,7 +90,7 @@ f=$(deb qnn-dkms all)
 dpkg-deb -c "$f" | awk '$1 !~ /^d/ { print $6 }' | sort >"$tmp/dkms.have"
 src=./usr/src/qnn-$ver
 miss=""
-for p in $src/dkms.conf $src/Kbuild $src/kernel/qnn_drv.c $src/kernel/uapi/qnn.h \
+for p in $src/dkms.conf $src/Kbuild $src/kernel/qnn_drv.c $src/kernel/uapi/linux/qnn.h \
 	$src/kernel/sim/sim_main.c $src/hlsgen/include/qnn_engine.h $src/hlsgen/engine/engine.c \
 	$src/hlsgen/format/model_parse.c ./lib/udev/rules.d/60-qnn.rules \
 	./usr/lib/modules-load.d/qnn.conf ./usr/lib/sysusers.d/qnn-dkms.conf; do

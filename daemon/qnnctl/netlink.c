@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * netlink.c - `qnnctl status`'s view of the devices through the driver's
- * generic-netlink family (kernel/uapi/qnn.h): one dump request, one block
+ * generic-netlink family (kernel/uapi/linux/qnn.h): one dump request, one block
  * of counters per device. libnl-genl-3 does the framing and attribute
  * validation; this file only names the attributes.
  */
@@ -15,7 +15,7 @@
 #include <netlink/netlink.h>
 
 /* The driver's ABI header (libclient/include also has a qnn.h: name it by path). */
-#include "uapi/qnn.h"
+#include <linux/qnn.h>
 #include "qnnctl.h"
 
 /* How each attribute is printed; the order is the output's order. */

@@ -9,7 +9,7 @@ QNNCTL_MK_INCLUDED := 1
 QNNCTL_SRCS   := $(wildcard daemon/qnnctl/*.c)
 QNNCTL_OBJS   := $(QNNCTL_SRCS:%.c=$(OBJ)/%.o)
 QNNCTL_PKGS   := libnl-genl-3.0 libpng
-# "qnn.h" is the client API; the driver ABI is "uapi/qnn.h" (-Ikernel).
+# "qnn.h" is the client API; the driver ABI is <linux/qnn.h> (-Ikernel/uapi).
 QNNCTL_CFLAGS := -Ilibclient/include $(CFLAGS_COMMON) -pthread -Idaemon/qnnctl \
 	$(shell $(PKG_CONFIG) --cflags $(QNNCTL_PKGS) 2>/dev/null)
 QNNCTL_LIBS   := $(shell $(PKG_CONFIG) --libs $(QNNCTL_PKGS) 2>/dev/null) -lm -pthread

@@ -3,7 +3,7 @@
  * backend.h - what qnnd runs batches on. One vtable, three implementations:
  *   sw    the bit-exact engine on worker threads (backend_sw.c)
  *   null  answers at once with zeros, for protocol benchmarks (backend_null.c)
- *   dev   /dev/qnnN through kernel/uapi/qnn.h (backend_dev.c)
+ *   dev   /dev/qnnN through kernel/uapi/linux/qnn.h (backend_dev.c)
  * and "auto" = dev when a /dev/qnn* node exists, else sw (backend.c).
  *
  * Life of a batch (all calls from the daemon's event-loop thread):

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * backend_dev.c - qnnd's `dev` backend: batches run on /dev/qnnN through
- * the driver's ABI (kernel/uapi/qnn.h).
+ * the driver's ABI (kernel/uapi/linux/qnn.h).
  *
  * Each slot owns one input and one output DMA buffer allocated from the
  * device and mmap()ed here. When the device streams float32 (the ZCU104
@@ -28,8 +28,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-/* Two headers are called qnn.h: the driver's ABI is always "uapi/qnn.h". */
-#include "uapi/qnn.h"
+#include <linux/qnn.h> /* the driver's ABI: kernel/uapi/linux/qnn.h */
+
 #include "qnn.h"
 #include "qnn_fixed.h"
 

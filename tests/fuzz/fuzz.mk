@@ -18,7 +18,7 @@ FUZZ_TIME   ?= 30
 FUZZ_SEED   ?= 1
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-	-Ihlsgen/include -Ikernel -Ilibclient/include
+	-Ihlsgen/include -Ikernel/uapi -Ilibclient/include
 FUZZ_NAMES  := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_DIR    := $(BUILD)/fuzz
 

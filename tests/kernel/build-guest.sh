@@ -6,7 +6,7 @@
 #   test_*.c   one test program each (run by `make check-kernel`)
 #   bench_*.c  one benchmark each (run by `make bench-kernel`)
 #   other .c   helpers linked into every program
-# They may use "uapi/qnn.h" (-Ikernel), hlsgen/include (+ the engine, linked from an
+# They may use <linux/qnn.h> (-Ikernel/uapi), hlsgen/include (+ the engine, linked from an
 # arm64 build of hlsgen/engine and hlsgen/format) and libnl-3/libnl-genl-3
 # (static libraries from Debian's arm64 packages, unpacked by the fetch).
 #
@@ -20,7 +20,7 @@ KB=${2:-build/kernel}
 CC=aarch64-linux-gnu-gcc
 AR=aarch64-linux-gnu-ar
 CFLAGS=(-std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -pthread
-	-Ikernel -Ilibclient/include -Ihlsgen/include -Itests/kernel/guest
+	-Ikernel/uapi -Ilibclient/include -Ihlsgen/include -Itests/kernel/guest
 	-I"$ARM64_SYSROOT/usr/include/libnl3")
 LIBS=(-L"$ARM64_SYSROOT/lib/aarch64-linux-gnu" -lnl-genl-3 -lnl-3 -lpthread -lm)
 mkdir -p "$out/obj"

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "uapi/qnn.h"
+#include <linux/qnn.h>
 
 #define QG_DEV "/dev/qnn0"
 #define QG_SYSFS "/sys/class/qnn/qnn0"

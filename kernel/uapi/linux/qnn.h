@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
- * qnn.h - the /dev/qnnN character-device ABI of the qnn driver.
+ * linux/qnn.h - the /dev/qnnN character-device ABI of the qnn driver.
+ *
+ * Laid out as mainline lays out uapi headers (kernel/uapi/linux/, included
+ * as <linux/qnn.h> with -Ikernel/uapi), so that it can never be confused
+ * with the client library's "qnn.h" (libclient/include/qnn.h).
  *
  * One device node per accelerator (an hls4ml core behind an AXI DMA).
  * A process:
@@ -37,8 +41,8 @@
  *                is cancelled if it had not started, otherwise it finishes
  *                in the background and its result is discarded
  */
-#ifndef _UAPI_QNN_H
-#define _UAPI_QNN_H
+#ifndef _UAPI_LINUX_QNN_H
+#define _UAPI_LINUX_QNN_H
 
 #include <linux/ioctl.h>
 #include <linux/types.h>
@@ -234,4 +238,4 @@ enum qnn_genl_attr {
 
 #define QNN_A_MAX (__QNN_A_MAX - 1)
 
-#endif /* _UAPI_QNN_H */
+#endif /* _UAPI_LINUX_QNN_H */
