@@ -1,0 +1,200 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0 OR MIT
+#
+# The user's scenario, inside the booted emulated board (tests/board/run.sh),
+# as root, run by qnn-board-test.service once the system is up, at every
+# boot. The boot number lives in /var/lib/qnn-board/boot:
+#   boot 1  overlay applied by U-Boot: everything the user does (module
+#           and daemon up by themselves, an app built here and run as
+#           alice, sysfs and journald records, qnnctl, refusals); reboot
+#   boot 2  the same state again after a reboot; then the overlay is
+#           moved away; reboot
+#   boot 3  no overlay: no device, qnnd on the sw backend and says so;
+#           the overlay is put back; power off
+# Every check prints "QNN-BOARD PASS|FAIL <what>"; each boot ends with
+# "QNN-BOARD boot N: P passed, F failed" (the host adds them up).
+set -u
+S=/var/lib/qnn-board
+D=/srv/qnn
+OVL=/boot/qnn/qemu-virt-qnn.dtbo
+mkdir -p $S
+boot=$(($(cat $S/boot 2>/dev/null || echo 0) + 1))
+echo $boot >$S/boot
+next=poweroff
+# Whatever happens below, the board does not stay up: the host waits.
+trap 'echo "QNN-BOARD boot $boot: $passed passed, $failed failed"; sync; systemctl --no-block $next' EXIT
+passed=0 failed=0
+ok() { passed=$((passed + 1)); echo "QNN-BOARD PASS $*"; }
+bad() { failed=$((failed + 1)); echo "QNN-BOARD FAIL $*"; }
+check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+wait_for() { # seconds, command...
+	local end=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ $SECONDS -ge $end ] && return 1
+		sleep 0.5
+	done
+}
+as_alice() { runuser -u alice -- "$@"; }
+prop() { systemctl show -p "$1" --value "${2:-qnnd.service}"; }
+active() { [ "$(systemctl is-active "$1")" = active ]; }
+sysfs() { cat "/sys/class/qnn/qnn0/$1" 2>/dev/null; }
+# The node the overlay adds (its simulated DMA is /dma-controller).
+DT_NODE=/proc/device-tree/accelerator
+echo "QNN-BOARD boot $boot start: $(uname -r), $(systemctl --version | head -1)"
+
+kernel_clean() { # no kernel warnings in this boot's kernel log
+	local w
+	w=$(journalctl -k -b 0 --no-pager -o cat | grep -E 'WARNING:|BUG:|Oops|Call trace|Call Trace' | head -5)
+	check "boot $boot: no WARNING/BUG/Oops/Call trace in the kernel log${w:+: $w}" '[ -z "$w" ]'
+}
+ready_record() { # qnnd's "ready" journal message of this boot
+	journalctl -b 0 -u qnnd.service --no-pager -o cat | grep -m1 '^ready ('
+}
+qnnd_up() {
+	if wait_for 180 active qnnd.service; then
+		ok "boot $boot: qnnd.service started by systemd at boot ($(prop StatusText))"
+	else
+		bad "boot $boot: qnnd.service not active: $(systemctl status qnnd.service --no-pager 2>&1 | head -20)"
+	fi
+	# ActiveEnterTimestampMonotonic: when READY=1 arrived, since the kernel started.
+	local t
+	t=$(prop ActiveEnterTimestampMonotonic)
+	echo "QNN-BOARD time boot $boot: qnnd READY=1 at $(awk -v t="${t:-0}" 'BEGIN { printf "%.1f", t / 1e6 }') s after the kernel started"
+}
+overlay_node() { # boot with the overlay: the node is there, from U-Boot
+	check "boot $boot: /proc/device-tree has the overlay's qnn node (compatible '$(tr '\0' ' ' <$DT_NODE/compatible 2>/dev/null)')" \
+		'[ "$(tr -d "\0" <$DT_NODE/compatible 2>/dev/null)" = qnn,hls4ml-accel ]'
+	check "boot $boot: and its simulated DMA ($(tr -d '\0' </proc/device-tree/dma-controller/compatible 2>/dev/null))" \
+		'[ "$(tr -d "\0" </proc/device-tree/dma-controller/compatible 2>/dev/null)" = qnn,sim-axi-dma ]'
+}
+# modules-load.d names both modules; with the overlay udev may load them
+# first (the nodes' modaliases), so here the check is that they are loaded
+# and systemd-modules-load succeeded. Without the overlay (boot 3) only
+# modules-load.d can have loaded qnn: there its record is required.
+# (Early in the boot its records reach the journal through the kernel's
+# log: found by identifier, not by unit.)
+modload_records() {
+	journalctl -b 0 -t systemd-modules-load -o cat --no-pager | grep -o "Inserted module .*" | sort -u | tr '\n' ' '
+}
+modules_loaded() {
+	local ins
+	ins=$(modload_records)
+	check "boot $boot: qnn and qnn_sim loaded at boot (modules-load.d: $(cat /usr/lib/modules-load.d/qnn.conf /etc/modules-load.d/qnn-sim.conf | grep -v '^#' | tr '\n' ' '); systemd-modules-load $(prop Result systemd-modules-load.service); ${ins:-udev was first})" \
+		'[ -d /sys/module/qnn ] && [ -d /sys/module/qnn_sim ] && [ "$(prop Result systemd-modules-load.service)" = success ]'
+}
+device_bound() {
+	modules_loaded
+	local drv node
+	drv=$(readlink /sys/class/qnn/qnn0/device/driver 2>/dev/null)
+	node=$(readlink -f /sys/class/qnn/qnn0/device/of_node 2>/dev/null)
+	check "boot $boot: qnn0 is the overlay's node ($node) bound by driver ${drv##*/}" \
+		'[ "${drv##*/}" = qnn ] && [ "$node" = /sys/firmware/devicetree/base/accelerator ]'
+	local perm
+	perm=$(stat -c '%F %a %U %G' /dev/qnn0 2>&1)
+	check "boot $boot: /dev/qnn0 is '$perm' (character special file 660 root qnn)" \
+		'[ "$perm" = "character special file 660 root qnn" ]'
+	local mod
+	mod=$(modinfo -n qnn 2>&1)
+	check "boot $boot: qnn.ko is DKMS's build for $(uname -r) ($mod)" \
+		'[ "${mod#*/updates/dkms/}" != "$mod" ]'
+}
+dev_backend() {
+	local r
+	r=$(ready_record)
+	check "boot $boot: qnnd chose the dev backend by itself, self-test passed: '$r'" \
+		'grep -q "^ready (dev: /dev/qnn0" <<<"$r"'
+}
+classify_20() { # a short run as alice through qnnctl, compared with the host
+	local out
+	out=$(as_alice qnnctl classify --probs $D/digits20.npy 2>&1 | sed -E 's/^[^ ]*\[([0-9]+)\]:/\1:/')
+	check "boot $boot: alice: qnnctl classify of 20 digits bit-identical to hlsgen run on the host" \
+		'cmp -s - $D/expected20.txt <<<"$out"'
+}
+
+if [ $boot -eq 1 ]; then
+	qnnd_up
+	overlay_node
+	device_bound
+	dev_backend
+	# ---- the app: built here against libqnn-dev, run by alice ----
+	cflags=$(as_alice pkg-config --cflags --libs qnn 2>&1)
+	check "pkg-config --cflags --libs qnn: '$cflags'" 'grep -q -- "-lqnn" <<<"$cflags"'
+	rm -rf /home/alice/app && cp -r $D/app /home/alice/app && chown -R alice: /home/alice/app
+	if as_alice sh -c 'cd ~/app && gcc -O2 -Wall -o classify_digits classify_digits.c $(pkg-config --cflags --libs qnn)' >$S/build.log 2>&1; then
+		ok "alice built classify_digits.c on the board with gcc and pkg-config qnn"
+	else
+		bad "building the app: $(head -5 $S/build.log)"
+	fi
+	# Counters before (nothing else uses the device from here on).
+	for a in samples jobs bytes_in bytes_out errors timeouts; do eval "b_$a=$(sysfs $a)"; done
+	t_start=$(date +%s%N)
+	app=$(as_alice /home/alice/app/classify_digits $D/mnist_test_1000.f32 /tmp/probs.f32 \
+		$D/data/mnist/test-labels-idx1-ubyte 2>&1)
+	arc=$?
+	t_end=$(date +%s%N)
+	echo "QNN-BOARD app: $app"
+	check "alice's app (uid $(id -u alice), not root, group qnn) classified 1000 digits through qnnd (exit $arc)" \
+		'[ $arc -eq 0 ] && grep -q "1000 digits, backend dev" <<<"$app"'
+	check "its 1000 x 10 outputs are bit-identical to hlsgen run on the host" \
+		'cmp /tmp/probs.f32 $D/mnist_test_1000.expected.f32'
+	for a in samples jobs bytes_in bytes_out errors timeouts; do eval "d_$a=\$(( \$(sysfs $a) - b_$a ))"; done
+	check "sysfs /sys/class/qnn/qnn0: samples +$d_samples (1000), bytes_in +$d_bytes_in (3136000), bytes_out +$d_bytes_out (40000), jobs +$d_jobs, errors +$d_errors, timeouts +$d_timeouts" \
+		'[ $d_samples = 1000 ] && [ $d_bytes_in = 3136000 ] && [ $d_bytes_out = 40000 ] && [ $d_jobs -ge 1 ] && [ $d_errors = 0 ] && [ $d_timeouts = 0 ]'
+	# journald: the stats records written since the app started (their
+	# windows hold nothing else: nothing else runs meanwhile) add up to
+	# exactly the app's samples once qnnd has written the last of them.
+	stats_since() { journalctl -b 0 -u qnnd.service QNN_EVENT=stats -o export --no-pager |
+		awk -F= -v s="$t_start" '$1 == "__REALTIME_TIMESTAMP" { t = $2 * 1000 } t > s && /^QNN_/ { print }'; }
+	summed() { stats_since | awk -F= '$1 == "QNN_SAMPLES" { n += $2 } END { print n + 0 }'; }
+	enough() { [ "$(summed)" -ge 1000 ]; }
+	wait_for 60 enough
+	sum=$(summed)
+	recs=$(stats_since | grep -E '^QNN_(SAMPLES|SAMPLES_PER_S|BATCH_AVG|LATENCY_P99_US|BACKEND)=' | tr '\n' ' ')
+	echo "QNN-BOARD journal stats records: $recs"
+	check "journald: qnnd's stats records since the app started add up to QNN_SAMPLES=$sum (1000), QNN_BACKEND=dev" \
+		'[ "$sum" = 1000 ] && grep -q "QNN_BACKEND=dev" <<<"$recs" && grep -q "QNN_SAMPLES_PER_S=" <<<"$recs"'
+	# ---- qnnctl ----
+	st=$(as_alice qnnctl status 2>&1) && src=0 || src=$?
+	echo "$st" | sed 's/^/QNN-BOARD status: /' | head -60
+	check "qnnctl status (alice): daemon, sysfs and netlink sections (exit $src)" \
+		'[ $src -eq 0 ] && grep -qE "^  backend +dev" <<<"$st" && grep -q "qnn0" <<<"$st" && grep -q "(netlink)" <<<"$st"'
+	bench=$(as_alice env QNN_DATA=$D/data qnnctl bench -d mnist -n 2000 -c 2 -b 8 --kv 2>&1) && brc=0 || brc=$?
+	echo "$bench" | sed 's/^/QNN-BOARD bench: /'
+	check "qnnctl bench -d mnist (alice): exit $brc, $(grep '^Classified' <<<"$bench")" \
+		'[ $brc -eq 0 ] && grep -q "^Classified 2000 samples" <<<"$bench"'
+	# ---- outside group qnn: refused by the socket and the device ----
+	out=$(runuser -u bob -- qnnctl status --daemon-only 2>&1) && rc=0 || rc=$?
+	check "bob (not in qnn): the socket refuses him (exit $rc, '$out')" \
+		'[ $rc -ne 0 ] && grep -q "Permission denied" <<<"$out"'
+	out=$(runuser -u bob -- head -c1 /dev/qnn0 2>&1) && rc=0 || rc=$?
+	check "bob: /dev/qnn0 refuses him (exit $rc, '$out')" \
+		'[ $rc -ne 0 ] && grep -q "Permission denied" <<<"$out"'
+	classify_20
+	kernel_clean
+	next=reboot
+elif [ $boot -eq 2 ]; then
+	qnnd_up
+	overlay_node
+	device_bound
+	dev_backend
+	classify_20
+	kernel_clean
+	# The next boot goes without the overlay, as a board whose boot
+	# script does not apply it.
+	mv $OVL $OVL.off && sync
+	next=reboot
+else
+	qnnd_up
+	check "boot $boot: no qnn node in /proc/device-tree (the overlay was not applied)" '[ ! -e $DT_NODE ]'
+	ins=$(modload_records)
+	check "boot $boot: no node to match, so modules-load.d loaded qnn ($ins), and there is no /dev/qnn0" \
+		'[ -d /sys/module/qnn ] && grep -q "Inserted module .qnn." <<<"$ins" && [ ! -e /dev/qnn0 ]'
+	r=$(ready_record)
+	check "boot $boot: qnnd fell back to the sw backend by itself: '$r'" 'grep -q "^ready (sw:" <<<"$r"'
+	why=$(journalctl -b 0 -u qnnd.service --no-pager -o cat QNN_EVENT=backend)
+	check "boot $boot: journald says why: '$why'" 'grep -q "no /dev/qnn" <<<"$why"'
+	classify_20
+	kernel_clean
+	mv $OVL.off $OVL
+fi
