@@ -257,8 +257,9 @@ static int sw_open(struct backend **out, const struct backend_conf *conf, char *
 	sb->threads = calloc(sb->nthreads, sizeof(*sb->threads));
 	sb->ws = calloc(sb->nthreads, sizeof(*sb->ws));
 	sb->ws_size = qnn_engine_workspace_size(conf->model);
-	snprintf(sb->base.desc, sizeof(sb->base.desc), "sw: %u threads, %u batches in flight",
-		 sb->nthreads, sb->nslots);
+	snprintf(sb->base.desc, sizeof(sb->base.desc), "sw: %u thread%s, %u batch%s in flight",
+		 sb->nthreads, sb->nthreads == 1 ? "" : "s", sb->nslots,
+		 sb->nslots == 1 ? "" : "es");
 	if (sb->efd < 0 || !sb->queue || !sb->threads || !sb->ws ||
 	    alloc_slots(sb, conf->max_batch)) {
 		snprintf(err, errlen, "sw backend: out of memory");
