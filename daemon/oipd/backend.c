@@ -215,6 +215,10 @@ void oip_backend_stop(void)
 		j->done(j);
 	}
 	be.wait_tail = NULL;
+}
+
+void oip_backend_close(void)
+{
 	if (be.c)
 		qnn_close(be.c);
 	be.c = NULL;

@@ -235,7 +235,13 @@ int main(int argc, char **argv)
 			break;
 		sleep_ms(20);
 	}
+	/*
+	 * Fail what still waits (their connections resume), stop the HTTP
+	 * threads (a /metrics request may still be reading qnnd's stats),
+	 * and only then free the qnnd connection they share.
+	 */
 	oip_backend_stop();
 	oip_http_stop();
+	oip_backend_close();
 	return 0;
 }

@@ -112,6 +112,8 @@ struct oip_backend_cfg {
 
 int oip_backend_start(const struct oip_backend_cfg *cfg);
 void oip_backend_stop(void);
+/* Frees the qnnd connection: only once no HTTP thread can use it (after oip_http_stop()). */
+void oip_backend_close(void);
 /* Connected (connects when not): fills *info. 0 or a negative qnn_status. */
 int oip_backend_info(struct qnn_model_info *info);
 /* Submit j (or hold it until an in-flight slot frees). 0 or a negative status (done not called). */
