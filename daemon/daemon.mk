@@ -1,12 +1,13 @@
 # daemon: qnnd (the batching inference daemon). qnnctl adds its own rules
 # in daemon/qnnctl/qnnctl.mk (included below when present).
 #
-# Every daemon/qnnd/*.c is linked in, so backend_dev.c joins by existing.
+# Every daemon/qnnd/*.c and daemon/qnnd/backend/*.c is linked in, so
+# backend/backend_dev.c joins by existing.
 # "qnn.h" is the client API (libclient/include); the kernel ABI is
 # <linux/qnn.h> (kernel/uapi/linux/qnn.h, -Ikernel/uapi), so neither can
 # shadow the other whatever the include order.
 
-QNND_SRCS    := $(wildcard daemon/qnnd/*.c)
+QNND_SRCS    := $(wildcard daemon/qnnd/*.c daemon/qnnd/backend/*.c)
 QNND_OBJS    := $(QNND_SRCS:%.c=$(OBJ)/%.o)
 QNND_CFLAGS  := -D_GNU_SOURCE -Ilibclient/include -Idaemon/qnnd -Ikernel/uapi $(CFLAGS_COMMON) -pthread
 QNND_LIBS    := -lsystemd -lyaml -luring -lm -pthread

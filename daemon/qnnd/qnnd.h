@@ -25,7 +25,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "backend.h"
+#include "backend/backend.h"
 #include "batcher.h"
 #include "config.h"
 #include "doorbell.h"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * test_qnnd_dev.c - qnnd's `dev` backend (daemon/qnnd/backend_dev.c, built
+ * test_qnnd_dev.c - qnnd's `dev` backend (daemon/qnnd/backend/backend_dev.c, built
  * into this program unchanged) against the real driver and the simulated
  * accelerator, through the backend vtable exactly as qnnd's dispatcher
  * drives it (get_batch, fill b->in, submit, poll the event fd, complete,
@@ -27,7 +27,7 @@
 #include "qg.h"
 #include "qnn_engine.h"
 
-#include "../../../daemon/qnnd/backend_dev.c"
+#include "../../../daemon/qnnd/backend/backend_dev.c"
 
 #define MODEL_PATH "/lib/firmware/qnn/mnist_cnn.qnn"
 

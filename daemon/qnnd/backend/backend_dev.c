@@ -34,7 +34,7 @@
 #include "qnn_fixed.h"
 
 #include "backend.h"
-#include "probes.h"
+#include "../probes.h" /* qnnd's USDT probes (daemon/qnnd/probes.h) */
 
 #define DEV_DEFAULT_INFLIGHT 4u
 #define DEV_MAX_INFLIGHT     16u
