@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * config.c - config.h. The file is YAML because libyaml is already a
- * dependency of the project; only a flat mapping of scalars is accepted, so
- * the format stays as simple as key=value but with a real parser.
+ * config.c - config.h: the settings from defaults, file and flags. The
+ * file is YAML because libyaml is already a dependency of the project; only
+ * a flat mapping of scalars is accepted, so the format stays as simple as
+ * key=value but with a real parser.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -245,4 +246,50 @@ out:
 	yaml_parser_delete(&p);
 	fclose(f);
 	return ret;
+}
+
+void config_source_init(struct config_source *src)
+{
+	memset(src, 0, sizeof(*src));
+	src->path = QNND_DEFAULT_CONFIG;
+}
+
+int config_add_flag(struct config_source *src, const char *key, const char *value)
+{
+	if (src->n_flags == CONFIG_MAX_FLAGS)
+		return -1;
+	src->flags[src->n_flags].key = key;
+	src->flags[src->n_flags].value = value;
+	src->n_flags++;
+	return 0;
+}
+
+const char *config_flag(const struct config_source *src, const char *key, const char *dflt)
+{
+	const char *v = dflt;
+
+	for (int i = 0; i < src->n_flags; i++)
+		if (!strcmp(src->flags[i].key, key))
+			v = src->flags[i].value;
+	return v;
+}
+
+int config_build(const struct config_source *src, struct qnnd_config *cfg, char *err, size_t errlen)
+{
+	config_defaults(cfg);
+	int r = config_load(cfg, src->path, err, errlen);
+
+	if (r == -2 && !src->explicit_path)
+		r = 0; /* no file at the default path: defaults and flags */
+	if (r)
+		return -1;
+	for (int i = 0; i < src->n_flags; i++) {
+		char msg[256];
+
+		if (config_set(cfg, src->flags[i].key, src->flags[i].value, msg, sizeof(msg))) {
+			snprintf(err, errlen, "command line: %s", msg);
+			return -1;
+		}
+	}
+	return config_check(cfg, err, errlen);
 }

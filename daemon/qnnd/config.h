@@ -3,7 +3,8 @@
  * config.h - qnnd's settings: defaults, then the YAML file
  * (/etc/qnn/qnnd.conf: one flat mapping of scalars, parsed with libyaml;
  * unknown keys and bad values are errors naming the line), then
- * command-line flags. The file is read again on SIGHUP; flags still win.
+ * command-line flags (struct config_source keeps them). The file is read
+ * again on every reload; the flags still win.
  */
 #ifndef QNND_CONFIG_H
 #define QNND_CONFIG_H
@@ -57,5 +58,27 @@ int config_load(struct qnnd_config *c, const char *path, char *err, size_t errle
 int config_set(struct qnnd_config *c, const char *key, const char *value, char *err, size_t errlen);
 /* Cross-field checks after everything is applied. */
 int config_check(struct qnnd_config *c, char *err, size_t errlen);
+
+#define CONFIG_MAX_FLAGS 64
+
+/* Where the settings come from: the file and the command line's flags, kept for reloads. */
+struct config_source {
+	const char *path;   /* the config file */
+	bool explicit_path; /* named by -c: a missing file is an error, not "defaults" */
+	int n_flags;
+	struct {
+		const char *key, *value; /* config_set() keys; the strings outlive the source */
+	} flags[CONFIG_MAX_FLAGS];
+};
+
+/* The default path, no flags. */
+void config_source_init(struct config_source *src);
+/* A flag setting key (applied after the file, in order). 0, or -1 when full. */
+int config_add_flag(struct config_source *src, const char *key, const char *value);
+/* The last value a flag gave key, or dflt. */
+const char *config_flag(const struct config_source *src, const char *key, const char *dflt);
+/* Defaults, then the file, then the flags, then config_check(): at start and per reload. */
+int config_build(const struct config_source *src, struct qnnd_config *cfg, char *err,
+		 size_t errlen);
 
 #endif

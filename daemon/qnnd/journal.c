@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <systemd/sd-journal.h>
 
+#include "clock.h"
 #include "log.h"
 #include "stats.h"
 
@@ -99,14 +99,6 @@ struct limiter {
 static struct limiter limiters[16];
 static pthread_mutex_t limiters_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static uint64_t mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
 static struct limiter *limiter_of(const char *kind)
 {
 	struct limiter *free_slot = NULL;
@@ -125,7 +117,7 @@ static struct limiter *limiter_of(const char *kind)
 /* Whether a record of kind may go out now; *held: records held back before it, to say. */
 static bool limit_pass(const char *kind, uint64_t *held)
 {
-	uint64_t now = mono_us();
+	uint64_t now = now_us();
 	bool pass = true;
 
 	*held = 0;
@@ -165,7 +157,7 @@ static void suppressed_note(const char *kind, uint64_t n)
 
 void log_limits_flush(void)
 {
-	uint64_t now = mono_us();
+	uint64_t now = now_us();
 
 	for (size_t i = 0; i < sizeof(limiters) / sizeof(limiters[0]); i++) {
 		char kind[24];
@@ -201,32 +193,34 @@ static void failure(int prio, const char *kind, const char *buf, uint64_t held)
 		fprintf(stderr, "qnnd: %s: %s failure: %s%s\n", prio_name(prio), kind, buf, tail);
 }
 
-void log_failure(const char *kind, const char *fmt, ...)
+/* A rate-limited failure record (log_failure, log_warn_limited): kind names its limiter. */
+static void vlimited(int prio, const char *kind, const char *fmt, va_list ap)
 {
 	char buf[1024];
-	va_list ap;
 	uint64_t held;
 
 	if (!limit_pass(kind, &held))
 		return;
-	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
+	failure(prio, kind, buf, held);
+}
+
+void log_failure(const char *kind, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlimited(LOG_ERR, kind, fmt, ap);
 	va_end(ap);
-	failure(LOG_ERR, kind, buf, held);
 }
 
 void log_warn_limited(const char *kind, const char *fmt, ...)
 {
-	char buf[1024];
 	va_list ap;
-	uint64_t held;
 
-	if (!limit_pass(kind, &held))
-		return;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	vlimited(LOG_WARNING, kind, fmt, ap);
 	va_end(ap);
-	failure(LOG_WARNING, kind, buf, held);
 }
 
 void log_quota(unsigned uid, int pid, const char *which, const char *fmt, ...)

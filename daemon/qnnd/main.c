@@ -14,7 +14,6 @@
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "listen.h"
@@ -23,23 +22,8 @@
 #include "qnnd.h"
 #include "reload_client.h"
 
-#define MAX_FLAGS 64
 /* --reload: less than the unit's TimeoutStartSec (60 s), so our reason gets out first. */
 #define RELOAD_WAIT_MS 55000
-
-static struct {
-	const char *key, *value;
-} flags[MAX_FLAGS];
-static int n_flags;
-static bool config_explicit;
-
-uint64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
 
 #ifndef QNN_VERSION
 #define QNN_VERSION "unknown"
@@ -70,52 +54,10 @@ static void usage(FILE *f)
 		"  -V, --version              print the version and exit\n");
 }
 
-static int add_flag(const char *key, const char *value)
-{
-	if (n_flags == MAX_FLAGS)
-		return -1;
-	flags[n_flags].key = key;
-	flags[n_flags].value = value;
-	n_flags++;
-	return 0;
-}
-
-/* The last value a flag gave key, or dflt. */
-static const char *flag_value(const char *key, const char *dflt)
-{
-	const char *v = dflt;
-
-	for (int i = 0; i < n_flags; i++)
-		if (!strcmp(flags[i].key, key))
-			v = flags[i].value;
-	return v;
-}
-
-/* Defaults, then the file, then the flags: used at start and on SIGHUP. */
-int config_build(struct server *s, struct qnnd_config *cfg, char *err, size_t errlen);
-int config_build(struct server *s, struct qnnd_config *cfg, char *err, size_t errlen)
-{
-	config_defaults(cfg);
-	int r = config_load(cfg, s->config_path, err, errlen);
-
-	if (r == -2 && !config_explicit)
-		r = 0; /* no file at the default path: defaults and flags */
-	if (r)
-		return -1;
-	for (int i = 0; i < n_flags; i++) {
-		char msg[256];
-
-		if (config_set(cfg, flags[i].key, flags[i].value, msg, sizeof(msg))) {
-			snprintf(err, errlen, "command line: %s", msg);
-			return -1;
-		}
-	}
-	return config_check(cfg, err, errlen);
-}
-
 enum mode { MODE_SERVE, MODE_CHECK, MODE_RELOAD };
 
-static int parse_args(struct server *s, int argc, char **argv, enum mode *mode, int *verbose)
+static int parse_args(struct config_source *src, int argc, char **argv, enum mode *mode,
+		      int *verbose)
 {
 	enum {
 		O_DEVICE = 256,
@@ -159,21 +101,21 @@ static int parse_args(struct server *s, int argc, char **argv, enum mode *mode, 
 	};
 	int o, r = 0;
 
-	s->config_path = QNND_DEFAULT_CONFIG;
+	config_source_init(src);
 	while ((o = getopt_long(argc, argv, "c:s:m:b:vhV", opts, NULL)) != -1) {
 		switch (o) {
 		case 'c':
-			s->config_path = optarg;
-			config_explicit = true;
+			src->path = optarg;
+			src->explicit_path = true;
 			break;
 		case 's':
-			r = add_flag("socket", optarg);
+			r = config_add_flag(src, "socket", optarg);
 			break;
 		case 'm':
-			r = add_flag("model", optarg);
+			r = config_add_flag(src, "model", optarg);
 			break;
 		case 'b':
-			r = add_flag("backend", optarg);
+			r = config_add_flag(src, "backend", optarg);
 			break;
 		case O_SET: {
 			char *eq = strchr(optarg, '=');
@@ -183,7 +125,7 @@ static int parse_args(struct server *s, int argc, char **argv, enum mode *mode, 
 				return -1;
 			}
 			*eq = 0;
-			r = add_flag(optarg, eq + 1);
+			r = config_add_flag(src, optarg, eq + 1);
 			break;
 		}
 		case O_CHECK:
@@ -203,7 +145,7 @@ static int parse_args(struct server *s, int argc, char **argv, enum mode *mode, 
 			exit(0);
 		default:
 			if (o >= O_DEVICE && o <= O_LOG) {
-				r = add_flag(keys[o - O_DEVICE], optarg);
+				r = config_add_flag(src, keys[o - O_DEVICE], optarg);
 				break;
 			}
 			usage(stderr);
@@ -405,6 +347,7 @@ static void shutdown_all(struct server *s)
 int main(int argc, char **argv)
 {
 	static struct server srv;
+	static struct config_source src; /* kept: every reload applies the flags again */
 	struct server *s = &srv;
 	enum mode mode = MODE_SERVE;
 	int verbose = 0;
@@ -415,12 +358,14 @@ int main(int argc, char **argv)
 	/* Held from here on; run() lets go of it only inside epoll_wait(). */
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_mutex_lock(&s->lock);
-	if (parse_args(s, argc, argv, &mode, &verbose))
+	if (parse_args(&src, argc, argv, &mode, &verbose))
 		return 2;
 	if (mode == MODE_RELOAD)
-		return reload_client(flag_value("socket", QNN_DEFAULT_SOCKET), RELOAD_WAIT_MS);
+		return reload_client(config_flag(&src, "socket", QNN_DEFAULT_SOCKET),
+				     RELOAD_WAIT_MS);
 	log_set_verbose(verbose);
-	if (config_build(s, &s->cfg, err, sizeof(err))) {
+	s->config_src = &src;
+	if (config_build(&src, &s->cfg, err, sizeof(err))) {
 		log_setup("stderr");
 		log_failure("config", "%s", err);
 		return 2;
@@ -451,7 +396,7 @@ int main(int argc, char **argv)
 			    "model %s: %s. Set 'model' in %s to a .qnn file, install "
 			    "qnn-model-mnist (" QNND_DEFAULT_MODEL "), or make one with "
 			    "'hlsgen import model.json weights.h5 --config hls4ml.yml -o %s'",
-			    s->cfg.model, strerror(errno), s->config_path, s->cfg.model);
+			    s->cfg.model, strerror(errno), src.path, s->cfg.model);
 		return 2;
 	}
 	s->svc = service_open(s, &s->cfg, err, sizeof(err));

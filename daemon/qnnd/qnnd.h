@@ -27,6 +27,7 @@
 
 #include "backend/backend.h"
 #include "batcher.h"
+#include "clock.h"
 #include "config.h"
 #include "doorbell.h"
 #include "probes.h"
@@ -116,9 +117,7 @@ struct batch_owner {
 
 struct server {
 	struct qnnd_config cfg;
-	int argc;
-	char **argv; /* flags are applied again after a reload */
-	const char *config_path;
+	const struct config_source *config_src; /* file + flags, read again by every reload */
 
 	int epfd, lfd, sigfd, tickfd, wakefd;
 	bool lfd_owned;
@@ -166,8 +165,6 @@ struct server {
 	pthread_mutex_t lock;	   /* the loop's, except inside epoll_wait() */
 	bool assist_on;		   /* workers may do turns (only inside run()) */
 };
-
-uint64_t now_us(void);
 
 /* accept.c */
 void accept_init(struct server *s);

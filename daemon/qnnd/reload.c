@@ -82,7 +82,7 @@ void reload_run(struct server *s)
 	char err[600], status[256];
 
 	notify_reloading();
-	log_info("reloading %s and the model (%llu requests)", s->config_path,
+	log_info("reloading %s and the model (%llu requests)", s->config_src->path,
 		 (unsigned long long)(upto - s->reload_answered));
 	int r = service_swap(s, err, sizeof(err));
 

@@ -196,8 +196,6 @@ static bool wrong_shape(struct bq_req *q, void *arg)
 	return !rs->same_shape || q->n > rs->max_samples;
 }
 
-int config_build(struct server *s, struct qnnd_config *cfg, char *err, size_t errlen);
-
 /*
  * Called by reload.c once no retiring service is left: the new configuration is read,
  * its service opened and self-tested, and only then swapped in. Any failure leaves the
@@ -208,7 +206,7 @@ int service_swap(struct server *s, char *err, size_t errlen)
 	struct qnnd_config cfg;
 	char why[512];
 
-	if (config_build(s, &cfg, why, sizeof(why))) {
+	if (config_build(s->config_src, &cfg, why, sizeof(why))) {
 		snprintf(err, errlen, "configuration: %s (keeping the current one)", why);
 		return -1;
 	}
