@@ -65,3 +65,27 @@ bench-daemon: $(BUILD)/tests/system/bench_qnnd $(BUILD)/tests/system/bench_floor
 
 BENCH_TARGETS += bench-daemon
 .PHONY: bench-daemon
+
+# The probes' cost (trace/README.md): qnnd with and without its USDT probes,
+# built by one rule that differs only in -DQNND_NO_USDT (same code layout
+# otherwise), measured by bench-ab.sh in one interleaved run, wall clock and
+# callgrind. QNND_A/QNND_B (a qnnd or a git revision) compare anything else:
+#   make bench-daemon-ab QNND_A=main QNND_B=HEAD
+# The engine is the shipped libqnncore.a (-O3) for both.
+QNND_AB_SRCS := $(QNND_SRCS) libclient/proto.c libclient/strerror.c
+$(BUILD)/bench-ab/usdt/qnnd: $(QNND_AB_SRCS) daemon/qnnd/probes.h $(LIB)/libqnncore.a
+	@mkdir -p $(dir $@)
+	$(CC) $(QNND_CFLAGS) -o $@ $(QNND_AB_SRCS) $(LIB)/libqnncore.a $(QNND_LIBS)
+$(BUILD)/bench-ab/nousdt/qnnd: $(QNND_AB_SRCS) daemon/qnnd/probes.h $(LIB)/libqnncore.a
+	@mkdir -p $(dir $@)
+	$(CC) $(QNND_CFLAGS) -DQNND_NO_USDT -o $@ $(QNND_AB_SRCS) $(LIB)/libqnncore.a $(QNND_LIBS)
+
+QNND_A ?= $(BUILD)/bench-ab/usdt/qnnd
+QNND_B ?= $(BUILD)/bench-ab/nousdt/qnnd
+bench-daemon-ab: $(BUILD)/tests/system/bench_qnnd $(BIN)/hlsgen $(BUILD)/bench-ab/usdt/qnnd \
+		 $(BUILD)/bench-ab/nousdt/qnnd
+	@$(TEST_ENV) bash tests/system/daemon/bench-ab.sh $(BENCH_AB_ARGS) $(QNND_A) $(QNND_B)
+	@$(TEST_ENV) bash tests/system/daemon/bench-ab.sh --callgrind --rounds 2 $(QNND_A) $(QNND_B)
+
+BENCH_TARGETS += bench-daemon-ab
+.PHONY: bench-daemon-ab

@@ -6,8 +6,11 @@
  * completion fds in one epoll set). Prints requests/s and latency p50/p99.
  *
  *   bench_qnnd --socket PATH --clients N [--seconds S] [--samples K] [--daemon-pid P]
+ *              [--requests R]
  *       also: batch avg (STATS), CPU per sample of this client and (with
- *       --daemon-pid) of qnnd: the machine is shared, so CPU is comparable
+ *       --daemon-pid) of qnnd: the machine is shared, so CPU is comparable.
+ *       --requests stops after R requests instead of S seconds: a fixed amount
+ *       of work, for instruction counts under callgrind (bench-ab.sh)
  *   bench_qnnd --engine MODEL.qnn [--seconds S] [--batch 256] [--threads T]
  *       the engine's own throughput on batches (the sw backend's yardstick)
  */
@@ -80,7 +83,7 @@ struct client {
 };
 
 static int bench_daemon(const char *sock, int nclients, double seconds, unsigned samples,
-			int daemon_pid)
+			int daemon_pid, long max_requests)
 {
 	struct client *cl = calloc((size_t)nclients, sizeof(*cl));
 	size_t cap = 1 << 22, nlat = 0;
@@ -112,16 +115,21 @@ static int bench_daemon(const char *sock, int nclients, double seconds, unsigned
 	qnn_get_stats(cl[0].c, &st0, 5000);
 	double start = now_s(), end = start + seconds, cpu0 = cpu_s();
 	double dcpu0 = proc_cpu_s(daemon_pid);
+	long submitted = 0;
+	int outstanding = 0;
 
-	for (int i = 0; i < nclients; i++) {
+	/* max_requests <= 0: no limit. A limit below the client count leaves some idle. */
+	for (int i = 0; i < nclients && (max_requests <= 0 || submitted < max_requests); i++) {
 		struct qnn_outputs o = {.classes = cl[i].cls};
 
 		cl[i].t0 = now_s();
 		if (qnn_submit(cl[i].c, in, samples, &o, QNN_TIMEOUT_INFINITE, NULL, NULL))
 			errors++;
+		else
+			outstanding++;
+		submitted++;
 	}
 	/* out must outlive the request: the classes array lives in struct client. */
-	int outstanding = nclients;
 
 	while (outstanding) {
 		struct epoll_event evs[64];
@@ -139,10 +147,11 @@ static int bench_daemon(const char *sock, int nclients, double seconds, unsigned
 					errors++;
 				else if (nlat < cap)
 					lat[nlat++] = t - c->t0;
-				if (t < end) {
+				if (t < end && (max_requests <= 0 || submitted < max_requests)) {
 					struct qnn_outputs o = {.classes = c->cls};
 
 					c->t0 = t;
+					submitted++;
 					if (qnn_submit(c->c, in, samples, &o, QNN_TIMEOUT_INFINITE,
 						       NULL, NULL)) {
 						errors++;
@@ -260,6 +269,7 @@ int main(int argc, char **argv)
 	int clients = 1, threads = 2, daemon_pid = 0;
 	double seconds = 3;
 	unsigned samples = 1, batch = 256;
+	long max_requests = 0;
 
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (!strcmp(argv[i], "--socket"))
@@ -278,6 +288,8 @@ int main(int argc, char **argv)
 			threads = atoi(argv[i + 1]);
 		else if (!strcmp(argv[i], "--daemon-pid"))
 			daemon_pid = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--requests"))
+			max_requests = atol(argv[i + 1]);
 	}
 	if (model)
 		return bench_engine(model, seconds, batch,
@@ -288,9 +300,11 @@ int main(int argc, char **argv)
 		fprintf(
 		    stderr,
 		    "usage: bench_qnnd --socket PATH --clients N [--seconds S] [--samples K] "
-		    "[--daemon-pid P]\n"
+		    "[--daemon-pid P] [--requests R]\n"
 		    "       bench_qnnd --engine MODEL [--seconds S] [--batch B] [--threads T]\n");
 		return 2;
 	}
-	return bench_daemon(sock, clients, seconds, samples, daemon_pid);
+	if (max_requests > 0)
+		seconds = 1e9; /* the count ends the run */
+	return bench_daemon(sock, clients, seconds, samples, daemon_pid, max_requests);
 }
