@@ -1,18 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * keras_model_json.c - read the structure of a Keras model.to_json()
- * document: model class, layer list, InputLayer, input shape
- * (hlsgen_keras_json.h). The importer and the trainer used to walk the
- * document each in its own way; one walk means a model either tool
- * accepts is read the same by the other.
+ * keras_model_json.c - walk a Keras model.to_json() document once
+ * (hlsgen_keras_json.h): model class, a Sequential or single-chain
+ * Functional layer list, InputLayer and input shape, and every other
+ * layer decoded by keras_layer_json.c into the description both the
+ * importer and the trainer build from. One walk means a model either tool
+ * accepts is read the same by the other; the JSON is freed before return.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "hlsgen_error.h"
-#include "hlsgen_keras_json.h"
-#include "qnn_model.h"
+#include "keras_json_internal.h"
 
 struct json_object *hg_json_get(struct json_object *o, const char *key)
 {
@@ -28,26 +29,6 @@ const char *hg_json_get_str(struct json_object *o, const char *key)
 	struct json_object *v = hg_json_get(o, key);
 
 	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
-}
-
-int hg_json_get_pair(struct json_object *cfg, const char *key, int dflt, int *a, int *b)
-{
-	struct json_object *v = hg_json_get(cfg, key);
-
-	if (!v || json_object_is_type(v, json_type_null)) {
-		*a = *b = dflt;
-		return 0;
-	}
-	if (json_object_is_type(v, json_type_int)) {
-		*a = *b = json_object_get_int(v);
-		return 1;
-	}
-	if (json_object_is_type(v, json_type_array) && json_object_array_length(v) == 2) {
-		*a = json_object_get_int(json_object_array_get_idx(v, 0));
-		*b = json_object_get_int(json_object_array_get_idx(v, 1));
-		return 1;
-	}
-	return -1;
 }
 
 /* batch_input_shape [null, H, W, C] | [null, H, W] | [null, N] */
@@ -83,24 +64,41 @@ static int input_shape(struct hg_keras_model *m, const char *layer, struct json_
 	return 0;
 }
 
+/* The length of an array, -1 for anything else (json-c asserts on those). */
+static long array_len(struct json_object *v)
+{
+	return v && json_object_is_type(v, json_type_array) ? (long)json_object_array_length(v)
+							    : -1;
+}
+
+/* inbound_nodes [[[<name>, 0, 0, {}]]]: the one layer feeding this one */
+static const char *single_inbound(struct json_object *nodes)
+{
+	struct json_object *node =
+	    array_len(nodes) == 1 ? json_object_array_get_idx(nodes, 0) : NULL;
+	struct json_object *ref = array_len(node) == 1 ? json_object_array_get_idx(node, 0) : NULL;
+	struct json_object *from = array_len(ref) >= 1 ? json_object_array_get_idx(ref, 0) : NULL;
+
+	return from && json_object_is_type(from, json_type_string) ? json_object_get_string(from)
+								   : NULL;
+}
+
 /* Functional models: only a single chain (each layer fed by the previous). */
 static int check_chain(struct json_object *layer, const char *name, const char *prev, char *err,
 		       size_t errlen)
 {
-	struct json_object *nodes = hg_json_get(layer, "inbound_nodes"), *node, *ref;
+	struct json_object *nodes = hg_json_get(layer, "inbound_nodes");
+	const char *from;
 
 	if (!nodes)
 		return 0;
 	if (!prev)
-		return json_object_array_length(nodes) == 0
+		return array_len(nodes) == 0
 			   ? 0
 			   : hg_fail(err, errlen, -EOPNOTSUPP,
 				     "layer '%s': input layer with inbound nodes", name);
-	if (json_object_array_length(nodes) != 1 || !(node = json_object_array_get_idx(nodes, 0)) ||
-	    !json_object_is_type(node, json_type_array) || json_object_array_length(node) != 1 ||
-	    !(ref = json_object_array_get_idx(node, 0)) ||
-	    !json_object_is_type(ref, json_type_array) ||
-	    strcmp(json_object_get_string(json_object_array_get_idx(ref, 0)), prev))
+	from = single_inbound(nodes);
+	if (!from || strcmp(from, prev))
 		return hg_fail(err, errlen, -EOPNOTSUPP,
 			       "layer '%s': not fed by '%s' alone: only single-chain models are "
 			       "supported",
@@ -108,11 +106,39 @@ static int check_chain(struct json_object *layer, const char *name, const char *
 	return 0;
 }
 
+/* class_name and name of layer i, the name short enough for every format */
+static int layer_names(struct json_object *lj, size_t i, struct hg_keras_layer *l, char *err,
+		       size_t errlen)
+{
+	const char *cls = hg_json_get_str(lj, "class_name");
+	const char *name = hg_json_get_str(hg_json_get(lj, "config"), "name");
+
+	if (!cls || !name)
+		return hg_fail(err, errlen, -EINVAL, "layer %zu lacks class_name/name", i);
+	if (strlen(name) >= sizeof(l->name))
+		return hg_fail(err, errlen, -EOVERFLOW, "layer '%s': name longer than %zu", name,
+			       sizeof(l->name) - 1);
+	snprintf(l->class_name, sizeof(l->class_name), "%s", cls);
+	snprintf(l->name, sizeof(l->name), "%s", name);
+	return 0;
+}
+
+/* A leading InputLayer gives the input's name; a later one is refused. */
+static int input_layer(struct hg_keras_model *m, size_t i, const struct hg_keras_layer *l,
+		       char *err, size_t errlen)
+{
+	if (i)
+		return hg_fail(err, errlen, -EOPNOTSUPP,
+			       "layer '%s': a second InputLayer is unsupported", l->name);
+	snprintf(m->input_layer, sizeof(m->input_layer), "%s", l->name);
+	return 0;
+}
+
 static int walk_layers(struct hg_keras_model *m, struct json_object *layers, char *err,
 		       size_t errlen)
 {
 	size_t n = json_object_array_length(layers);
-	const char *prev = NULL;
+	char prev[QNN_NAME_LEN] = "";
 	int rc;
 
 	m->layers = calloc(n + 1, sizeof(*m->layers));
@@ -120,44 +146,42 @@ static int walk_layers(struct hg_keras_model *m, struct json_object *layers, cha
 		return hg_fail(err, errlen, -ENOMEM, "out of memory");
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *lj = json_object_array_get_idx(layers, i);
+		struct json_object *cfg = hg_json_get(lj, "config");
 		struct hg_keras_layer *l = &m->layers[m->n_layers];
 
-		l->config = hg_json_get(lj, "config");
-		l->class_name = hg_json_get_str(lj, "class_name");
-		l->name = hg_json_get_str(l->config, "name");
-		if (!l->class_name || !l->name)
-			return hg_fail(err, errlen, -EINVAL, "layer %zu lacks class_name/name", i);
-		rc = check_chain(lj, l->name, prev, err, errlen);
+		memset(l, 0, sizeof(*l));
+		rc = layer_names(lj, i, l, err, errlen);
+		if (!rc)
+			rc = check_chain(lj, l->name, i ? prev : NULL, err, errlen);
 		if (!rc && i == 0)
-			rc = input_shape(m, l->name, hg_json_get(l->config, "batch_input_shape"),
-					 err, errlen);
+			rc = input_shape(m, l->name, hg_json_get(cfg, "batch_input_shape"), err,
+					 errlen);
+		if (!rc)
+			rc = strcmp(l->class_name, "InputLayer")
+				 ? hg_keras_layer_decode(cfg, l, err, errlen)
+				 : input_layer(m, i, l, err, errlen);
 		if (rc)
 			return rc;
-		prev = l->name;
-		if (strcmp(l->class_name, "InputLayer"))
+		snprintf(prev, sizeof(prev), "%s", l->name);
+		if (l->cls)
 			m->n_layers++;
-		else if (i == 0)
-			m->input_layer = l->name;
-		else
-			return hg_fail(err, errlen, -EOPNOTSUPP,
-				       "layer '%s': a second InputLayer is unsupported", l->name);
 	}
 	if (!m->n_layers)
 		return hg_fail(err, errlen, -EINVAL, "model has no layers besides its input");
 	return 0;
 }
 
-/* Takes over root (a reference) whatever happens. */
+/* Reads root into *m and drops it (the description keeps no JSON). */
 static int read_model(struct json_object *root, struct hg_keras_model *m, char *err, size_t errlen)
 {
 	const char *cls = hg_json_get_str(root, "class_name");
 	struct json_object *cfg = hg_json_get(root, "config");
 	struct json_object *layers =
 	    json_object_is_type(cfg, json_type_array) ? cfg : hg_json_get(cfg, "layers");
+	const char *name = hg_json_get_str(cfg, "name");
 	int rc;
 
 	memset(m, 0, sizeof(*m));
-	m->root = root;
 	if (!cls ||
 	    (strcmp(cls, "Sequential") && strcmp(cls, "Functional") && strcmp(cls, "Model")))
 		rc = hg_fail(err, errlen, -EOPNOTSUPP,
@@ -168,14 +192,11 @@ static int read_model(struct json_object *root, struct hg_keras_model *m, char *
 		rc = hg_fail(err, errlen, -EINVAL, "no layer list in the Keras model JSON");
 	else
 		rc = walk_layers(m, layers, err, errlen);
-	if (rc) {
+	snprintf(m->name, sizeof(m->name), "%s", name ? name : "model");
+	json_object_put(root);
+	if (rc)
 		hg_keras_model_free(m);
-		return rc;
-	}
-	m->name = hg_json_get_str(cfg, "name");
-	if (!m->name)
-		m->name = "model";
-	return 0;
+	return rc;
 }
 
 int hg_keras_model_from_text(const char *text, struct hg_keras_model *m, char *err, size_t errlen)
@@ -192,7 +213,7 @@ int hg_keras_model_from_text(const char *text, struct hg_keras_model *m, char *e
 int hg_keras_model_from_file(const char *path, struct hg_keras_model *m, char *err, size_t errlen)
 {
 	struct json_object *root = json_object_from_file(path);
-	char msg[256];
+	char msg[512];
 	int rc;
 
 	if (!root) {
@@ -206,7 +227,6 @@ int hg_keras_model_from_file(const char *path, struct hg_keras_model *m, char *e
 
 void hg_keras_model_free(struct hg_keras_model *m)
 {
-	json_object_put(m->root);
 	free(m->layers);
 	memset(m, 0, sizeof(*m));
 }

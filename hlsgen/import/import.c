@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * import.c - the importer's main flow: Keras layers (keras_json.c) ->
+ * import.c - the importer's main flow: Keras layers (keras_layers.c) ->
  * types by the chosen hls4ml version's rules and the config -> weight codes
  * from the HDF5 floats -> softmax tables -> .qnn (hlsgen_model_write).
  *

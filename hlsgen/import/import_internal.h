@@ -2,7 +2,7 @@
 /*
  * import_internal.h - the pieces of the Keras/QKeras/hls4ml importer:
  * fixed-point type strings and value conversion (fixed_type.c), QKeras
- * quantizers (qkeras_quant.c), the Keras JSON (keras_json.c), the HDF5
+ * quantizers (qkeras_quant.c), the Keras layers (keras_layers.c), the HDF5
  * weights (h5_weights.c), the hls4ml YAML config (hls4ml_config.c) and the
  * precision rules of each hls4ml version (precision.c). import.c ties them.
  */
@@ -62,17 +62,16 @@ int imp_softmax_sum_check(const struct qnn_layer_rec *rec, const struct qnn_fixe
 
 /* ---- QKeras quantizers (qkeras_quant.c; descriptor and parser: hlsgen_qkeras.h) ---- */
 
-struct json_object;
-
 /*
- * Parse a quantizer given as a JSON dict {class_name, config}, a string
- * "quantized_bits(6,0,alpha=1)", or null, with the shared parser (lenient
- * about arguments it does not know), then refuse what hls4ml's types
- * cannot hold. what/layer name the place for errors ("layer 'q_dense'
- * kernel_quantizer: quantized_bits: alpha='auto' is not supported").
+ * What hls4ml's types can hold of a parsed quantizer, on top of QKeras' own
+ * rules (the model JSON's are parsed by the shared reader,
+ * hlsgen_keras_json.h). what/layer name the place for errors ("layer
+ * 'q_dense' kernel_quantizer: integer 40 out of range").
  */
-int imp_quant_from_json(struct json_object *j, const char *layer, const char *what,
-			struct hg_quantizer *q, char *err, size_t errlen);
+int imp_quant_check(const struct hg_quantizer *q, const char *layer, const char *what, char *err,
+		    size_t errlen);
+/* A quantizer string "quantized_bits(6,0,alpha=1)" parsed by the shared
+ * parser (lenient about arguments it does not know), then checked as above. */
 int imp_quant_from_string(const char *s, const char *layer, const char *what,
 			  struct hg_quantizer *q, char *err, size_t errlen);
 /* quantized_po2's exponent range, the largest clipped to log2(max_value). */
@@ -91,7 +90,7 @@ int imp_quant_weight_type(const struct hg_quantizer *q, const char *layer, const
 /* hls4ml's result type for a QActivation with this quantizer (>= 0.7). */
 struct qnn_fixed_type imp_quant_result_type(const struct hg_quantizer *q);
 
-/* ---- the Keras model (keras_json.c) ---- */
+/* ---- the Keras model (keras_layers.c, read by hlsgen_keras_json.h) ---- */
 
 enum imp_kind {
 	IMP_INPUT,

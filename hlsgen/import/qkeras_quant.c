@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * qkeras_quant.c - QKeras quantizers as the importer meets them: parsed
- * from the model JSON by the shared parser (hlsgen/host/qkeras_parse.c),
- * checked against what hls4ml's types can hold, applied to the HDF5 floats
- * exactly as QKeras' deterministic forward pass does (docs/semantics.md
+ * by the shared parser (hlsgen/host/qkeras_parse.c; the model JSON's by
+ * the shared reader, hlsgen/host/keras_layer_json.c), checked against what hls4ml's types can hold,
+ * applied to the HDF5 floats exactly as QKeras' deterministic forward pass does (docs/semantics.md
  * section 2), and mapped to the types hls4ml gives them (hls4ml
  * model/quantizers.py and utils/config.py). Anything that changes the
  * arithmetic and is not modelled is refused by name.
  */
 #include <errno.h>
-#include <json-c/json.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,9 +34,8 @@ void imp_po2_exponents(const struct hg_quantizer *q, int *min_exp, int *max_exp)
 		*max_exp = (int)log2(q->max_value);
 }
 
-/* What hls4ml's types can hold, on top of QKeras' own rules. */
-static int importable(const struct hg_quantizer *q, const char *layer, const char *what, char *err,
-		      size_t errlen)
+int imp_quant_check(const struct hg_quantizer *q, const char *layer, const char *what, char *err,
+		    size_t errlen)
 {
 	int e, eff;
 
@@ -79,16 +77,7 @@ int imp_quant_from_string(const char *text, const char *layer, const char *what,
 	int rc = hg_qkeras_parse(text, HG_QK_LENIENT, q, err, errlen);
 
 	return rc ? place_error(rc, layer, what, err, errlen)
-		  : importable(q, layer, what, err, errlen);
-}
-
-int imp_quant_from_json(struct json_object *j, const char *layer, const char *what,
-			struct hg_quantizer *q, char *err, size_t errlen)
-{
-	int rc = hg_qkeras_parse_json(j, HG_QK_LENIENT, q, err, errlen);
-
-	return rc ? place_error(rc, layer, what, err, errlen)
-		  : importable(q, layer, what, err, errlen);
+		  : imp_quant_check(q, layer, what, err, errlen);
 }
 
 /* ---- forward values ---- */

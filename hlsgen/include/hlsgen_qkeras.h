@@ -74,10 +74,10 @@ int hg_qkeras_parse_json(struct json_object *j, unsigned flags, struct hg_quanti
 
 /* The trainer's forms (hlsgen/train/quant/quantizer_parse.c): "none" or ""
  * (HG_Q_NONE), else the parser above, strict, then what training
- * supports. Return 0 or -1. */
+ * supports (hg_quantizer_trainable, also applied to a model JSON's
+ * quantizers). Return 0 or -1. */
 int hg_quantizer_parse(const char *text, struct hg_quantizer *q, char *err, size_t errlen);
-int hg_quantizer_parse_json(struct json_object *j, struct hg_quantizer *q, char *err,
-			    size_t errlen);
+int hg_quantizer_trainable(const struct hg_quantizer *q, char *err, size_t errlen);
 
 /* quantized_po2's exponent range as QKeras derives it from bits and
  * max_value (before any clipping to max_value). */

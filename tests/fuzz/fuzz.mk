@@ -76,6 +76,19 @@ $(FUZZ_DIR)/seeds/hwh/.done: tests/fixtures/deploy/zcu104-mnist.hwh
 	cp $< $(dir $@)
 	@touch $@
 
+# --- keras_json: the one Keras model JSON reader (json-c) of the importer and
+# the trainer; seeds: the published models ---
+FUZZ_keras_json_SRCS  := hlsgen/host/keras_model_json.c hlsgen/host/keras_layer_json.c \
+	hlsgen/host/qkeras_parse.c hlsgen/host/error_message.c
+FUZZ_keras_json_LIBS  := -ljson-c -lm
+FUZZ_keras_json_SEEDS := $(FUZZ_DIR)/seeds/keras_json/.done
+FUZZ_keras_json_RUNS  := 60000
+
+$(FUZZ_DIR)/seeds/keras_json/.done: $(wildcard $(SHARED)/models/*.json)
+	@mkdir -p $(dir $@)
+	cp $^ $(dir $@)
+	@touch $@
+
 # --- generic rules ---
 define FUZZ_TARGET_template
 $(FUZZ_DIR)/fuzz_$(1): tests/fuzz/fuzz_$(1).c $(FUZZ_$(1)_SRCS)

@@ -3,17 +3,17 @@
  * The trainer's quantizer parsing: the shared QKeras parser
  * (hlsgen/host/qkeras_parse.c), strict about unknown arguments (they are
  * typos on the command line or in a spec), then what training supports on
- * top of QKeras' own rules.
+ * top of QKeras' own rules (also applied to the quantizers of a model JSON,
+ * which the shared reader parses: hlsgen_keras_json.h).
  */
 #include <ctype.h>
-#include <json-c/json.h>
 #include <string.h>
 
 #include "hlsgen_error.h"
 #include "hlsgen_qkeras.h"
 
 /* po2: at least one exponent bit besides the signs, at most 8 bits */
-static int trainable(const struct hg_quantizer *q, char *err, size_t errlen)
+int hg_quantizer_trainable(const struct hg_quantizer *q, char *err, size_t errlen)
 {
 	if (q->kind == HG_Q_PO2 &&
 	    (q->bits < 2 + !(q->has_max && q->max_value <= 1.0f) || q->bits > 8))
@@ -31,16 +31,7 @@ int hg_quantizer_parse(const char *text, struct hg_quantizer *q, char *err, size
 		memset(q, 0, sizeof(*q));
 		return 0;
 	}
-	if (hg_qkeras_parse(text, 0, q, err, errlen) || trainable(q, err, errlen))
-		return -1;
-	return 0;
-}
-
-int hg_quantizer_parse_json(struct json_object *j, struct hg_quantizer *q, char *err, size_t errlen)
-{
-	if (j && json_object_is_type(j, json_type_string))
-		return hg_quantizer_parse(json_object_get_string(j), q, err, errlen);
-	if (hg_qkeras_parse_json(j, 0, q, err, errlen) || trainable(q, err, errlen))
+	if (hg_qkeras_parse(text, 0, q, err, errlen) || hg_quantizer_trainable(q, err, errlen))
 		return -1;
 	return 0;
 }
