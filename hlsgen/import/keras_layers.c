@@ -2,7 +2,7 @@
 /*
  * keras_layers.c - the layer list hls4ml builds from a Keras/QKeras model
  * (Sequential or a single-chain Functional model), from the description the
- * shared reader gives (hlsgen_keras_json.h, hlsgen/host/keras_model_json.c):
+ * shared reader gives (hlsgen_keras_json.h, hlsgen/host/keras/keras_model_json.c):
  * shapes propagated, and a Conv/Dense `activation=` split out as its own
  * layer named <layer>_<activation> (hls4ml's keras_to_hls does the same).
  * Every feature that would change the arithmetic and is not modelled is an

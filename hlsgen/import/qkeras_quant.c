@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * qkeras_quant.c - QKeras quantizers as the importer meets them: parsed
- * by the shared parser (hlsgen/host/qkeras_parse.c; the model JSON's by
- * the shared reader, hlsgen/host/keras_layer_json.c), checked against what hls4ml's types can hold,
- * applied to the HDF5 floats exactly as QKeras' deterministic forward pass does (docs/semantics.md
- * section 2), and mapped to the types hls4ml gives them (hls4ml
+ * qkeras_quant.c - QKeras quantizers as the importer meets them: parsed by
+ * the shared parser (hlsgen/host/keras/qkeras_parse.c; a model JSON's by
+ * the shared reader, hlsgen/host/keras/keras_layer_json.c), checked
+ * against what hls4ml's types can hold, applied to the HDF5 floats exactly
+ * as QKeras' deterministic forward pass does (docs/semantics.md section
+ * 2), and mapped to the types hls4ml gives them (hls4ml
  * model/quantizers.py and utils/config.py). Anything that changes the
  * arithmetic and is not modelled is refused by name.
  */

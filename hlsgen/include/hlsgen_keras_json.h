@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
  * hlsgen_keras_json.h - the one reader of a Keras/QKeras model.to_json()
- * document (json-c, hlsgen/host/keras_model_json.c and keras_layer_json.c),
- * for the importer (hlsgen/import/keras_layers.c) and the trainer
+ * document (json-c, hlsgen/host/keras/keras_model_json.c and
+ * keras_layer_json.c), for the importer (hlsgen/import/keras_layers.c) and the trainer
  * (hlsgen/train/io/keras_spec_read.c). It walks the document once and hands
  * back a plain description: model name, input shape and, per layer, its
  * class, name and the config fields either tool uses, decoded and

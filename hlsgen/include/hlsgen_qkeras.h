@@ -2,7 +2,7 @@
 /*
  * hlsgen_qkeras.h - QKeras' quantizers (docs/semantics.md section 2): the
  * one descriptor, struct hg_quantizer, that the importer and the trainer
- * share; its parser (hlsgen/host/qkeras_parse.c); and, for training, the
+ * share; its parser (hlsgen/host/keras/qkeras_parse.c); and, for training, the
  * forward value in float and the straight-through estimator's gradient
  * factor (hlsgen/train/quant/fake_quant.c). The importer maps a descriptor
  * to hls4ml's types and to the file's struct qnn_qkeras_quantizer

@@ -54,7 +54,7 @@ $(FUZZ_DIR)/seeds/oip_request/.done: tests/fuzz/oip_request_seeds.sh
 
 # --- bit: the .bit -> .bit.bin converter (hlsgen deploy); seed: a .bit in
 # Vivado's layout (tests/deploy/bit_file.tcl) ---
-FUZZ_bit_SRCS  := hlsgen/deploy/bitstream.c hlsgen/host/error_message.c
+FUZZ_bit_SRCS  := hlsgen/deploy/bitstream.c hlsgen/host/util/error_message.c
 FUZZ_bit_SEEDS := $(FUZZ_DIR)/seeds/bit/.done
 FUZZ_bit_RUNS  := 300000
 
@@ -65,7 +65,7 @@ $(FUZZ_DIR)/seeds/bit/.done: tests/deploy/bit_file.tcl
 
 # --- hwh: the Vivado hand-off reader (libxml2); seed: the fixture ---
 FUZZ_hwh_SRCS  := hlsgen/deploy/hwh_read.c hlsgen/deploy/design.c hlsgen/deploy/board.c \
-	hlsgen/host/error_message.c hlsgen/host/array.c hlsgen/format/model_parse.c \
+	hlsgen/host/util/error_message.c hlsgen/host/io/array.c hlsgen/format/model_parse.c \
 	hlsgen/format/crc32.c
 FUZZ_hwh_LIBS  := -I/usr/include/libxml2 -lxml2
 FUZZ_hwh_SEEDS := $(FUZZ_DIR)/seeds/hwh/.done
@@ -78,8 +78,8 @@ $(FUZZ_DIR)/seeds/hwh/.done: tests/fixtures/deploy/zcu104-mnist.hwh
 
 # --- keras_json: the one Keras model JSON reader (json-c) of the importer and
 # the trainer; seeds: the published models ---
-FUZZ_keras_json_SRCS  := hlsgen/host/keras_model_json.c hlsgen/host/keras_layer_json.c \
-	hlsgen/host/qkeras_parse.c hlsgen/host/error_message.c
+FUZZ_keras_json_SRCS  := hlsgen/host/keras/keras_model_json.c hlsgen/host/keras/keras_layer_json.c \
+	hlsgen/host/keras/qkeras_parse.c hlsgen/host/util/error_message.c
 FUZZ_keras_json_LIBS  := -ljson-c -lm
 FUZZ_keras_json_SEEDS := $(FUZZ_DIR)/seeds/keras_json/.done
 FUZZ_keras_json_RUNS  := 60000

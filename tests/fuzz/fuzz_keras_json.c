@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * fuzz_keras_json.c - libFuzzer target for the one Keras model JSON reader
- * (hlsgen/host/keras_model_json.c, keras_layer_json.c; json-c): whatever
+ * (hlsgen/host/keras/keras_model_json.c, keras_layer_json.c; json-c): whatever
  * the document, a description inside its documented ranges or a refusal
  * with a message; never a crash, a leak or an assertion in json-c.
  */

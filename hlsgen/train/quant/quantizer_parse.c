@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * The trainer's quantizer parsing: the shared QKeras parser
- * (hlsgen/host/qkeras_parse.c), strict about unknown arguments (they are
+ * (hlsgen/host/keras/qkeras_parse.c), strict about unknown arguments (they are
  * typos on the command line or in a spec), then what training supports on
  * top of QKeras' own rules (also applied to the quantizers of a model JSON,
  * which the shared reader parses: hlsgen_keras_json.h).

@@ -22,7 +22,7 @@
 
 #include "hlsgen_softmax_tables.h"
 #include "qnn_fixed.h"
-#include "../engine/softmax_rule.h"
+#include "../../engine/softmax_rule.h"
 
 static float from_bits(uint32_t b)
 {
