@@ -137,6 +137,19 @@ struct wreq *qnn_op_new_part(qnn_client *c, struct op *op, uint64_t gen, const f
 			     uint8_t hdr[QNN_PROTO_HDR_SIZE], uint8_t body[QNN_WIRE_CLASSIFY_SIZE]);
 /* A part's daemon-side times into op->timing (the slowest part wins). */
 void qnn_op_timing(struct op *op, uint32_t queue_us, uint32_t run_us);
+/*
+ * One part's answer as it arrived: a CLASSIFY_REPLY on the socket (little-endian) or a
+ * reply in a ring slot (host order: both ends are on one host). The arrays are u32s:
+ * classes[n_samples], probs and logits[n_samples * n_out] (float bits, i32 codes).
+ */
+struct part_reply {
+	struct qnn_wire_reply hdr;
+	const uint8_t *classes, *probs, *logits;
+	bool host_order;
+};
+
+/* A part's answer, checked against the part, into the caller's arrays. 0 or QNN_E_PROTO. */
+int qnn_op_store_reply(struct wreq *w, const struct part_reply *r);
 /* A CLASSIFY_REPLY / STATS_REPLY payload into w's op. 0 or QNN_E_PROTO. */
 int qnn_op_take_reply(struct wreq *w, const uint8_t *p, uint32_t len);
 int qnn_op_take_stats(struct wreq *w, const uint8_t *p, uint32_t len);

@@ -7,10 +7,12 @@
  * joins the done queue that qnn_reap() empties (signalled through efd).
  *
  * All under c->mu. mux.c routes frames to their part; shm.c does the same
- * for ring completions; classify.c drives ops for the public calls.
+ * for ring completions; both store a part's answer through one function
+ * (qnn_op_store_reply); classify.c drives ops for the public calls.
  */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "client_internal.h"
@@ -70,44 +72,69 @@ void qnn_op_timing(struct op *op, uint32_t queue_us, uint32_t run_us)
 		op->timing->run_us = run_us;
 }
 
-int qnn_op_take_reply(struct wreq *w, const uint8_t *p, uint32_t len)
+/* Element i of a u32 array of the reply, in the order its path wrote it. */
+static uint32_t reply_u32(const struct part_reply *r, const uint8_t *p, size_t i)
+{
+	uint32_t v;
+
+	if (!r->host_order)
+		return qnn_get_u32(p + 4 * i);
+	memcpy(&v, p + 4 * i, 4);
+	return v;
+}
+
+int qnn_op_store_reply(struct wreq *w, const struct part_reply *r)
 {
 	struct op *op = w->op;
-	struct qnn_wire_reply r;
 	size_t no = op->n_out;
+	uint32_t flags = r->hdr.flags;
 
-	if (op->kind != OP_CLASSIFY || qnn_proto_get_reply_hdr(p, len, &r) || r.n_samples != w->n ||
-	    r.n_out != no)
+	if (op->kind != OP_CLASSIFY || r->hdr.n_samples != w->n || r->hdr.n_out != no ||
+	    (flags & ~(QNN_RF_PROBS | QNN_RF_LOGITS)) ||
+	    ((op->want & QNN_CF_WANT_PROBS) && !(flags & QNN_RF_PROBS)))
 		return QNN_E_PROTO;
-	if ((op->want & QNN_CF_WANT_PROBS) && !(r.flags & QNN_RF_PROBS))
-		return QNN_E_PROTO;
-	qnn_op_timing(op, r.queue_us, r.run_us);
-	p += QNN_WIRE_REPLY_SIZE;
+	qnn_op_timing(op, r->hdr.queue_us, r->hdr.run_us);
 	for (size_t i = 0; i < w->n; i++) {
-		uint32_t k = qnn_get_u32(p + 4 * i);
+		uint32_t k = reply_u32(r, r->classes, i);
 
 		if (k >= no)
 			return QNN_E_PROTO;
 		if (op->classes)
 			op->classes[w->first + i] = (int32_t)k;
 	}
-	p += 4 * (size_t)w->n;
-	if (r.flags & QNN_RF_PROBS) {
-		if (op->probs)
-			qnn_proto_get_floats(op->probs + w->first * no, p, w->n * no);
-		p += 4 * w->n * no;
+	if ((flags & QNN_RF_PROBS) && op->probs) {
+		float *dst = op->probs + w->first * no;
+
+		if (r->host_order)
+			memcpy(dst, r->probs, w->n * no * sizeof(float));
+		else
+			qnn_proto_get_floats(dst, r->probs, w->n * no);
 	}
-	if ((r.flags & QNN_RF_LOGITS) && op->logits) {
+	if ((flags & QNN_RF_LOGITS) && op->logits) {
 		float *dst = op->logits + w->first * no;
 
 		for (size_t i = 0; i < w->n * no; i++)
-			dst[i] =
-			    (float)ldexp((double)(int32_t)qnn_get_u32(p + 4 * i), -op->frac_bits);
+			dst[i] = (float)ldexp((double)(int32_t)reply_u32(r, r->logits, i),
+					      -op->frac_bits);
 		op->flags |= QNN_OUT_HAS_LOGITS;
 	} else {
 		op->flags &= ~QNN_OUT_HAS_LOGITS;
 	}
 	return 0;
+}
+
+int qnn_op_take_reply(struct wreq *w, const uint8_t *p, uint32_t len)
+{
+	struct part_reply r = {.host_order = false};
+
+	if (qnn_proto_get_reply_hdr(p, len, &r.hdr))
+		return QNN_E_PROTO;
+	/* The arrays follow the header: classes, then probs and logits if flagged. */
+	r.classes = p + QNN_WIRE_REPLY_SIZE;
+	r.probs = r.classes + 4 * (size_t)r.hdr.n_samples;
+	r.logits = r.probs +
+		   ((r.hdr.flags & QNN_RF_PROBS) ? 4 * (size_t)r.hdr.n_samples * r.hdr.n_out : 0);
+	return qnn_op_store_reply(w, &r);
 }
 
 int qnn_op_take_stats(struct wreq *w, const uint8_t *p, uint32_t len)

@@ -8,7 +8,6 @@
  * round trip on each side.
  */
 #include <errno.h>
-#include <math.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,11 +221,10 @@ void qnn_shm_forget(qnn_client *c, struct wreq *w)
 		c->shm->owner[w->slot] = NULL;
 }
 
-/* Under mu: copy one reply from its slot into w's op. */
+/* Under mu: one reply from its slot into w's op. */
 static int take_reply(struct qnn_shm *m, struct wreq *w, uint32_t idx)
 {
 	const uint8_t *p = slot_ptr(m, idx) + m->lay.reply_off;
-	struct op *op = w->op;
 	struct qnn_shm_rep rep;
 	uint32_t ss = m->lay.slot_samples, no = m->n_out;
 
@@ -235,35 +233,22 @@ static int take_reply(struct qnn_shm *m, struct wreq *w, uint32_t idx)
 		return QNN_E_PROTO;
 	if (rep.status)
 		return rep.status < 0 && rep.status >= QNN_STATUS_MIN ? rep.status : QNN_E_PROTO;
-	if (op->kind != OP_CLASSIFY || rep.n_samples != w->n || rep.n_out != no ||
-	    op->n_out != no || (rep.flags & ~(QNN_RF_PROBS | QNN_RF_LOGITS)) ||
-	    ((op->want & QNN_CF_WANT_PROBS) && !(rep.flags & QNN_RF_PROBS)))
+	/* The slot's arrays are laid out for the ring's model (slot_samples, its n_out). */
+	if (rep.n_out != no || w->op->n_out != no)
 		return QNN_E_PROTO;
-	qnn_op_timing(op, rep.queue_us, rep.run_us);
-	const uint32_t *cls = (const uint32_t *)(p + sizeof(rep));
-	const float *probs = (const float *)(cls + ss);
-	const int32_t *logits = (const int32_t *)(probs + (size_t)ss * no);
+	struct part_reply r = {
+	    .hdr = {.n_samples = rep.n_samples,
+		    .n_out = rep.n_out,
+		    .flags = rep.flags,
+		    .queue_us = rep.queue_us,
+		    .run_us = rep.run_us},
+	    .classes = p + sizeof(rep),
+	    .host_order = true,
+	};
 
-	for (size_t i = 0; i < w->n; i++) {
-		uint32_t k = cls[i];
-
-		if (k >= no)
-			return QNN_E_PROTO;
-		if (op->classes)
-			op->classes[w->first + i] = (int32_t)k;
-	}
-	if ((rep.flags & QNN_RF_PROBS) && op->probs)
-		memcpy(op->probs + w->first * no, probs, (size_t)w->n * no * sizeof(float));
-	if ((rep.flags & QNN_RF_LOGITS) && op->logits) {
-		float *dst = op->logits + w->first * no;
-
-		for (size_t i = 0; i < (size_t)w->n * no; i++)
-			dst[i] = (float)ldexp((double)logits[i], -op->frac_bits);
-		op->flags |= QNN_OUT_HAS_LOGITS;
-	} else {
-		op->flags &= ~QNN_OUT_HAS_LOGITS;
-	}
-	return 0;
+	r.probs = r.classes + 4 * (size_t)ss;
+	r.logits = r.probs + 4 * (size_t)ss * no;
+	return qnn_op_store_reply(w, &r);
 }
 
 /* Under mu: every completion posted so far. Count of requests answered, or QNN_E_PROTO. */

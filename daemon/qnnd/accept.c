@@ -24,6 +24,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "listen.h"
 #include "log.h"
 #include "qnnd.h"
 
@@ -31,54 +32,97 @@
 #define BACKOFF_MAX_MS 1000u
 #define ACCEPT_BURST   64
 
-void accept_init(struct server *s)
+int accept_allow_group(struct server *s)
 {
-	s->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (s->spare_fd < 0)
+	struct group *g;
+
+	if (!s->cfg.allow_group[0])
+		return 0;
+	g = getgrnam(s->cfg.allow_group);
+	if (!g) {
+		log_failure("config", "allow_group: no group '%s'", s->cfg.allow_group);
+		return -1;
+	}
+	s->acc.allow_gid = g->gr_gid;
+	s->acc.allow_gid_set = true;
+	return 0;
+}
+
+int accept_open(struct server *s)
+{
+	struct acceptor *a = &s->acc;
+
+	a->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (a->spare_fd < 0)
 		log_warn("no spare descriptor (/dev/null: %s): clients waiting while qnnd is "
 			 "out of descriptors will not be told why",
 			 strerror(errno));
+	a->lsrc = (struct ev_src){SRC_LISTEN, NULL};
+	a->lfd = listen_open(&s->cfg, &a->lfd_owned);
+	if (a->lfd < 0 || loop_watch(s, a->lfd, EPOLLIN, &a->lsrc)) {
+		log_failure("startup", "no listening socket");
+		return -1;
+	}
+	return 0;
+}
+
+void accept_stop(struct server *s)
+{
+	struct acceptor *a = &s->acc;
+
+	if (a->lfd >= 0) {
+		loop_unwatch(s, a->lfd);
+		listen_close(a->lfd, &s->cfg, a->lfd_owned);
+		a->lfd = -1;
+	}
+}
+
+void accept_close(struct server *s)
+{
+	accept_stop(s);
+	if (s->acc.spare_fd >= 0)
+		close(s->acc.spare_fd);
+	s->acc.spare_fd = -1;
 }
 
 static void listener_events(struct server *s, uint32_t events)
 {
-	struct epoll_event e = {.events = events, .data.ptr = &s->lsrc};
-
-	if (s->lfd >= 0)
-		epoll_ctl(s->epfd, EPOLL_CTL_MOD, s->lfd, &e);
+	if (s->acc.lfd >= 0)
+		loop_rewatch(s, s->acc.lfd, events, &s->acc.lsrc);
 }
 
 static void resume(struct server *s)
 {
-	if (!s->accept_paused)
+	if (!s->acc.paused)
 		return;
-	s->accept_paused = false;
+	s->acc.paused = false;
 	listener_events(s, EPOLLIN);
 }
 
 void accept_released(struct server *s)
 {
-	if (s->spare_fd < 0)
-		s->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (s->acc.spare_fd < 0)
+		s->acc.spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	resume(s);
 }
 
 void accept_tick(struct server *s, uint64_t now)
 {
-	if (s->accept_paused && now >= s->accept_resume_us)
+	if (s->acc.paused && now >= s->acc.resume_us)
 		resume(s);
 }
 
 /* Take one waiting client on the spare descriptor and tell it why it is refused. */
 static bool refuse_one(struct server *s)
 {
+	struct acceptor *a = &s->acc;
 	uint8_t frame[QNN_PROTO_HDR_SIZE + QNN_WIRE_ERROR_SIZE + QNN_PROTO_MAX_ERRMSG];
 	char msg[128];
 
-	if (s->spare_fd < 0)
+	if (a->spare_fd < 0)
 		return false;
-	close(s->spare_fd);
-	int fd = accept4(s->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	close(a->spare_fd);
+	int fd = accept4(a->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 	if (fd >= 0) {
 		snprintf(
@@ -93,37 +137,37 @@ static bool refuse_one(struct server *s)
 			/* it left already */
 		}
 		close(fd);
-		s->accept_refused++;
+		a->refused++;
 	}
-	s->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	a->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	return fd >= 0;
 }
 
 /* accept() failed with err, which does not take the client off the backlog. */
 static void exhausted(struct server *s, int err)
 {
+	struct acceptor *a = &s->acc;
 	unsigned refused = 0;
 
 	if (err == EMFILE || err == ENFILE)
 		while (refused < ACCEPT_BURST && refuse_one(s))
 			refused++;
-	s->accept_backoff_ms = s->accept_backoff_ms ? s->accept_backoff_ms * 2 : BACKOFF_MIN_MS;
-	if (s->accept_backoff_ms > BACKOFF_MAX_MS)
-		s->accept_backoff_ms = BACKOFF_MAX_MS;
-	s->accept_paused = true;
-	s->accept_resume_us = now_us() + (uint64_t)s->accept_backoff_ms * 1000;
+	a->backoff_ms = a->backoff_ms ? a->backoff_ms * 2 : BACKOFF_MIN_MS;
+	if (a->backoff_ms > BACKOFF_MAX_MS)
+		a->backoff_ms = BACKOFF_MAX_MS;
+	a->paused = true;
+	a->resume_us = now_us() + (uint64_t)a->backoff_ms * 1000;
 	listener_events(s, 0);
 	log_warn_limited("accept",
 			 "accept: %s with %llu clients connected: %u waiting clients refused; "
 			 "not accepting for up to %u ms (until a connection closes)",
-			 strerror(err), (unsigned long long)s->st.clients, refused,
-			 s->accept_backoff_ms);
+			 strerror(err), (unsigned long long)s->st.clients, refused, a->backoff_ms);
 }
 
 /* Root, our own user, or a member of allow_group (primary or supplementary). */
-static bool peer_allowed(const struct server *s, uid_t uid, gid_t gid)
+static bool peer_allowed(const struct acceptor *a, uid_t uid, gid_t gid)
 {
-	if (!s->allow_gid_set || uid == 0 || uid == geteuid() || gid == s->allow_gid)
+	if (!a->allow_gid_set || uid == 0 || uid == geteuid() || gid == a->allow_gid)
 		return true;
 	struct passwd *pw = getpwuid(uid);
 	gid_t groups[256];
@@ -132,7 +176,7 @@ static bool peer_allowed(const struct server *s, uid_t uid, gid_t gid)
 	if (!pw || getgrouplist(pw->pw_name, pw->pw_gid, groups, &n) < 0)
 		return false;
 	for (int i = 0; i < n; i++)
-		if (groups[i] == s->allow_gid)
+		if (groups[i] == a->allow_gid)
 			return true;
 	return false;
 }
@@ -142,56 +186,30 @@ static void admit(struct server *s, int fd)
 {
 	struct ucred cr = {0};
 	socklen_t crl = sizeof(cr);
-	struct conn *c = calloc(1, sizeof(*c));
-
-	if (!c || getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &crl) < 0 ||
-	    !(c->use = quota_get(s, cr.uid))) {
-		log_failure("accept", "no memory or no peer credentials; connection refused");
-		free(c);
-		close(fd);
-		return;
-	}
-	c->src = (struct ev_src){SRC_CONN, c};
-	c->fd = fd;
-	c->id = ++s->next_conn_id;
-	c->pid = cr.pid;
-	c->uid = cr.uid;
-	c->gid = cr.gid;
-	c->events = EPOLLIN;
-	struct epoll_event e = {.events = EPOLLIN, .data.ptr = &c->src};
-
-	if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &e) < 0) {
-		quota_drop(s, c->use);
-		free(c);
-		close(fd);
-		return;
-	}
+	struct conn *c = NULL;
 	char msg[160];
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &crl) < 0 || !(c = conn_new(s, fd, &cr))) {
+		log_failure("accept", "no memory or no peer credentials; connection refused");
+		close(fd);
+		return;
+	}
 	int st = quota_conn(s, c, msg, sizeof(msg));
 
-	c->use->conns++;
-	c->next = s->conns;
-	if (s->conns)
-		s->conns->prev = c;
-	s->conns = c;
-	s->st.clients++;
-	s->st.connections_total++;
-	log_peer("connect", cr.pid, cr.uid, cr.gid, c->id);
-	if (!peer_allowed(s, cr.uid, cr.gid)) {
+	conn_add(s, c);
+	if (!peer_allowed(&s->acc, cr.uid, cr.gid)) {
 		log_failure("permission", "uid %u (pid %d) is not in group %s: refused", cr.uid,
 			    cr.pid, s->cfg.allow_group);
-		conn_send_error(s, c, 0, QNN_E_PERM, "not allowed to use qnnd");
-		c->closing = true;
+		reply_fatal(s, c, 0, QNN_E_PERM, "not allowed to use qnnd");
 	} else if (st) {
-		conn_send_error(s, c, 0, st, msg);
-		c->closing = true;
+		reply_fatal(s, c, 0, st, msg);
 	}
 }
 
-void conn_accept(struct server *s)
+void accept_ready(struct server *s)
 {
 	for (int burst = 0; burst < ACCEPT_BURST; burst++) {
-		int fd = accept4(s->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		int fd = accept4(s->acc.lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 		if (fd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
@@ -200,7 +218,7 @@ void conn_accept(struct server *s)
 				exhausted(s, errno); /* anything else would be retried at once */
 			return;
 		}
-		s->accept_backoff_ms = 0;
+		s->acc.backoff_ms = 0;
 		admit(s, fd);
 	}
 }

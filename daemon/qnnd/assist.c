@@ -14,8 +14,8 @@
  *
  * What a worker's turn leaves to the loop thread:
  *  - freeing dead connections: the loop's last epoll events may point at
- *    them (conn_flush_all(s, false) keeps them on the dirty list, and the
- *    event fd wakes the loop to free them);
+ *    them (reply_flush_all(s, false) keeps them on the outbox's list, and
+ *    the event fd wakes the loop to free them);
  *  - a retiring service: freeing it joins the very worker that runs this;
  *  - draining: the loop decides when it is over.
  * Kicks are armed as the loop would before it sleeps, so no ring request
@@ -32,19 +32,20 @@ bool assist_turn(void *ctx)
 	struct server *s = svc->srv;
 	bool done = false;
 
-	if (pthread_mutex_trylock(&s->lock))
+	if (pthread_mutex_trylock(&s->loop.lock))
 		return false;
-	if (s->assist_on && svc == s->svc && !svc->retiring && !s->draining && !s->old) {
+	if (s->loop.assist_on && svc == s->svcs.cur && !svc->retiring && !s->loop.draining &&
+	    !s->svcs.old) {
 		bool ring_work = true;
 
-		dispatch_complete(s, svc);
+		batch_complete(s, svc);
 		for (int i = 0; ring_work && i < ASSIST_MAX_ROUNDS; i++) {
-			dispatch_turn(s, false);
+			loop_turn(s, false);
 			ring_work = shm_arm_all(s);
 		}
 		/* Left for the loop: work in a ring, or a connection to free. */
-		done = !ring_work && !s->dirty;
+		done = !ring_work && !s->out.dirty;
 	}
-	pthread_mutex_unlock(&s->lock);
+	pthread_mutex_unlock(&s->loop.lock);
 	return done;
 }

@@ -19,7 +19,7 @@ struct uid_use *quota_get(struct server *s, uid_t uid)
 {
 	struct uid_use *u;
 
-	for (u = s->uids; u; u = u->next)
+	for (u = s->quota.uids; u; u = u->next)
 		if (u->uid == uid)
 			break;
 	if (!u) {
@@ -27,8 +27,8 @@ struct uid_use *quota_get(struct server *s, uid_t uid)
 		if (!u)
 			return NULL;
 		u->uid = uid;
-		u->next = s->uids;
-		s->uids = u;
+		u->next = s->quota.uids;
+		s->quota.uids = u;
 	}
 	u->refs++;
 	return u;
@@ -38,7 +38,7 @@ void quota_drop(struct server *s, struct uid_use *u)
 {
 	if (!u || --u->refs)
 		return;
-	for (struct uid_use **p = &s->uids; *p; p = &(*p)->next) {
+	for (struct uid_use **p = &s->quota.uids; *p; p = &(*p)->next) {
 		if (*p == u) {
 			*p = u->next;
 			break;

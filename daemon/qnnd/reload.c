@@ -16,41 +16,47 @@
 #include "notify.h"
 #include "qnnd.h"
 
+void reload_init(struct server *s, const struct config_source *src)
+{
+	s->reload.src = src;
+	s->reload.config_gen = 1;
+}
+
 void reload_request(struct server *s)
 {
-	s->reload_requested++;
+	s->reload.requested++;
 }
 
 void reload_frame(struct server *s, struct conn *c, uint32_t id)
 {
 	if (c->uid != 0 && c->uid != geteuid()) {
-		conn_send_error(s, c, id, QNN_E_PERM, "only root or qnnd's own user may reload it");
+		reply_error(s, c, id, QNN_E_PERM, "only root or qnnd's own user may reload it");
 		return;
 	}
-	if (s->draining) {
-		conn_send_error(s, c, id, QNN_E_SHUTDOWN, "qnnd is stopping");
+	if (s->loop.draining) {
+		reply_error(s, c, id, QNN_E_SHUTDOWN, "qnnd is stopping");
 		return;
 	}
 	if (c->reload_wait) {
-		conn_send_error(s, c, id, QNN_E_LIMIT, "a reload request already waits here");
+		reply_error(s, c, id, QNN_E_LIMIT, "a reload request already waits here");
 		return;
 	}
-	c->reload_wait = ++s->reload_requested;
+	c->reload_wait = ++s->reload.requested;
 	c->reload_id = id;
 }
 
 /* The RELOAD frames the reload that answered requests up to upto was for. */
 static void answer_frames(struct server *s, uint64_t upto, const struct reload_result *r)
 {
-	for (struct conn *c = s->conns; c; c = c->next) {
+	for (struct conn *c = s->conns.head; c; c = c->next) {
 		if (!c->reload_wait || c->reload_wait > upto)
 			continue;
 		c->reload_wait = 0;
 		if (!r->applied) {
-			conn_send_error(s, c, c->reload_id, QNN_E_RELOAD, r->error);
+			reply_error(s, c, c->reload_id, QNN_E_RELOAD, r->error);
 			continue;
 		}
-		uint8_t *p = conn_reserve(s, c, QNN_PROTO_HDR_SIZE + QNN_WIRE_RELOAD_SIZE);
+		uint8_t *p = reply_reserve(s, c, QNN_PROTO_HDR_SIZE + QNN_WIRE_RELOAD_SIZE);
 
 		if (!p)
 			continue;
@@ -61,43 +67,58 @@ static void answer_frames(struct server *s, uint64_t upto, const struct reload_r
 	}
 }
 
+/* The new configuration, then its service: 0, or -1 with err (nothing changed). */
+static int apply(struct server *s, char *err, size_t errlen)
+{
+	struct qnnd_config cfg;
+	char why[512];
+
+	if (config_build(s->reload.src, &cfg, why, sizeof(why))) {
+		snprintf(err, errlen, "configuration: %s (keeping the current one)", why);
+		return -1;
+	}
+	return service_swap(s, &cfg, err, errlen);
+}
+
 void reload_run(struct server *s)
 {
+	struct reloader *rl = &s->reload;
+
 	/*
 	 * A retiring service still finishes batches: swapping again now would need a second
 	 * one retiring. The request stays pending; the loop comes back here every turn, and
 	 * the old service's last completion is such a turn.
 	 */
-	if (s->reload_answered == s->reload_requested || s->draining)
+	if (rl->answered == rl->requested || s->loop.draining)
 		return;
-	if (s->old) {
-		if (!s->reload_deferred)
+	if (s->svcs.old) {
+		if (!rl->deferred)
 			log_info("reload waits for the previous model's %u batches in flight",
-				 s->old->inflight);
-		s->reload_deferred = true;
+				 s->svcs.old->inflight);
+		rl->deferred = true;
 		return;
 	}
-	s->reload_deferred = false;
-	uint64_t upto = s->reload_requested;
+	rl->deferred = false;
+	uint64_t upto = rl->requested;
 	char err[600], status[256];
 
 	notify_reloading();
-	log_info("reloading %s and the model (%llu requests)", s->config_src->path,
-		 (unsigned long long)(upto - s->reload_answered));
-	int r = service_swap(s, err, sizeof(err));
+	log_info("reloading %s and the model (%llu requests)", rl->src->path,
+		 (unsigned long long)(upto - rl->answered));
+	int r = apply(s, err, sizeof(err));
 
 	if (!r)
-		s->config_gen++;
+		rl->config_gen++;
 	struct reload_result res = {
 	    .applied = r == 0,
 	    .error = r ? err : NULL,
-	    .generation = s->config_gen,
+	    .generation = rl->config_gen,
 	    .request = upto,
-	    .coalesced = upto - s->reload_answered,
+	    .coalesced = upto - rl->answered,
 	    .model = s->cfg.model,
 	};
 
-	s->reload_answered = upto;
+	rl->answered = upto;
 	log_reload(&res);
 	answer_frames(s, upto, &res);
 	housekeeping_status(s, status, sizeof(status));

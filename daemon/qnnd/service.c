@@ -64,7 +64,7 @@ void service_close(struct server *s, struct service *svc)
 	if (!svc)
 		return;
 	if (svc->be) {
-		epoll_ctl(s->epfd, EPOLL_CTL_DEL, svc->be->ops->event_fd(svc->be), NULL);
+		loop_unwatch(s, svc->be->ops->event_fd(svc->be));
 		svc->be->ops->close(svc->be);
 	}
 	free(svc->model_buf);
@@ -132,9 +132,7 @@ struct service *service_open(struct server *s, const struct qnnd_config *cfg, ch
 		snprintf(err, errlen, "backend %s self-test: %s", ops->name, why);
 		goto fail;
 	}
-	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &svc->src};
-
-	if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, ops->event_fd(svc->be), &ev) < 0) {
+	if (loop_watch(s, ops->event_fd(svc->be), EPOLLIN, &svc->src) < 0) {
 		snprintf(err, errlen, "epoll: %s", strerror(errno));
 		goto fail;
 	}
@@ -159,10 +157,10 @@ struct service *service_open(struct server *s, const struct qnnd_config *cfg, ch
 		snprintf(err, errlen,
 			 "max_samples %u x %u inputs exceeds the protocol's frame limit",
 			 i->max_samples, i->n_in);
-		epoll_ctl(s->epfd, EPOLL_CTL_DEL, ops->event_fd(svc->be), NULL);
+		loop_unwatch(s, ops->event_fd(svc->be));
 		goto fail;
 	}
-	svc->gen = ++s->next_gen;
+	svc->gen = ++s->svcs.next_gen;
 	log_info("model %s (%s): %u inputs (%ux%ux%u), %u outputs; backend %s; max batch %u",
 		 i->name, cfg->model, i->n_in, i->in_h, i->in_w, i->in_c, i->n_out, svc->be->desc,
 		 i->max_batch);
@@ -175,12 +173,19 @@ fail:
 /* Batcher and per-client limits follow the current service and config. */
 void service_apply_limits(struct server *s)
 {
-	struct qnn_model_info *i = &s->svc->info;
+	struct qnn_model_info *i = &s->svcs.cur->info;
 
 	s->cfg.max_samples = i->max_samples;
-	s->bq.max_batch = i->max_batch;
-	s->bq.max_queue = s->cfg.max_queue;
-	s->bq.max_delay_us = s->cfg.max_queue_delay_us;
+	queue_set_limits(s, i->max_batch);
+}
+
+void service_retire_if_done(struct server *s, struct service *svc)
+{
+	if (svc->retiring && !svc->inflight) {
+		if (s->svcs.old == svc)
+			s->svcs.old = NULL;
+		service_close(s, svc);
+	}
 }
 
 struct reshape {
@@ -197,26 +202,21 @@ static bool wrong_shape(struct bq_req *q, void *arg)
 }
 
 /*
- * Called by reload.c once no retiring service is left: the new configuration is read,
- * its service opened and self-tested, and only then swapped in. Any failure leaves the
+ * Called by reload.c once no retiring service is left, with the new configuration: its
+ * service is opened and self-tested, and only then swapped in. Any failure leaves the
  * daemon as it was.
  */
-int service_swap(struct server *s, char *err, size_t errlen)
+int service_swap(struct server *s, const struct qnnd_config *new_cfg, char *err, size_t errlen)
 {
-	struct qnnd_config cfg;
+	struct qnnd_config cfg = *new_cfg;
 	char why[512];
-
-	if (config_build(s->config_src, &cfg, why, sizeof(why))) {
-		snprintf(err, errlen, "configuration: %s (keeping the current one)", why);
-		return -1;
-	}
 	struct service *n = service_open(s, &cfg, why, sizeof(why));
 
 	if (!n) {
 		snprintf(err, errlen, "%s (still serving the previous model)", why);
 		return -1;
 	}
-	struct service *prev = s->svc;
+	struct service *prev = s->svcs.cur;
 	bool same_shape = prev->info.n_in == n->info.n_in && prev->info.n_out == n->info.n_out;
 	char keep_socket[sizeof(cfg.socket)];
 
@@ -226,29 +226,21 @@ int service_swap(struct server *s, char *err, size_t errlen)
 		log_warn("socket path changes take effect on restart");
 	snprintf(cfg.socket, sizeof(cfg.socket), "%s", keep_socket);
 	s->cfg = cfg;
-	s->svc = n;
+	s->svcs.cur = n;
 	service_apply_limits(s);
 	log_setup(cfg.log);
 	prev->retiring = true;
 	if (prev->inflight)
-		s->old = prev;
+		s->svcs.old = prev;
 	else
 		service_close(s, prev);
 	/* Connections told about the old model keep working if the shape is the same. */
-	if (same_shape) {
-		for (struct conn *c = s->conns; c; c = c->next)
-			if (c->model_gen)
-				c->model_gen = n->gen;
-	}
+	if (same_shape)
+		requests_model_swapped(s, n->gen);
 	struct reshape rs = {same_shape, n->info.max_samples};
-	struct bq_req *q = batcher_remove_if(&s->bq, wrong_shape, &rs);
 
-	while (q) {
-		struct request *r = (struct request *)q;
-
-		q = q->next;
-		req_fail(s, r, QNN_E_MODEL_CHANGED, "the daemon reloaded a model of another shape");
-	}
+	queue_fail_if(s, wrong_shape, &rs, QNN_E_MODEL_CHANGED,
+		      "the daemon reloaded a model of another shape");
 	s->st.reloads++;
 	log_info("reload done: serving %s on %s", n->info.name, n->be->desc);
 	return 0;

@@ -299,6 +299,25 @@ static inline void t_ref_close(struct tref *r)
 	free(r->ws);
 }
 
+/*
+ * The suite of a test file: a fresh daemon (d) and the engine reference on its model
+ * (ref) for every test, each test bounded by secs.
+ */
+#define T_DAEMON_SUITE(name, secs)                                                                 \
+	static struct tdaemon d;                                                                   \
+	static struct tref ref;                                                                    \
+	static void t_suite_init(void)                                                             \
+	{                                                                                          \
+		t_prepare(&d);                                                                     \
+		t_ref_open(&ref, d.model);                                                         \
+	}                                                                                          \
+	static void t_suite_fini(void)                                                             \
+	{                                                                                          \
+		t_cleanup(&d);                                                                     \
+		t_ref_close(&ref);                                                                 \
+	}                                                                                          \
+	TestSuite(name, .init = t_suite_init, .fini = t_suite_fini, .timeout = secs)
+
 /* Deterministic inputs in [-1, 2) (negative and above-1 values exercise the input type). */
 static inline void t_inputs(float *in, size_t count, uint32_t seed)
 {

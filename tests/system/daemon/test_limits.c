@@ -12,22 +12,7 @@
 
 #include "harness.h"
 
-static struct tdaemon d;
-static struct tref ref;
-
-static void setup(void)
-{
-	t_prepare(&d);
-	t_ref_open(&ref, d.model);
-}
-
-static void teardown(void)
-{
-	t_cleanup(&d);
-	t_ref_close(&ref);
-}
-
-TestSuite(limits, .init = setup, .fini = teardown, .timeout = 180);
+T_DAEMON_SUITE(limits, 180);
 
 static size_t log_lines(void)
 {

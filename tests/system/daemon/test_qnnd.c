@@ -10,22 +10,7 @@
 
 #include "harness.h"
 
-static struct tdaemon d;
-static struct tref ref;
-
-static void setup(void)
-{
-	t_prepare(&d);
-	t_ref_open(&ref, d.model);
-}
-
-static void teardown(void)
-{
-	t_cleanup(&d);
-	t_ref_close(&ref);
-}
-
-TestSuite(qnnd, .init = setup, .fini = teardown, .timeout = 120);
+T_DAEMON_SUITE(qnnd, 120);
 
 /* Classify n samples through c and compare everything with the engine. */
 static void check_bitexact(qnn_client *c, uint32_t n, uint32_t seed)

@@ -12,22 +12,7 @@
 
 #include "harness.h"
 
-static struct tdaemon d;
-static struct tref ref;
-
-static void setup(void)
-{
-	t_prepare(&d);
-	t_ref_open(&ref, d.model);
-}
-
-static void teardown(void)
-{
-	t_cleanup(&d);
-	t_ref_close(&ref);
-}
-
-TestSuite(reload, .init = setup, .fini = teardown, .timeout = 180);
+T_DAEMON_SUITE(reload, 180);
 
 /* The config file qnnd reads on every reload: the run's variant lines, then ours. */
 static void write_config(const char *lines)

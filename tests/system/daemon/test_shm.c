@@ -13,22 +13,7 @@
 
 #include "harness.h"
 
-static struct tdaemon d;
-static struct tref ref;
-
-static void setup(void)
-{
-	t_prepare(&d);
-	t_ref_open(&ref, d.model);
-}
-
-static void teardown(void)
-{
-	t_cleanup(&d);
-	t_ref_close(&ref);
-}
-
-TestSuite(shm, .init = setup, .fini = teardown, .timeout = 120);
+T_DAEMON_SUITE(shm, 120);
 
 /* Whether this process has a qnnd ring mapped (libqnn took the shared-memory path). */
 static bool ring_mapped(void)
