@@ -55,26 +55,26 @@ static int refuse(const struct conn *c, const char *which, char *msg, size_t len
 	return QNN_E_QUOTA;
 }
 
+/* c's uid already holds used of what (the setting's limit max; 0: none) and wants one more. */
+static int one_more(const struct conn *c, uint32_t used, uint32_t max, const char *what,
+		    const char *setting, const char *which, char *msg, size_t len)
+{
+	if (!max || used < max)
+		return 0;
+	snprintf(msg, len, "uid %u already has %u %s (%s)", c->uid, used, what, setting);
+	return refuse(c, which, msg, len);
+}
+
 int quota_conn(struct server *s, const struct conn *c, char *msg, size_t len)
 {
-	uint32_t max = s->cfg.uid_max_connections;
-
-	if (!max || c->use->conns < max)
-		return 0;
-	snprintf(msg, len, "uid %u already has %u connections (uid_max_connections)", c->uid,
-		 c->use->conns);
-	return refuse(c, "connections", msg, len);
+	return one_more(c, c->use->conns, s->cfg.uid_max_connections, "connections",
+			"uid_max_connections", "connections", msg, len);
 }
 
 int quota_request(struct server *s, const struct conn *c, char *msg, size_t len)
 {
-	uint32_t max = s->cfg.uid_max_inflight;
-
-	if (!max || c->use->inflight < max)
-		return 0;
-	snprintf(msg, len, "uid %u already has %u requests in flight (uid_max_inflight)", c->uid,
-		 c->use->inflight);
-	return refuse(c, "inflight", msg, len);
+	return one_more(c, c->use->inflight, s->cfg.uid_max_inflight, "requests in flight",
+			"uid_max_inflight", "inflight", msg, len);
 }
 
 int quota_ring(struct server *s, const struct conn *c, uint64_t bytes, char *msg, size_t len)

@@ -235,6 +235,18 @@ static bool close_if_done(struct server *s, struct conn *c)
 	return true;
 }
 
+/* What is buffered for c, as much as the socket takes; then closed, or watched as it needs. */
+static void send_out(struct server *s, struct conn *c)
+{
+	if (flush(c) < 0) {
+		conn_close(s, c, "gone");
+		return;
+	}
+	if (close_if_done(s, c))
+		return;
+	reply_update_events(s, c);
+}
+
 void reply_flush_all(struct server *s, bool may_free)
 {
 	struct outbox *o = &s->out;
@@ -256,13 +268,7 @@ void reply_flush_all(struct server *s, bool may_free)
 			continue;
 		}
 		shm_notify(s, c);
-		if (flush(c) < 0) {
-			conn_close(s, c, "gone");
-			continue;
-		}
-		if (close_if_done(s, c))
-			continue;
-		reply_update_events(s, c);
+		send_out(s, c);
 	}
 	doorbells_ring(&o->bells);
 	o->dirty = kept;
@@ -270,13 +276,7 @@ void reply_flush_all(struct server *s, bool may_free)
 
 void reply_writable(struct server *s, struct conn *c)
 {
-	if (flush(c) < 0) {
-		conn_close(s, c, "gone");
-		return;
-	}
-	if (close_if_done(s, c))
-		return;
-	reply_update_events(s, c);
+	send_out(s, c);
 }
 
 bool reply_pending(const struct server *s)

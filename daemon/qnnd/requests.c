@@ -134,37 +134,26 @@ static void classify_frame(struct server *s, struct conn *c, const struct qnn_fr
 	}
 }
 
+/* The requests that are a bare frame (no payload), and what answers each. */
+static void (*const bare_frames[QNN_MSG_TYPE_MAX])(struct server *s, struct conn *c,
+						   uint32_t id) = {
+    [QNN_MSG_INFO] = send_info,
+    [QNN_MSG_STATS] = send_stats,
+    [QNN_MSG_SHM] = shm_setup,
+    [QNN_MSG_RELOAD] = reload_frame,
+};
+
 void requests_frame(struct server *s, struct conn *c, const struct qnn_frame_hdr *h,
 		    const uint8_t *p)
 {
-	bool empty = h->len == 0;
-
-	switch (h->type) {
-	case QNN_MSG_INFO:
-		if (!empty)
-			break;
-		send_info(s, c, h->id);
-		return;
-	case QNN_MSG_STATS:
-		if (!empty)
-			break;
-		send_stats(s, c, h->id);
-		return;
-	case QNN_MSG_CLASSIFY:
+	if (h->type == QNN_MSG_CLASSIFY) {
 		classify(s, c, h, p);
 		return;
-	case QNN_MSG_SHM:
-		if (!empty)
-			break;
-		shm_setup(s, c, h->id);
+	}
+	/* Anything else is a bare request; replies are not requests. */
+	if (h->type < QNN_MSG_TYPE_MAX && bare_frames[h->type] && !h->len) {
+		bare_frames[h->type](s, c, h->id);
 		return;
-	case QNN_MSG_RELOAD:
-		if (!empty)
-			break;
-		reload_frame(s, c, h->id);
-		return;
-	default:
-		break; /* replies are not requests */
 	}
 	log_failure("protocol", "connection %llu (pid %d): unexpected frame type %u, length %u",
 		    (unsigned long long)c->id, c->pid, h->type, h->len);
