@@ -6,13 +6,13 @@
  * the O mode. Host-side (double arithmetic is exact here: the inputs are
  * float32 values scaled by powers of two).
  */
-#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "hlsgen_text.h"
 #include "import_internal.h"
 
 struct qnn_fixed_type imp_fixed(int width, int int_bits, bool is_signed, int rnd, int ovf)
@@ -59,25 +59,13 @@ static int mode_index(const char *tok, const char *const *names, int n)
 	return -1;
 }
 
-static char *trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = 0;
-	return s;
-}
-
 static int parse_int(const char *s, long *v)
 {
 	char *end;
 
 	errno = 0;
 	*v = strtol(s, &end, 10);
-	return errno || end == s || *trim(end) ? -1 : 0;
+	return errno || end == s || *hg_trim(end) ? -1 : 0;
 }
 
 int imp_type_parse(const char *s, struct imp_type *out, char *err, size_t errlen)
@@ -91,7 +79,7 @@ int imp_type_parse(const char *s, struct imp_type *out, char *err, size_t errlen
 	if (!s || strlen(s) >= sizeof(buf))
 		return hg_fail(err, errlen, -EINVAL, "bad precision '%s'", s ? s : "(null)");
 	strcpy(buf, s);
-	char *p = trim(buf);
+	char *p = hg_trim(buf);
 
 	if (!strcasecmp(p, "auto")) {
 		out->is_auto = true;
@@ -106,7 +94,7 @@ int imp_type_parse(const char *s, struct imp_type *out, char *err, size_t errlen
 	*args++ = 0;
 	p[strlen(p)] = 0;
 	args[strlen(args) - 1] = 0;
-	char *name = trim(p);
+	char *name = hg_trim(p);
 	if (!strcmp(name, "ap_fixed") || !strcmp(name, "fixed")) {
 		is_signed = true, is_int = false;
 	} else if (!strcmp(name, "ap_ufixed") || !strcmp(name, "ufixed")) {
@@ -123,7 +111,7 @@ int imp_type_parse(const char *s, struct imp_type *out, char *err, size_t errlen
 		if (nf == 5)
 			return hg_fail(err, errlen, -EINVAL, "precision '%s': too many parameters",
 				       s);
-		f[nf++] = trim(tok);
+		f[nf++] = hg_trim(tok);
 	}
 	if (nf < 1 || parse_int(f[0], &w) || w < 1)
 		return hg_fail(err, errlen, -EINVAL, "precision '%s': bad width", s);

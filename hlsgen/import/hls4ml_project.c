@@ -25,6 +25,7 @@
 
 #include "hlsgen_hls4ml_project.h"
 #include "hlsgen_io.h"
+#include "hlsgen_text.h"
 #include "import_internal.h"
 
 #define SRC_MAX (64u << 20)
@@ -89,18 +90,6 @@ static int project_name(const char *dir, char *out, size_t outlen, char *err, si
 	return 0;
 }
 
-static char *trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = 0;
-	return s;
-}
-
 /* `typedef <type> <name>;` lines; nnet::array<T, N> keeps T. */
 static int load_typedefs(const char *text, struct typedefs *td, char *err, size_t errlen)
 {
@@ -113,7 +102,7 @@ static int load_typedefs(const char *text, struct typedefs *td, char *err, size_
 			continue;
 		memcpy(line, l, n);
 		line[n] = 0;
-		s = trim(line);
+		s = hg_trim(line);
 		if (strncmp(s, "typedef ", 8) || !strchr(s, ';'))
 			continue;
 		*strchr(s, ';') = 0;
@@ -121,14 +110,14 @@ static int load_typedefs(const char *text, struct typedefs *td, char *err, size_
 		if (!name)
 			continue;
 		*name++ = 0;
-		type = trim(s + 8);
+		type = hg_trim(s + 8);
 		if (!strncmp(type, "nnet::array<", 12)) {
 			char *c = strrchr(type, ',');
 
 			if (!c)
 				continue;
 			*c = 0;
-			type = trim(type + 12);
+			type = hg_trim(type + 12);
 		}
 		td->name = realloc(td->name, (td->n + 1) * sizeof(*td->name));
 		td->type = realloc(td->type, (td->n + 1) * sizeof(*td->type));
@@ -238,14 +227,14 @@ static int parse_call(const char *dir, const char *line, const struct typedefs *
 	if (!s || !name || !(lt = strchr(s, '<')) || !(gt = strchr(lt, '>')) || gt > name)
 		return 0; /* not a layer call (a pragma, a trace...) */
 	*name = 0;
-	name = trim(name + 5);
+	name = hg_trim(name + 5);
 	*lt = *gt = 0;
 	if (!(args = strchr(gt + 1, '(')))
 		return 0;
 	for (char *sv, *t = strtok_r(lt + 1, ",", &sv); t && nt < 3; t = strtok_r(NULL, ",", &sv))
-		targ[nt++] = trim(t);
+		targ[nt++] = hg_trim(t);
 	for (char *sv, *t = strtok_r(args + 1, ",", &sv); t && na < 4; t = strtok_r(NULL, ",", &sv))
-		arg[na++] = trim(t);
+		arg[na++] = hg_trim(t);
 	if (nt < 2)
 		return 0;
 	if ((rc = grow(p, err, errlen)))
@@ -310,7 +299,7 @@ static int parse_parameters(char *text, struct hg_prj *p, const struct typedefs 
 	int rc;
 
 	for (char *sv, *l = strtok_r(text, "\n", &sv); l; l = strtok_r(NULL, "\n", &sv)) {
-		char *s = trim(l);
+		char *s = hg_trim(l);
 
 		if (!strncmp(s, "// ", 3) && !strchr(s + 3, ' '))
 			cur = by_name(p, s + 3); /* hls4ml writes "// <layer name>" */

@@ -60,6 +60,12 @@ void hlsgen_array_free(struct hlsgen_array *a);
  */
 int hlsgen_read_file(const char *path, size_t max_len, void **buf, size_t *len, char *err,
 		     size_t errlen);
+/* A parser of an array file held in memory (hlsgen_npy_parse, hlsgen_idx_parse). */
+typedef int (*hlsgen_array_parser)(const void *buf, size_t len, const char *name,
+				   struct hlsgen_array *a, char *err, size_t errlen);
+/* Read the file at path (at most max_len bytes) and parse it with parse. */
+int hlsgen_array_load(const char *path, size_t max_len, hlsgen_array_parser parse,
+		      struct hlsgen_array *a, char *err, size_t errlen);
 /*
  * Write head (may be empty) then data as the whole file at path. 0, or a
  * negative errno code (-EIO when a write or the final flush fails).

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * array.c - struct hlsgen_array helpers shared by the .npy, idx and .f32
- * readers, and the whole-file reader and writer they all use.
+ * readers, the whole-file reader and writer they all use, and "read the
+ * file, parse the buffer" (hlsgen_array_load) for the .npy and idx loaders.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -159,4 +160,18 @@ int hlsgen_write_file(const char *path, const void *head, size_t head_len, const
 		return -EIO;
 	}
 	return 0;
+}
+
+int hlsgen_array_load(const char *path, size_t max_len, hlsgen_array_parser parse,
+		      struct hlsgen_array *a, char *err, size_t errlen)
+{
+	void *buf;
+	size_t len;
+	int ret = hlsgen_read_file(path, max_len, &buf, &len, err, errlen);
+
+	if (ret)
+		return ret;
+	ret = parse(buf, len, path, a, err, errlen);
+	free(buf);
+	return ret;
 }

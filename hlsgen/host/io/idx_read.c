@@ -105,13 +105,5 @@ int hlsgen_idx_parse(const void *buf, size_t len, const char *name, struct hlsge
 
 int hlsgen_idx_load(const char *path, struct hlsgen_array *a, char *err, size_t errlen)
 {
-	void *buf;
-	size_t len;
-	int ret = hlsgen_read_file(path, IDX_MAX_FILE, &buf, &len, err, errlen);
-
-	if (ret)
-		return ret;
-	ret = hlsgen_idx_parse(buf, len, path, a, err, errlen);
-	free(buf);
-	return ret;
+	return hlsgen_array_load(path, IDX_MAX_FILE, hlsgen_idx_parse, a, err, errlen);
 }

@@ -330,13 +330,5 @@ int hlsgen_npy_parse(const void *buf, size_t len, const char *name, struct hlsge
 
 int hlsgen_npy_load(const char *path, struct hlsgen_array *a, char *err, size_t errlen)
 {
-	void *buf;
-	size_t len;
-	int ret = hlsgen_read_file(path, NPY_MAX_FILE, &buf, &len, err, errlen);
-
-	if (ret)
-		return ret;
-	ret = hlsgen_npy_parse(buf, len, path, a, err, errlen);
-	free(buf);
-	return ret;
+	return hlsgen_array_load(path, NPY_MAX_FILE, hlsgen_npy_parse, a, err, errlen);
 }
