@@ -96,7 +96,7 @@ static bool dispatch_one(struct server *s, struct service *svc, uint64_t now)
 	return true;
 }
 
-void batch_dispatch(struct server *s, uint64_t now)
+uint64_t batch_dispatch(struct server *s, uint64_t now)
 {
 	struct service *svc = s->svcs.cur;
 	uint64_t wake = 0;
@@ -106,7 +106,7 @@ void batch_dispatch(struct server *s, uint64_t now)
 		if (!dispatch_one(s, svc, now))
 			break;
 	}
-	loop_wake_at(s, queue_next_wake(s, wake));
+	return queue_next_wake(s, wake);
 }
 
 void batch_complete(struct server *s, struct service *svc)

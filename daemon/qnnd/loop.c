@@ -71,7 +71,8 @@ int loop_open(struct server *s)
 	       watch_own(s, l->wakefd, &l->wakesrc, SRC_WAKE);
 }
 
-void loop_wake_at(struct server *s, uint64_t at_us)
+/* Have the loop wake at at_us (absolute, microseconds; 0: no timed wake-up). */
+static void wake_at(struct server *s, uint64_t at_us)
 {
 	struct loop *l = &s->loop;
 	struct itimerspec its = {0};
@@ -171,7 +172,7 @@ void loop_turn(struct server *s, bool may_free)
 {
 	/* Before the clock: a request is never dispatched before its receipt. */
 	shm_pull_all(s);
-	batch_dispatch(s, now_us());
+	wake_at(s, batch_dispatch(s, now_us()));
 	reply_flush_all(s, may_free);
 }
 

@@ -39,8 +39,6 @@ int loop_open(struct server *s);
 int loop_watch(struct server *s, int fd, uint32_t events, struct ev_src *src);
 void loop_rewatch(struct server *s, int fd, uint32_t events, struct ev_src *src);
 void loop_unwatch(struct server *s, int fd);
-/* Have the loop wake at at_us (absolute, microseconds; 0: no timed wake-up). */
-void loop_wake_at(struct server *s, uint64_t at_us);
 /*
  * The turn after the events: pull the rings, dispatch batches, send the replies. Dead
  * connections are freed only if may_free (never on a worker: the loop's last epoll

@@ -11,9 +11,7 @@
  * of the region before they are checked, and a ring that breaks the rules
  * closes only its own connection.
  */
-#include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>

@@ -1,7 +1,7 @@
 # Criterion units of libqnn's codec and qnnd's policy parts (no sockets):
 #   test_proto    frame codec, bounds, NaN/Inf detection, status names
 #   test_batcher  the batching policy with a fake clock
-#   test_config   the YAML config file
+#   test_config   the YAML config file, and file + flags (config_build)
 #   test_stats    counters and latency percentiles
 UNIT_DAEMON_SRCS := $(wildcard tests/unit/daemon/test_*.c)
 UNIT_DAEMON_BINS := $(UNIT_DAEMON_SRCS:tests/unit/daemon/%.c=$(BUILD)/tests/daemon/%)

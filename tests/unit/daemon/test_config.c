@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
-/* Criterion units for qnnd's config file (daemon/qnnd/config.c). */
+/* Criterion units for qnnd's settings (daemon/qnnd/config.c): the file, and the file + flags. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,4 +75,56 @@ Test(config, missing_file_and_cross_checks)
 	config_defaults(&c);
 	cr_assert_eq(config_set(&c, "max_queue", "3", err, sizeof(err)), 0);
 	cr_assert_eq(config_check(&c, err, sizeof(err)), -1, "queue smaller than one request");
+}
+
+/* config_build(): defaults, then the file, then the flags in order (the last wins), then
+ * the cross-field checks; what a reload runs again with the same source. */
+Test(config, build_applies_file_then_flags)
+{
+	struct config_source src;
+
+	write_conf("max_batch: 32\nbackend: null\nmax_inflight: 7\n");
+	config_source_init(&src);
+	cr_assert_str_eq(src.path, QNND_DEFAULT_CONFIG);
+	src.path = path;
+	src.explicit_path = true;
+	cr_assert_eq(config_add_flag(&src, "max_batch", "16"), 0);
+	cr_assert_eq(config_add_flag(&src, "backend", "sw"), 0);
+	cr_assert_eq(config_add_flag(&src, "backend", "dev"), 0);
+	cr_assert_eq(config_build(&src, &c, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(c.max_batch, 16, "a flag wins over the file");
+	cr_assert_str_eq(c.backend, "dev", "the last flag wins");
+	cr_assert_eq(c.max_inflight, 7, "the file wins over the defaults");
+	cr_assert_eq(c.max_samples, 16, "config_check ran: max_samples = max_batch");
+	cr_assert_str_eq(config_flag(&src, "backend", "auto"), "dev");
+	cr_assert_str_eq(config_flag(&src, "socket", "/run/x"), "/run/x");
+	/* Again, as a reload does: the same result from the same source. */
+	cr_assert_eq(config_build(&src, &c, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(c.max_batch, 16);
+}
+
+Test(config, build_errors)
+{
+	struct config_source src;
+
+	config_source_init(&src);
+	src.path = "/nonexistent/qnnd.conf";
+	cr_assert_eq(config_build(&src, &c, err, sizeof(err)), 0,
+		     "no file at a path nobody named: the defaults");
+	cr_assert_eq(c.max_batch, 64);
+	src.explicit_path = true;
+	cr_assert_eq(config_build(&src, &c, err, sizeof(err)), -1, "a named file must exist");
+	cr_assert(strstr(err, "/nonexistent/qnnd.conf"), "%s", err);
+	src.explicit_path = false;
+	cr_assert_eq(config_add_flag(&src, "max_batch", "many"), 0);
+	cr_assert_eq(config_build(&src, &c, err, sizeof(err)), -1);
+	cr_assert(strstr(err, "command line") && strstr(err, "max_batch"), "%s", err);
+	config_source_init(&src);
+	cr_assert_eq(config_add_flag(&src, "max_samples", "128"), 0);
+	cr_assert_eq(config_build(&src, &c, err, sizeof(err)), -1, "cross-field check");
+	cr_assert(strstr(err, "max_samples"), "%s", err);
+	config_source_init(&src);
+	for (int i = 0; i < CONFIG_MAX_FLAGS; i++)
+		cr_assert_eq(config_add_flag(&src, "threads", "1"), 0);
+	cr_assert_eq(config_add_flag(&src, "threads", "1"), -1, "full");
 }
