@@ -42,7 +42,7 @@ static int input_shape(struct hg_keras_model *m, const char *layer, struct json_
 
 	if (n < 2 || n > 4)
 		return hg_fail(err, errlen, -EOPNOTSUPP,
-			       "layer '%s': input shape of rank %zu unsupported", layer,
+			       "layer '%s': batch_input_shape of rank %zu unsupported", layer,
 			       n ? n - 1 : 0);
 	for (size_t i = 1; i < n; i++) {
 		struct json_object *v = json_object_array_get_idx(shape, i);
@@ -50,7 +50,8 @@ static int input_shape(struct hg_keras_model *m, const char *layer, struct json_
 
 		if (x < 1 || x > (int)QNN_MAX_DIM)
 			return hg_fail(err, errlen, -EINVAL,
-				       "layer '%s': input dimension %zu is %d", layer, i, x);
+				       "layer '%s': batch_input_shape dimension %zu is %d (1..%u)",
+				       layer, i, x, QNN_MAX_DIM);
 		d[3 - (n - i)] = x;
 	}
 	if (n == 3) { /* (H, W) images without a channel axis */

@@ -176,6 +176,30 @@ Test(keras_json, trainer_reports_the_readers_message)
 	}
 }
 
+Test(keras_json, input_shape_named)
+{
+	static const char *const bad[][2] = {
+	    {"[null,0,8,1]", "layer 'in': batch_input_shape dimension 1 is 0"},
+	    {"[null,1,2,3,4]", "layer 'in': batch_input_shape of rank 4 unsupported"},
+	    {"7", "layer 'in': batch_input_shape of rank 0 unsupported"},
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char text[512], err[512] = "";
+		struct hg_keras_model m;
+
+		snprintf(text, sizeof(text),
+			 "{\"class_name\":\"Sequential\",\"config\":{\"layers\":[{\"class_name\":"
+			 "\"InputLayer\",\"config\":{\"name\":\"in\",\"batch_input_shape\":%s}},"
+			 "{\"class_name\":\"Flatten\",\"config\":{\"name\":\"f\"}}]}}",
+			 bad[i][0]);
+		cr_expect_eq(hg_keras_model_from_text(text, &m, err, sizeof(err)),
+			     i ? -EOPNOTSUPP : -EINVAL, "case %zu: %s", i, err);
+		cr_expect(strstr(err, bad[i][1]) != NULL, "case %zu: '%s' lacks '%s'", i, err,
+			  bad[i][1]);
+	}
+}
+
 Test(keras_json, defaults_and_accepted_forms)
 {
 	char *text = model_with(
