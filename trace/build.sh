@@ -9,14 +9,17 @@
 #          libbpf-dev (dynamic): make trace, the Debian package
 #   arm64  cross, static, for the test guest and the board: libbpf, libelf,
 #          zlib and json-c from Debian's arm64 -dev packages in <sysroot>
+#   amd64  static, on an x86_64 host, for the amd64 test guest: vmlinux.h
+#          from <image> (Debian's amd64 vmlinuz), this host's -dev libraries
 #
 # Usage: build.sh host <out dir> [image]
 #        build.sh arm64 <out dir> <arm64 vmlinuz> <sysroot>
+#        build.sh amd64 <out dir> <amd64 vmlinuz>
 # Prints the paths of the tools built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mode=${1:?usage: $0 host|arm64 <out dir> [image] [sysroot]}
-out=${2:?usage: $0 host|arm64 <out dir> [image] [sysroot]}
+mode=${1:?usage: $0 host|arm64|amd64 <out dir> [image] [sysroot]}
+out=${2:?usage: $0 host|arm64|amd64 <out dir> [image] [sysroot]}
 image=${3:-}
 sysroot=${4:-}
 TOOLS=(${QNN_TRACE_TOOLS:-qnnlat qnntop qnnsnoop})
@@ -48,7 +51,16 @@ arm64)
 	CFLAGS+=(-I"$sysroot/usr/include" -static)
 	LIBS=(-L"$sysroot/usr/lib/aarch64-linux-gnu" -lbpf -lelf -lz -ljson-c)
 	;;
-*) echo "build.sh: unknown mode $mode (host or arm64)" >&2; exit 2 ;;
+amd64)
+	arch=amd64
+	[ "$(uname -m)" = x86_64 ] || { echo "build.sh: amd64 is built on an x86_64 host" >&2; exit 2; }
+	[ -n "$image" ] || { echo "build.sh: amd64 needs <image>" >&2; exit 2; }
+	BPF_CFLAGS+=(-D__TARGET_ARCH_x86 -idirafter "/usr/include/$(gcc -dumpmachine)")
+	CC=gcc
+	CFLAGS+=(-static)
+	LIBS=(-lbpf -lelf -lz -ljson-c)
+	;;
+*) echo "build.sh: unknown mode $mode (host, arm64 or amd64)" >&2; exit 2 ;;
 esac
 
 # vmlinux.h: regenerated when the image (or the generator) is newer.

@@ -130,6 +130,13 @@ static const char *tracefs_dir(void)
 	return NULL;
 }
 
+/* tracefs is there but root's alone (mode 0700): not "not mounted" for a user. */
+static bool tracefs_denied(void)
+{
+	return (access("/sys/kernel/tracing/events", F_OK) && errno == EACCES) ||
+	       (access("/sys/kernel/debug/tracing/events", F_OK) && errno == EACCES);
+}
+
 /* Offset and size of field in a format file's text; false if absent. */
 static bool format_field(const char *fmt, const char *name, size_t *off, size_t *size)
 {
@@ -223,6 +230,13 @@ int qnn_trace_preflight(const char *tool)
 	const char *dir = tracefs_dir();
 	int ret;
 
+	if (!dir && tracefs_denied()) {
+		fprintf(stderr,
+			"%s: not allowed to read tracefs (%s): run as root (CAP_BPF and "
+			"CAP_PERFMON)\n",
+			tool, strerror(EACCES));
+		return 2;
+	}
 	if (!dir) {
 		fprintf(stderr,
 			"%s: tracefs is not mounted (neither /sys/kernel/tracing nor "

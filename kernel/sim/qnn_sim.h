@@ -9,6 +9,7 @@
 #ifndef QNN_SIM_H
 #define QNN_SIM_H
 
+#include <linux/acpi_dma.h>
 #include <linux/dmaengine.h>
 #include <linux/gpio/driver.h>
 #include <linux/hrtimer.h>
@@ -133,6 +134,7 @@ struct qnn_sim_stats {
 struct qnn_sim {
 	struct device *dev;
 	struct dma_device dma;
+	struct acpi_dma_filter_info acpi_filter; /* channel lookup of ACPI clients */
 	struct qnn_sim_chan chans[QNN_SIM_NCHANS];
 	spinlock_t lock;	/* channels, job, core state, fault, stats */
 	struct qnn_sim_job job;

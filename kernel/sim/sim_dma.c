@@ -12,6 +12,7 @@
  * of at most 2^26 - 1 bytes (c_sg_length_width 26): a scatterlist with more
  * entries is refused instead of silently moving only its first segment.
  */
+#include <linux/acpi.h>
 #include <linux/dma-mapping.h>
 #include <linux/of_dma.h>
 #include <linux/scatterlist.h>
@@ -199,6 +200,39 @@ static void qnn_sim_free_chan_resources(struct dma_chan *chan)
 	qnn_sim_synchronize(chan);
 }
 
+/*
+ * ACPI: the client's _CRS has one FixedDMA per channel; its channel number
+ * picks ours, as the DT cell does (0 = MM2S, 1 = S2MM). The lookup passes
+ * the controller it tried in spec->dev.
+ */
+static bool qnn_sim_acpi_filter(struct dma_chan *chan, void *param)
+{
+	struct acpi_dma_spec *spec = param;
+
+	return chan->device->dev == spec->dev && chan->chan_id == spec->chan_id;
+}
+
+/*
+ * How clients find the channels: the DT's dmas = <&sim N> (board, arm64
+ * guest), or FixedDMA resources under ACPI (the amd64 guest: Debian's amd64
+ * kernel has no CONFIG_OF). Channel ids follow the list order of
+ * qnn_sim_dma_register().
+ */
+static int qnn_sim_dma_describe(struct qnn_sim *sim)
+{
+	if (dev_of_node(sim->dev))
+		return of_dma_controller_register(sim->dev->of_node, of_dma_xlate_by_chan_id,
+						  &sim->dma);
+	if (has_acpi_companion(sim->dev)) {
+		dma_cap_zero(sim->acpi_filter.dma_cap);
+		dma_cap_set(DMA_SLAVE, sim->acpi_filter.dma_cap);
+		sim->acpi_filter.filter_fn = qnn_sim_acpi_filter;
+		return acpi_dma_controller_register(sim->dev, acpi_dma_simple_xlate,
+						    &sim->acpi_filter);
+	}
+	return dev_err_probe(sim->dev, -ENODEV, "neither DT nor ACPI describes this device\n");
+}
+
 int qnn_sim_dma_register(struct qnn_sim *sim)
 {
 	struct dma_device *dd = &sim->dma;
@@ -240,9 +274,7 @@ int qnn_sim_dma_register(struct qnn_sim *sim)
 	ret = dma_async_device_register(dd);
 	if (ret)
 		return ret;
-	/* Channel ids follow the list order above: 0 = MM2S, 1 = S2MM. */
-	ret = of_dma_controller_register(sim->dev->of_node,
-					 of_dma_xlate_by_chan_id, dd);
+	ret = qnn_sim_dma_describe(sim);
 	if (ret)
 		dma_async_device_unregister(dd);
 	return ret;
@@ -250,6 +282,9 @@ int qnn_sim_dma_register(struct qnn_sim *sim)
 
 void qnn_sim_dma_unregister(struct qnn_sim *sim)
 {
-	of_dma_controller_free(sim->dev->of_node);
+	if (dev_of_node(sim->dev))
+		of_dma_controller_free(sim->dev->of_node);
+	else if (has_acpi_companion(sim->dev))
+		acpi_dma_controller_free(sim->dev);
 	dma_async_device_unregister(&sim->dma);
 }

@@ -10,6 +10,7 @@
 #include <linux/mutex.h>
 #include <linux/of.h>
 #include <linux/platform_device.h>
+#include <linux/property.h>
 #include <linux/slab.h>
 
 #include "qnn_sim.h"
@@ -127,41 +128,45 @@ module_param_cb(fault, &qnn_sim_fault_param_ops, NULL, 0644);
 MODULE_PARM_DESC(fault,
 		 "Fault for every device: none, no_tlast, stall, error, rx_error, short_s2mm, late_completion, partial_image");
 
-static int qnn_sim_parse_dt(struct qnn_sim *sim, const char **fw_name)
+/*
+ * Through the firmware-neutral property API: DT on the board and in the arm64
+ * guest, ACPI _DSD in the amd64 guest (Debian's amd64 kernel has no CONFIG_OF).
+ */
+static int qnn_sim_parse_props(struct qnn_sim *sim, const char **fw_name)
 {
-	struct device_node *np = sim->dev->of_node;
+	struct device *dev = sim->dev;
 	const char *type;
 	u32 width = 32;
 	int ret;
 
-	ret = of_property_read_string(np, "firmware-name", fw_name);
+	ret = device_property_read_string(dev, "firmware-name", fw_name);
 	if (ret) {
-		dev_err(sim->dev, "firmware-name (the .qnn model) is required\n");
+		dev_err(dev, "firmware-name (the .qnn model) is required\n");
 		return ret;
 	}
 	sim->clock_mhz = 100;
-	of_property_read_u32(np, "qnn,clock-mhz", &sim->clock_mhz);
-	of_property_read_u32(np, "qnn,cycles-per-sample", &sim->cycles);
+	device_property_read_u32(dev, "qnn,clock-mhz", &sim->clock_mhz);
+	device_property_read_u32(dev, "qnn,cycles-per-sample", &sim->cycles);
 
 	sim->core.in_kind = QNN_INPUT_F32;
-	if (!of_property_read_string(np, "qnn,input-type", &type)) {
+	if (!device_property_read_string(dev, "qnn,input-type", &type)) {
 		if (!strcmp(type, "fixed"))
 			sim->core.in_kind = QNN_INPUT_CODES;
 		else if (strcmp(type, "float32"))
-			return dev_err_probe(sim->dev, -EINVAL, "qnn,input-type \"%s\"\n", type);
+			return dev_err_probe(dev, -EINVAL, "qnn,input-type \"%s\"\n", type);
 	}
-	if (!of_property_read_string(np, "qnn,output-type", &type)) {
+	if (!device_property_read_string(dev, "qnn,output-type", &type)) {
 		if (!strcmp(type, "fixed"))
 			sim->core.out_codes = true;
 		else if (strcmp(type, "float32"))
-			return dev_err_probe(sim->dev, -EINVAL, "qnn,output-type \"%s\"\n", type);
+			return dev_err_probe(dev, -EINVAL, "qnn,output-type \"%s\"\n", type);
 	}
 
 	/* The AXI DMA's address width (xlnx,addrwidth), 32 in hls4ml designs. */
-	of_property_read_u32(np, "xlnx,addrwidth", &width);
+	device_property_read_u32(dev, "xlnx,addrwidth", &width);
 	if (width < 32 || width > 64)
-		return dev_err_probe(sim->dev, -EINVAL, "xlnx,addrwidth %u\n", width);
-	return dma_set_mask_and_coherent(sim->dev, DMA_BIT_MASK(width));
+		return dev_err_probe(dev, -EINVAL, "xlnx,addrwidth %u\n", width);
+	return dma_set_mask_and_coherent(dev, DMA_BIT_MASK(width));
 }
 
 static int qnn_sim_probe(struct platform_device *pdev)
@@ -180,7 +185,7 @@ static int qnn_sim_probe(struct platform_device *pdev)
 	sim->late_ms = late_ms;
 	platform_set_drvdata(pdev, sim);
 
-	ret = qnn_sim_parse_dt(sim, &fw_name);
+	ret = qnn_sim_parse_props(sim, &fw_name);
 	if (ret)
 		return ret;
 	ret = qnn_sim_core_load(sim, fw_name);

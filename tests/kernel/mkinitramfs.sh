@@ -12,6 +12,7 @@ shift 2
 here=$(dirname "$0")
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
+chmod 755 "$stage" # the guest's / (mktemp's 0700 would shut non-root programs out)
 mkdir -p "$stage"/{bin,sbin,dev,proc,sys,tmp,lib/modules,lib/firmware,tests,data}
 cp "$busybox" "$stage/bin/busybox"
 cp "$here/guest-init.sh" "$stage/init"
