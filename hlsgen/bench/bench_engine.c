@@ -6,7 +6,7 @@
  *   bench_engine MODEL.qnn IMAGES.idx [LABELS.idx] [-b BATCH] [-t THREADS]
  *                [-s SECONDS] [-n IMAGES]
  *
- * Each thread owns an engine and its workspace. A batch of B images is split
+ * Each thread of the pool owns an engine and its workspace. A batch of B images is split
  * between the T threads (thread i runs its share of every batch with one
  * qnn_engine_run call); at batch 1 each thread serves its own stream of
  * single-image calls, as concurrent requests would. Images are converted
@@ -18,7 +18,6 @@
  * shared machine disturbs less than wall time).
  */
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +25,7 @@
 #include <unistd.h>
 
 #include "hlsgen_io.h"
+#include "hlsgen_thread_pool.h"
 #include "qnn_engine.h"
 
 struct shared {
@@ -37,7 +37,6 @@ struct shared {
 };
 
 struct worker {
-	pthread_t tid;
 	const struct shared *sh;
 	uint32_t index;
 	uint64_t done, correct;
@@ -69,9 +68,9 @@ static void share(const struct shared *sh, uint32_t index, uint32_t *lo, uint32_
 	*hi = (uint32_t)((uint64_t)sh->batch * (index + 1) / sh->threads);
 }
 
-static void *work(void *arg)
+static void work(void *arg, int tid, int nthreads)
 {
-	struct worker *w = arg;
+	struct worker *w = (struct worker *)arg + tid;
 	const struct shared *sh = w->sh;
 	const struct qnn_model *m = sh->m;
 	size_t wsz = qnn_engine_workspace_size(m);
@@ -82,6 +81,7 @@ static void *work(void *arg)
 	uint32_t lo, hi, start = w->index * 997 % sh->n_img;
 	double end = now() + sh->seconds;
 
+	(void)nthreads;
 	w->rc = -ENOMEM;
 	if (!ws || !cls)
 		goto out;
@@ -107,7 +107,6 @@ static void *work(void *arg)
 out:
 	free(cls);
 	free(ws);
-	return NULL;
 }
 
 static int load_images(const char *path, uint32_t n_in, struct hlsgen_array *a, uint32_t **x,
@@ -219,11 +218,10 @@ int main(int argc, char **argv)
 	for (i = 0; i < sh.threads; i++) {
 		ws[i].sh = &sh;
 		ws[i].index = i;
-		if (pthread_create(&ws[i].tid, NULL, work, &ws[i]))
-			return 1;
+		ws[i].rc = -EAGAIN; /* stays if the system refused this thread */
 	}
+	hg_pool_run_once((int)sh.threads, work, ws);
 	for (i = 0; i < sh.threads; i++) {
-		pthread_join(ws[i].tid, NULL);
 		if (ws[i].rc) {
 			fprintf(stderr, "bench_engine: thread %u failed: %d\n", i, ws[i].rc);
 			return 1;

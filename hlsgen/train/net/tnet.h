@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "hlsgen_train.h"
-#include "../util/thread_pool.h"
+#include "hlsgen_thread_pool.h"
 
 struct tlayer {
 	const struct hg_layer_spec *s;

@@ -1,22 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * engine_batch.c - splits a host batch over threads, each with its own
- * engine and workspace; chunks come from an atomic counter. Every sample's
- * result is independent of the split (the engine keeps no state between
- * samples).
+ * engine_batch.c - splits a host batch over the pool's threads, each with
+ * its own engine and workspace; chunks come from a shared counter. Every
+ * sample's result is independent of the split (the engine keeps no state
+ * between samples).
  */
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "hlsgen_engine_batch.h"
+#include "hlsgen_thread_pool.h"
 #include "qnn_engine.h"
 
-#define CHUNK	    64
-#define MAX_THREADS 256
+#define CHUNK 64
 
 struct job {
 	const struct qnn_model *m;
@@ -25,7 +23,7 @@ struct job {
 	struct hlsgen_engine_results *res;
 	struct hlsgen_progress *progress;
 	uint32_t engine_flags;
-	uint64_t next;	    /* atomic */
+	struct hg_chunks chunks;
 	uint64_t nonfinite; /* atomic */
 	int error;	    /* atomic: first failure */
 };
@@ -45,7 +43,7 @@ static int run_chunk(struct job *j, struct qnn_engine *e, uint64_t s, uint32_t c
 	return ret;
 }
 
-static void *worker(void *arg)
+static void worker(void *arg, int tid, int nthreads)
 {
 	struct job *j = arg;
 	size_t ws_size = qnn_engine_workspace_size(j->m);
@@ -53,16 +51,17 @@ static void *worker(void *arg)
 	struct qnn_engine e = {.flags = j->engine_flags};
 	int ret = ws ? qnn_engine_init(&e, j->m, ws, ws_size) : -ENOMEM;
 
+	(void)tid;
+	(void)nthreads;
 	while (!ret) {
-		uint64_t s = __atomic_fetch_add(&j->next, CHUNK, __ATOMIC_RELAXED);
-		uint32_t count;
+		uint64_t s, end;
 
-		if (s >= j->n || __atomic_load_n(&j->error, __ATOMIC_RELAXED))
+		if (!hg_chunks_take(&j->chunks, &s, &end) ||
+		    __atomic_load_n(&j->error, __ATOMIC_RELAXED))
 			break;
-		count = (uint32_t)(j->n - s < CHUNK ? j->n - s : CHUNK);
-		ret = run_chunk(j, &e, s, count);
+		ret = run_chunk(j, &e, s, (uint32_t)(end - s));
 		if (j->progress)
-			hlsgen_progress_add(j->progress, count);
+			hlsgen_progress_add(j->progress, end - s);
 	}
 	if (ret) {
 		int zero = 0;
@@ -71,7 +70,6 @@ static void *worker(void *arg)
 					    __ATOMIC_RELAXED);
 	}
 	free(ws);
-	return NULL;
 }
 
 int hlsgen_engine_batch(const struct qnn_model *m, const float *in, uint64_t n, unsigned threads,
@@ -83,25 +81,10 @@ int hlsgen_engine_batch(const struct qnn_model *m, const float *in, uint64_t n, 
 			.n = n,
 			.res = res,
 			.progress = progress,
-			.engine_flags = res->engine_flags};
-	pthread_t tid[MAX_THREADS];
-	unsigned started = 0;
+			.engine_flags = res->engine_flags,
+			.chunks = {.n = n, .size = CHUNK}};
 
-	if (!threads) {
-		long c = sysconf(_SC_NPROCESSORS_ONLN);
-
-		threads = c > 0 ? (unsigned)c : 1;
-	}
-	if (threads > MAX_THREADS)
-		threads = MAX_THREADS;
-	if (threads > n / CHUNK + 1)
-		threads = (unsigned)(n / CHUNK + 1);
-	for (unsigned t = 1; t < threads; t++)
-		if (!pthread_create(&tid[started], NULL, worker, &j))
-			started++;
-	worker(&j); /* the calling thread works too */
-	for (unsigned t = 0; t < started; t++)
-		pthread_join(tid[t], NULL);
+	hg_pool_run_once(hg_pool_threads_for(threads, n, CHUNK), worker, &j);
 	res->nonfinite = j.nonfinite;
 	if (j.error)
 		snprintf(err, errlen, "engine failed: error %d (%s)", j.error, strerror(-j.error));

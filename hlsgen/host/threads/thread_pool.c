@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * Fork-join thread pool. A training step is two short parallel phases, so
- * waiting threads first spin briefly on an atomic generation counter (a
- * wake-up through the kernel costs as much as a phase on a busy machine)
- * and only then sleep on a condition variable. Which thread does what is
- * fixed by its index, so scheduling never changes results.
+ * thread_pool.c - the fork-join pool (hlsgen_thread_pool.h). A training
+ * step is two short parallel phases, so waiting threads first spin briefly
+ * on an atomic generation counter (a wake-up through the kernel costs as
+ * much as a phase on a busy machine) and only then sleep on a condition
+ * variable. The pool hands fn a thread index and never decides who does
+ * what, so scheduling cannot change results.
  */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <unistd.h>
 
-#include "thread_pool.h"
+#include "hlsgen_thread_pool.h"
 
 #define SPIN_ROUNDS 20000
 
@@ -151,4 +153,32 @@ void hg_pool_destroy(struct hg_pool *p)
 	pthread_cond_destroy(&p->done);
 	free(p->tids);
 	free(p);
+}
+
+void hg_pool_run_once(int n, hg_pool_fn fn, void *ctx)
+{
+	struct hg_pool *p = hg_pool_create(n);
+
+	if (!p) {
+		fn(ctx, 0, 1);
+		return;
+	}
+	hg_pool_run(p, fn, ctx);
+	hg_pool_destroy(p);
+}
+
+int hg_pool_threads_for(unsigned requested, uint64_t n_items, unsigned chunk)
+{
+	uint64_t t = requested;
+
+	if (!t) {
+		long c = sysconf(_SC_NPROCESSORS_ONLN);
+
+		t = c > 0 ? (uint64_t)c : 1;
+	}
+	if (t > HG_POOL_MAX_THREADS)
+		t = HG_POOL_MAX_THREADS;
+	if (t > n_items / chunk + 1)
+		t = n_items / chunk + 1;
+	return (int)t;
 }
