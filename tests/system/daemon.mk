@@ -85,7 +85,8 @@ QNND_B ?= $(BUILD)/bench-ab/nousdt/qnnd
 bench-daemon-ab: $(BUILD)/tests/system/bench_qnnd $(BIN)/hlsgen $(BUILD)/bench-ab/usdt/qnnd \
 		 $(BUILD)/bench-ab/nousdt/qnnd
 	@$(TEST_ENV) bash tests/system/daemon/bench-ab.sh $(BENCH_AB_ARGS) $(QNND_A) $(QNND_B)
-	@$(TEST_ENV) bash tests/system/daemon/bench-ab.sh --callgrind --rounds 2 $(QNND_A) $(QNND_B)
+	@$(TEST_ENV) bash tests/system/daemon/bench-ab.sh --callgrind --rounds 5 --requests '1000 10000' \
+		$(QNND_A) $(QNND_B)
 
 BENCH_TARGETS += bench-daemon-ab
 .PHONY: bench-daemon-ab
