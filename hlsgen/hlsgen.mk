@@ -14,7 +14,7 @@ HLSGEN_CFLAGS   := $(CFLAGS_COMMON) -I/usr/include/hdf5/serial -pthread
 HLSGEN_LDFLAGS  := -L/usr/lib/x86_64-linux-gnu/hdf5/serial -L/usr/lib/$(shell $(CC) -dumpmachine)/hdf5/serial
 
 QNNCORE_SRCS := $(wildcard hlsgen/engine/*.c hlsgen/format/*.c)
-HLSGEN_SRCS  := $(wildcard hlsgen/host/*.c hlsgen/host/*/*.c hlsgen/import/*.c hlsgen/deploy/*.c hlsgen/ref/*.c hlsgen/train/*/*.c hlsgen/report/*.c)
+HLSGEN_SRCS  := $(wildcard hlsgen/host/*/*.c hlsgen/import/*.c hlsgen/deploy/*.c hlsgen/ref/*.c hlsgen/train/*/*.c hlsgen/report/*.c)
 HLSGEN_TOOL_SRCS := $(wildcard hlsgen/tools/*.c)
 HLSGEN_CMDS  := $(patsubst hlsgen/tools/cmd_%.c,%,$(wildcard hlsgen/tools/cmd_*.c))
 
