@@ -68,6 +68,9 @@ static int qnn_nl_put_device(struct sk_buff *skb, struct qnn_device *qdev)
 	    qnn_nl_put_u64(skb, QNN_A_BYTES_OUT, s.bytes_out) ||
 	    qnn_nl_put_u64(skb, QNN_A_ERRORS, s.errors) ||
 	    qnn_nl_put_u64(skb, QNN_A_TIMEOUTS, s.timeouts) ||
+	    qnn_nl_put_u64(skb, QNN_A_DMA_ERRORS, s.dma_errors) ||
+	    qnn_nl_put_u64(skb, QNN_A_PROTO_ERRORS, s.proto_errors) ||
+	    qnn_nl_put_u64(skb, QNN_A_CANCELED, s.canceled) ||
 	    qnn_nl_put_u64(skb, QNN_A_RESETS, s.resets) ||
 	    qnn_nl_put_u64(skb, QNN_A_BUSY_NS, s.busy_ns) ||
 	    qnn_nl_put_u64(skb, QNN_A_LAT_LAST_NS, s.lat_last_ns) ||

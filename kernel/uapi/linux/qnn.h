@@ -176,7 +176,8 @@ struct qnn_reap {
 /*
  * Generic netlink family QNN_GENL_NAME (version QNN_GENL_VERSION).
  * QNN_CMD_GET_DEVICE: dump (or get one by QNN_A_DEV_INDEX) devices with
- * their counters. QNN_CMD_SET_DEVICE (CAP_NET_ADMIN): set tunables,
+ * their counters (every counter of /sys/class/qnn/qnnN/, one snapshot;
+ * attributes are only ever added at the end). QNN_CMD_SET_DEVICE (CAP_NET_ADMIN): set tunables,
  * reset counters or request a core reset. Multicast group
  * QNN_GENL_MCGRP_EVENTS carries QNN_CMD_EVENT messages.
  */
@@ -233,6 +234,9 @@ enum qnn_genl_attr {
 	QNN_A_JOB_STATUS,	/* s32: negative errno */
 	QNN_A_SET_FLAGS,	/* u32: QNN_SET_* */
 	QNN_A_PAD,
+	QNN_A_DMA_ERRORS,	/* u64: failed jobs, -EIO */
+	QNN_A_PROTO_ERRORS,	/* u64: failed jobs, -EPROTO */
+	QNN_A_CANCELED,		/* u64: jobs dropped unrun (file closed) */
 	__QNN_A_MAX,
 };
 

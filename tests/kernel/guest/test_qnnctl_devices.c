@@ -103,6 +103,13 @@ int main(void)
 	check_u64(text, "samples", qg_sysfs_u64("samples"));
 	check_u64(text, "bytes_in", qg_sysfs_u64("bytes_in"));
 	check_u64(text, "errors", qg_sysfs_u64("errors"));
+	/* every counter sysfs has (test_netlink_counters: the values after faults) */
+	check_u64(text, "bytes_out", qg_sysfs_u64("bytes_out"));
+	check_u64(text, "timeouts", qg_sysfs_u64("timeouts"));
+	check_u64(text, "dma_errors", qg_sysfs_u64("dma_errors"));
+	check_u64(text, "proto_errors", qg_sysfs_u64("proto_errors"));
+	check_u64(text, "canceled", qg_sysfs_u64("canceled"));
+	check_u64(text, "resets", qg_sysfs_u64("resets"));
 	check_u64(text, "n_inputs", 784);
 	check_u64(text, "n_outputs", 10);
 	check_u64(text, "max_batch", qg_sysfs_u64("max_batch"));
