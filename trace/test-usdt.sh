@@ -9,8 +9,9 @@
 # of qnnd's stages (each stage histogram counts R1 + R2 requests: received,
 # queued, batched and answered match by connection and request id, batched
 # and dispatched/done by the batch), count R1*B1 + R2*B2 samples, exit 0 and
-# leave no BPF program behind. Bad arguments and a machine without the
-# driver give clear errors.
+# leave no BPF program behind. Requests refused for NaN/Inf (ring and
+# socket) are answered once each, as failed. Bad arguments and a machine
+# without the driver give clear errors.
 #
 # Needs root and a kernel that runs BPF with uprobes; otherwise it says so
 # and skips (the driver side is tested in the arm64 guest: test_trace_tools).
@@ -77,6 +78,26 @@ check "summary: $want requests, $((R1 * B1 + R2 * B2)) samples ($summary)" \
 	<<<"$summary"
 nb=$(sed -n 's/.* \([0-9]*\) batches dispatched.*/\1/p' <<<"$summary")
 check "batches dispatched: ${nb:-none}, between 1 and $want" [ "${nb:-0}" -ge 1 ] && [ "${nb:-0}" -le "$want" ]
+kill -TERM "$qnnd_pid" 2>/dev/null && wait "$qnnd_pid" 2>/dev/null || true
+qnnd_pid=
+
+# Refused requests are answered too, once: NaN/Inf over the ring (found at dispatch) and
+# over the socket (on receipt), sent by the system test that checks their counters
+# (test_shm's nonfinite test: 3 requests, its own qnnd, traced by binary, no -p).
+"$BIN/qnnlat" --daemon="$BIN/qnnd" >"$tmp/lat2.out" 2>"$tmp/lat2.err" &
+lat_pid=$!
+for _ in $(seq 600); do grep -q Tracing "$tmp/lat2.err" && break; sleep 0.1; done
+check "qnnlat --daemon=QNND attached" grep -q Tracing "$tmp/lat2.err"
+check "the NaN/Inf system test passes" "$BUILD/tests/system/test_shm" --jobs 1 \
+	--filter 'shm/nonfinite_refused_alike_on_ring_and_socket'
+sleep 0.5
+kill -INT "$lat_pid" 2>/dev/null || true
+rc=0
+wait "$lat_pid" || rc=$?
+lat_pid=
+summary=$(grep '^qnnd: ' "$tmp/lat2.out" | tail -1)
+check "NaN/Inf: 3 requests answered, 3 failed ($summary, exit $rc)" \
+	grep -q "^qnnd: 3 requests answered (3 failed), 0 samples" <<<"$summary"
 check "no BPF program left behind" [ "$(progs_left)" -eq "$before" ]
 
 # Clear errors.

@@ -35,7 +35,7 @@ endif
 .PHONY: trace
 
 # qnnd's USDT probes on this host (needs root + BPF; skips with a message otherwise).
-check-trace-usdt: trace $(BIN)/qnnd $(BIN)/qnnctl
+check-trace-usdt: trace $(BIN)/qnnd $(BIN)/qnnctl $(BUILD)/tests/system/test_shm
 	@$(TEST_ENV) bash trace/test-usdt.sh
 
 CHECK_TARGETS += check-trace-usdt

@@ -58,8 +58,7 @@ static bool dispatch_one(struct server *s, struct service *svc, uint64_t now)
 			memcpy(dst, r->ring_in, cnt * sizeof(float));
 			if (qnn_first_nonfinite(dst, cnt) >= 0) {
 				s->st.nonfinite++;
-				shm_fail(s, r->conn, r->slot, r->id, QNN_E_NONFINITE);
-				reply_done(s, r);
+				reply_fail(s, r, QNN_E_NONFINITE, "NaN or infinite input");
 				continue;
 			}
 		} else {

@@ -13,7 +13,9 @@
  *   batch_dev_job     (batch, job id, samples)     dev backend: the driver's job (joins
  *                                                  qnn:qnn_job_* tracepoints)
  *   batch_done        (batch, status)        the backend gave it back
- *   request_answered  (conn, req, status)    reply (0) or error written for the client
+ *   request_answered  (conn, req, status)    reply (0) or error written for the client;
+ *                                            once for every request_received, refusals
+ *                                            too (reply_refused, shm_refused, reply_fail)
  */
 #ifndef QNND_PROBES_H
 #define QNND_PROBES_H

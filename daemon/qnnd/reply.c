@@ -86,6 +86,12 @@ void reply_error(struct server *s, struct conn *c, uint32_t id, int status, cons
 	c->wlen -= QNN_WIRE_ERROR_SIZE + QNN_PROTO_MAX_ERRMSG - len;
 }
 
+void reply_refused(struct server *s, struct conn *c, uint32_t id, int status, const char *msg)
+{
+	QNND_PROBE(request_answered, c->id, id, status);
+	reply_error(s, c, id, status, msg);
+}
+
 void reply_fatal(struct server *s, struct conn *c, uint32_t id, int status, const char *msg)
 {
 	reply_error(s, c, id, status, msg);
@@ -166,7 +172,7 @@ void reply_fail(struct server *s, struct request *r, int status, const char *msg
 {
 	if (status == QNN_E_TIMEOUT)
 		s->st.timeouts++;
-	else
+	else if (status != QNN_E_NONFINITE) /* counted as nonfinite where it was found */
 		s->st.errors++;
 	QNND_PROBE(request_answered, r->conn->id, r->id, status);
 	if (r->on_shm)

@@ -39,6 +39,11 @@ void reply_fail(struct server *s, struct request *r, int status, const char *msg
 /* len bytes at the end of c's output (NULL: c is gone or out of memory, then closed). */
 uint8_t *reply_reserve(struct server *s, struct conn *c, size_t len);
 void reply_error(struct server *s, struct conn *c, uint32_t id, int status, const char *msg);
+/*
+ * A request seen (request_received fired) but refused before it was queued: its
+ * ERROR, and request_answered, so a tracer sees each request answered once.
+ */
+void reply_refused(struct server *s, struct conn *c, uint32_t id, int status, const char *msg);
 /* A protocol error: an ERROR saying why, then the connection closes (nothing more read). */
 void reply_fatal(struct server *s, struct conn *c, uint32_t id, int status, const char *msg);
 /* c half-closed: close it once every request it sent is answered and sent. */

@@ -109,7 +109,7 @@ static void classify_frame(struct server *s, struct conn *c, const struct qnn_fr
 	r = queue_check(s, c, msg, sizeof(msg));
 	if (r) {
 		s->st.errors++;
-		reply_error(s, c, h->id, r, msg);
+		reply_refused(s, c, h->id, r, msg);
 		return;
 	}
 	size_t count = (size_t)wc.n_samples * svc->info.n_in;
@@ -117,7 +117,7 @@ static void classify_frame(struct server *s, struct conn *c, const struct qnn_fr
 
 	if (!rq) {
 		s->st.errors++;
-		reply_error(s, c, h->id, QNN_E_NOMEM, "daemon out of memory");
+		reply_refused(s, c, h->id, QNN_E_NOMEM, "daemon out of memory");
 		return;
 	}
 	memset(rq, 0, sizeof(*rq)); /* the header; the inputs are written next */
@@ -130,7 +130,7 @@ static void classify_frame(struct server *s, struct conn *c, const struct qnn_fr
 	r = queue_admit(s, c, rq, wc.timeout_ms, bad, msg, sizeof(msg));
 	if (r) {
 		free(rq);
-		reply_error(s, c, h->id, r, msg);
+		reply_refused(s, c, h->id, r, msg);
 	}
 }
 

@@ -27,6 +27,8 @@ void shm_reply(struct server *s, struct request *r, const struct qnnd_batch *b, 
 	       uint64_t now, uint32_t flags);
 /* A status for slot idx, posted. */
 void shm_fail(struct server *s, struct conn *c, uint32_t idx, uint32_t id, int status);
+/* The same for a slot seen (request_received fired) but refused before it was queued. */
+void shm_refused(struct server *s, struct conn *c, uint32_t idx, uint32_t id, int status);
 /* From the outbox's flush: ring c's doorbell if it posted and the client asked. */
 void shm_notify(struct server *s, struct conn *c);
 /* The client kicked (its kick eventfd): nothing to read, the loop pulls after its events. */

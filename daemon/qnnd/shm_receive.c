@@ -65,7 +65,7 @@ static void take(struct server *s, struct conn *c, uint32_t idx, const struct qn
 
 	if (!rq) {
 		s->st.errors++;
-		shm_fail(s, c, idx, h->id, QNN_E_NOMEM);
+		shm_refused(s, c, idx, h->id, QNN_E_NOMEM);
 		return;
 	}
 	rq->conn = c;
@@ -79,7 +79,7 @@ static void take(struct server *s, struct conn *c, uint32_t idx, const struct qn
 	st = queue_admit(s, c, rq, h->timeout_ms, -1, msg, sizeof(msg));
 	if (st) {
 		free(rq);
-		shm_fail(s, c, idx, h->id, st);
+		shm_refused(s, c, idx, h->id, st);
 	}
 }
 

@@ -39,6 +39,12 @@ void shm_fail(struct server *s, struct conn *c, uint32_t idx, uint32_t id, int s
 	post(s, c, idx);
 }
 
+void shm_refused(struct server *s, struct conn *c, uint32_t idx, uint32_t id, int status)
+{
+	QNND_PROBE(request_answered, c->id, id, status);
+	shm_fail(s, c, idx, id, status);
+}
+
 void shm_reply(struct server *s, struct request *r, const struct qnnd_batch *b, uint32_t first,
 	       uint64_t now, uint32_t flags)
 {

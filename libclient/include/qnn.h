@@ -194,7 +194,7 @@ struct qnn_daemon_stats {
 	uint64_t batches;
 	uint64_t busy_rejects;
 	uint64_t timeouts;
-	uint64_t errors; /* failed requests other than busy/timeout */
+	uint64_t errors; /* failed requests other than busy/timeout/NaN-Inf */
 	uint64_t nonfinite_rejects;
 	uint64_t queue_depth; /* samples waiting now */
 	uint64_t inflight_batches;

@@ -385,6 +385,53 @@ Test(shm, request_errors_keep_the_ring)
 	ring_close(&r);
 }
 
+/*
+ * A NaN/Inf input is refused alike over the ring (found when the batch copies it) and over
+ * the socket (found on receipt): QNN_E_NONFINITE, counted in nonfinite_rejects and not in
+ * errors. trace/test-usdt.sh runs this test under qnnlat --daemon: each of its
+ * NONFINITE_REQUESTS requests must be answered once (request_answered, failed).
+ */
+#define NONFINITE_REQUESTS 3
+Test(shm, nonfinite_refused_alike_on_ring_and_socket)
+{
+	const char *extra[] = {"--backend", "sw", NULL};
+	uint8_t frame[65536], p[65536];
+	struct qnn_frame_hdr h;
+	struct qnn_daemon_stats st;
+	struct tring r;
+	float in[72];
+	uint32_t idx;
+
+	t_start(&d, extra);
+	ring_open(&r);
+	t_inputs(in, 72, 5);
+	for (uint32_t k = 0; k < 2; k++) { /* ring: one NaN, one -Inf */
+		in[9] = k ? -INFINITY : NAN;
+		idx = k;
+		ring_fill(&r, idx, 60 + k, in, 1, QNN_CF_WANT_PROBS, 0);
+		ring_submit(&r, &idx, 1);
+		cr_assert_eq(ring_next(&r, 10000), (int)idx, "ring request %u answered", k);
+		cr_assert_eq(ring_rep(&r, idx)->status, QNN_E_NONFINITE, "ring status %d",
+			     ring_rep(&r, idx)->status);
+	}
+	in[9] = NAN; /* socket: the same connection */
+	size_t len = t_raw_classify(frame, 70, in, 1, 72, 0);
+
+	t_raw_send(r.fd, frame, len);
+	cr_assert_eq(t_raw_recv(r.fd, &h, p, 10000), 1);
+	cr_assert_eq(t_error_status(&h, p), QNN_E_NONFINITE);
+	ring_close(&r);
+	qnn_client *c = t_connect(&d);
+
+	cr_assert_eq(qnn_get_stats(c, &st, 5000), 0);
+	cr_assert_eq(st.nonfinite_rejects, NONFINITE_REQUESTS, "nonfinite_rejects %llu",
+		     (unsigned long long)st.nonfinite_rejects);
+	cr_assert_eq(st.errors, 0, "errors %llu: a NaN is counted once, as nonfinite",
+		     (unsigned long long)st.errors);
+	cr_assert_eq(st.requests, 0, "requests %llu", (unsigned long long)st.requests);
+	qnn_close(c);
+}
+
 /* The three ways to break the ring's rules; each closes only the offender. */
 Test(shm, corrupt_ring_closes_only_its_connection)
 {
