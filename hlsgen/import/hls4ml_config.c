@@ -36,6 +36,28 @@ static yaml_node_t *map_get(yaml_document_t *d, yaml_node_t *map, const char *ke
 	return NULL;
 }
 
+/*
+ * hls4ml lowercases LayerType names for its precision and ReuseFactor
+ * tables (graph.py _parse_hls_config, get_precision): a later entry that
+ * differs only in case overwrites an earlier one, so the last match wins.
+ */
+static yaml_node_t *map_get_nocase(yaml_document_t *d, yaml_node_t *map, const char *key)
+{
+	yaml_node_pair_t *p;
+	yaml_node_t *found = NULL;
+
+	if (!map || map->type != YAML_MAPPING_NODE || !key)
+		return NULL;
+	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(d, p->key);
+
+		if (k && k->type == YAML_SCALAR_NODE &&
+		    !strcasecmp((char *)k->data.scalar.value, key))
+			found = yaml_document_get_node(d, p->value);
+	}
+	return found;
+}
+
 static const char *scalar(yaml_node_t *n)
 {
 	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
@@ -126,7 +148,7 @@ const char *imp_config_precision(const struct imp_config *cc, const char *layer,
 	model = map_get(&c->doc, c->hls, "Model");
 	if ((s = scope_precision(c, map_get(&c->doc, names, layer), var)))
 		return s;
-	if (cls && (s = scope_precision(c, map_get(&c->doc, types, cls), var)))
+	if (cls && (s = scope_precision(c, map_get_nocase(&c->doc, types, cls), var)))
 		return s;
 	/* the model level: a string is the default, a mapping may name vars */
 	yaml_node_t *p = map_get(&c->doc, model, "Precision");
@@ -160,22 +182,38 @@ const char *imp_config_model_maximum(const struct imp_config *cc)
 	    &c->doc, map_get(&c->doc, map_get(&c->doc, c->hls, "Model"), "Precision"), "maximum"));
 }
 
-const char *imp_config_layer_key(const struct imp_config *cc, const char *layer, const char *key)
+/*
+ * hls4ml's get_layer_config(): LayerType[class] updated by LayerName[name],
+ * both matched exactly, so a key of the layer's own entry wins and the
+ * class's applies otherwise.
+ */
+const char *imp_config_layer_key(const struct imp_config *cc, const char *layer, const char *cls,
+				 const char *key)
 {
 	struct imp_config *c = (struct imp_config *)cc;
+	const char *s;
 
 	if (!c)
 		return NULL;
-	return scalar(
+	s = scalar(
 	    map_get(&c->doc, map_get(&c->doc, map_get(&c->doc, c->hls, "LayerName"), layer), key));
+	if (s || !cls)
+		return s;
+	return scalar(
+	    map_get(&c->doc, map_get(&c->doc, map_get(&c->doc, c->hls, "LayerType"), cls), key));
 }
 
-uint32_t imp_config_reuse(const struct imp_config *cc, const char *layer)
+/* get_reuse_factor(): LayerName, then LayerType (case-insensitive), then Model */
+uint32_t imp_config_reuse(const struct imp_config *cc, const char *layer, const char *cls)
 {
 	struct imp_config *c = (struct imp_config *)cc;
-	const char *s = imp_config_layer_key(cc, layer, "ReuseFactor");
+	const char *s = imp_config_layer_key(cc, layer, NULL, "ReuseFactor");
 	long v;
 
+	if (!s && c && cls)
+		s = scalar(map_get(
+		    &c->doc, map_get_nocase(&c->doc, map_get(&c->doc, c->hls, "LayerType"), cls),
+		    "ReuseFactor"));
 	if (!s && c)
 		s = scalar(map_get(&c->doc, map_get(&c->doc, c->hls, "Model"), "ReuseFactor"));
 	v = s ? strtol(s, NULL, 10) : 1;
@@ -251,6 +289,53 @@ static void layer_list(const struct imp_model *m, char *buf, size_t len)
 			o += (size_t)snprintf(buf + o, len - o, ", %s", m->layers[i].name);
 }
 
+/* the model's layer of hls4ml class cls (case-insensitive), or NULL */
+static const struct imp_layer *layer_of_class(const struct imp_model *m, const char *cls)
+{
+	for (uint32_t i = 0; i < m->n_layers; i++) {
+		const char *hc = imp_hls4ml_class(m->layers[i].kind);
+
+		if (hc && !strcasecmp(hc, cls))
+			return &m->layers[i];
+	}
+	return NULL;
+}
+
+/*
+ * A LayerType entry that is no hls4ml class of the model is ignored by
+ * hls4ml, and so here; a generic config may well carry one, so it is a
+ * note, not an error. A Keras class name (QDense, MaxPooling2D: what
+ * config_from_keras_model(granularity='type') writes) gets the class
+ * hls4ml would match.
+ */
+static void note_foreign_type(const struct imp_check *k, const struct imp_model *m,
+			      const char *name)
+{
+	if (!k->log || !strcasecmp(name, imp_hls4ml_class(IMP_INPUT)) || layer_of_class(m, name))
+		return;
+	for (uint32_t i = 0; i <= m->n_layers; i++) {
+		/* the input layer, then the model's layers */
+		bool in = i == m->n_layers;
+		const char *kc = in ? "InputLayer" : m->layers[i].keras_class;
+		const char *hc = imp_hls4ml_class(in ? IMP_INPUT : m->layers[i].kind);
+
+		if (hc && !strcasecmp(kc, name)) {
+			fprintf(k->log,
+				"hlsgen import: warning: %s: LayerType '%s' is a Keras class: "
+				"hls4ml matches LayerType by its own class names ('%s' for "
+				"layer '%s'), so it ignores this entry, and so does this "
+				"import; rename it '%s' to apply it\n",
+				k->path, name, hc, in ? m->input_name : m->layers[i].name, hc);
+			return;
+		}
+	}
+	fprintf(k->log,
+		"hlsgen import: note: %s: LayerType '%s' matches no layer of the model "
+		"(hls4ml class names: Input, Conv2D, Dense, Activation, Softmax, Pooling2D, "
+		"Reshape): ignored, as hls4ml does\n",
+		k->path, name);
+}
+
 /* every entry of a mapping scope (LayerName / LayerType) */
 static int check_scopes(const struct imp_check *k, const struct imp_model *m, const char *key)
 {
@@ -266,6 +351,8 @@ static int check_scopes(const struct imp_check *k, const struct imp_model *m, co
 
 		if (!name)
 			continue;
+		if (m && !strcmp(key, "LayerType"))
+			note_foreign_type(k, m, name);
 		if (m && !strcmp(key, "LayerName") && !is_layer(m, name)) {
 			char names[1024];
 

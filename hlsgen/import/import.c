@@ -76,10 +76,11 @@ static void *own(struct ictx *c, void *p)
  * says nothing; is_auto when it says 'auto' or (no config, >= 1.0) when
  * config_from_keras_model would have written 'auto'.
  */
-static int config_type(struct ictx *c, const struct imp_layer *l, const char *layer_name,
-		       const char *cls, const char *var, struct imp_type *t, bool *found)
+static int config_type(struct ictx *c, const struct imp_layer *l, const char *var,
+		       struct imp_type *t, bool *found)
 {
-	const char *s = imp_config_precision(c->cfg, layer_name, cls, var);
+	const char *layer_name = l->name;
+	const char *s = imp_config_precision(c->cfg, layer_name, imp_hls4ml_class(l->kind), var);
 	int rc;
 
 	memset(t, 0, sizeof(*t));
@@ -102,8 +103,18 @@ static int config_type(struct ictx *c, const struct imp_layer *l, const char *la
 		return hg_fail(c->err, c->errlen, -EINVAL,
 			       "layer '%s' %s: 'auto' precision needs --hls4ml-version >= 1.0",
 			       layer_name, var);
-	(void)l;
 	return 0;
+}
+
+/* a scalar key of the layer's config: LayerName, else LayerType of its hls4ml class */
+static const char *layer_key(struct ictx *c, const struct imp_layer *l, const char *key)
+{
+	return imp_config_layer_key(c->cfg, l->name, imp_hls4ml_class(l->kind), key);
+}
+
+static uint32_t layer_reuse(struct ictx *c, const struct imp_layer *l)
+{
+	return imp_config_reuse(c->cfg, l->name, imp_hls4ml_class(l->kind));
 }
 
 /* result/plain type with 'auto' resolved to the model default */
@@ -112,7 +123,7 @@ static int plain_type(struct ictx *c, const struct imp_layer *l, const char *var
 {
 	struct imp_type t;
 	bool found;
-	int rc = config_type(c, l, l->name, l->keras_class, var, &t, &found);
+	int rc = config_type(c, l, var, &t, &found);
 
 	if (rc)
 		return rc;
@@ -142,7 +153,7 @@ static int param_type(struct ictx *c, const struct imp_layer *l, const char *var
 	struct imp_type ct;
 	bool found;
 	char a[64], b[64];
-	int rc = config_type(c, l, l->name, l->keras_class, var, &ct, &found);
+	int rc = config_type(c, l, var, &ct, &found);
 
 	if (rc)
 		return rc;
@@ -284,7 +295,7 @@ static int po2_product_type(struct ictx *c, const struct imp_layer *l,
 static int type_key(struct ictx *c, const struct imp_layer *l, const char *key, struct imp_type *t,
 		    bool *found)
 {
-	const char *s = imp_config_layer_key(c->cfg, l->name, key);
+	const char *s = layer_key(c, l, key);
 	int rc;
 
 	*found = s != NULL;
@@ -327,7 +338,7 @@ static int accum_type(struct ictx *c, const struct imp_layer *l, struct imp_type
 		acc->t = c->dflt;
 		return 0;
 	}
-	return config_type(c, l, l->name, l->keras_class, "accum", acc, &found);
+	return config_type(c, l, "accum", acc, &found);
 }
 
 static int conv_dense(struct ictx *c, const struct imp_layer *l, const struct qnn_fixed_type *in_t,
@@ -341,7 +352,7 @@ static int conv_dense(struct ictx *c, const struct imp_layer *l, const struct qn
 	int rc;
 
 	base_rec(l, r, l->kind == IMP_CONV2D ? QNN_LAYER_CONV2D : QNN_LAYER_DENSE,
-		 imp_config_reuse(c->cfg, l->name));
+		 layer_reuse(c, l));
 	if (l->kind == IMP_CONV2D) {
 		r->kernel_h = l->kh, r->kernel_w = l->kw, r->stride_h = l->sh, r->stride_w = l->sw;
 		r->padding = l->padding;
@@ -371,7 +382,7 @@ static int conv_dense(struct ictx *c, const struct imp_layer *l, const struct qn
 		inferred = imp_infer_accum(in_t, &r->weight_t, &bias_for_rule, n_ops, &c->maximum);
 	rc = accum_type(c, l, &acc);
 	if (!rc)
-		rc = config_type(c, l, l->name, l->keras_class, "result", &res, &found);
+		rc = config_type(c, l, "result", &res, &found);
 	if (rc)
 		return rc;
 	r->accum_t = acc.is_auto ? inferred : acc.t;
@@ -423,10 +434,10 @@ static int pool_accum(struct ictx *c, const struct imp_layer *l, const struct qn
 
 static int softmax_impl(struct ictx *c, const struct imp_layer *l, uint8_t *impl)
 {
-	const char *s = imp_config_layer_key(c->cfg, l->name, "Implementation");
+	const char *s = layer_key(c, l, "Implementation");
 
 	if (!s) {
-		s = imp_config_layer_key(c->cfg, l->name, "Strategy");
+		s = layer_key(c, l, "Strategy");
 		/* older configs select the softmax variant with Strategy */
 		if (s && strcasecmp(s, "stable") && strcasecmp(s, "latency") &&
 		    strcasecmp(s, "argmax") && strcasecmp(s, "legacy"))
@@ -447,7 +458,7 @@ static int softmax_impl(struct ictx *c, const struct imp_layer *l, uint8_t *impl
 static int table_type(struct ictx *c, const struct imp_layer *l, const char *key,
 		      struct qnn_fixed_type *t)
 {
-	const char *s = imp_config_layer_key(c->cfg, l->name, key);
+	const char *s = layer_key(c, l, key);
 	struct imp_type it;
 	int rc;
 
@@ -507,7 +518,7 @@ static int softmax_12_types(struct ictx *c, const struct imp_layer *l,
 
 	if (r->softmax_rule != QNN_SMX_RULE_HLS4ML_12) {
 		for (int i = 0; i < 3; i++)
-			if (imp_config_layer_key(c->cfg, l->name, keys[i]))
+			if (layer_key(c, l, keys[i]))
 				note(c, "layer '%s': %s exists only in hls4ml >= 1.2: ignored",
 				     l->name, keys[i]);
 		return 0;
@@ -518,7 +529,7 @@ static int softmax_12_types(struct ictx *c, const struct imp_layer *l,
 	 * the format holds one size */
 	for (int i = 0; i < 2; i++) {
 		const char *k = i ? "inv_table_size" : "exp_table_size";
-		const char *v = imp_config_layer_key(c->cfg, l->name, k);
+		const char *v = layer_key(c, l, k);
 
 		if (v && strtol(v, NULL, 10) != (long)r->table_size)
 			return hg_fail(c->err, c->errlen, -EOPNOTSUPP,
@@ -530,7 +541,7 @@ static int softmax_12_types(struct ictx *c, const struct imp_layer *l,
 	if (!rc && !found[2]) {
 		bool f;
 
-		rc = config_type(c, l, l->name, l->keras_class, "accum", &t, &f);
+		rc = config_type(c, l, "accum", &t, &f);
 		r->accum_t = t.is_auto ? c->dflt : t.t;
 	}
 	if (rc)
@@ -559,14 +570,14 @@ static int softmax(struct ictx *c, const struct imp_layer *l, const struct qnn_f
 		   struct hlsgen_layer_desc *d)
 {
 	struct qnn_layer_rec *r = &d->rec;
-	const char *ts = imp_config_layer_key(c->cfg, l->name, "table_size");
+	const char *ts = layer_key(c, l, "table_size");
 	long size = ts ? strtol(ts, NULL, 10) : 1024;
 	int rc;
 
 	if (l->in_h != 1 || l->in_w != 1)
 		return hg_fail(c->err, c->errlen, -EOPNOTSUPP,
 			       "layer '%s': softmax over a non-flat tensor unsupported", l->name);
-	base_rec(l, r, QNN_LAYER_SOFTMAX, imp_config_reuse(c->cfg, l->name));
+	base_rec(l, r, QNN_LAYER_SOFTMAX, layer_reuse(c, l));
 	rc = plain_type(c, l, "result", &r->result_t, NULL);
 	if (!rc)
 		rc = softmax_impl(c, l, &r->softmax_impl);
@@ -668,7 +679,7 @@ static int build_layers(struct ictx *c, struct qnn_fixed_type cur)
 		case IMP_ACT_LINEAR:
 			base_rec(l, &d->rec,
 				 l->kind == IMP_ACT_RELU ? QNN_LAYER_RELU : QNN_LAYER_LINEAR,
-				 imp_config_reuse(c->cfg, l->name));
+				 layer_reuse(c, l));
 			rc = plain_type(c, l, "result", &d->rec.result_t, NULL);
 			cur = d->rec.result_t;
 			break;
@@ -678,9 +689,9 @@ static int build_layers(struct ictx *c, struct qnn_fixed_type cur)
 
 			base_rec(l, &d->rec,
 				 l->aq.kind == HG_Q_RELU ? QNN_LAYER_RELU : QNN_LAYER_LINEAR,
-				 imp_config_reuse(c->cfg, l->name));
+				 layer_reuse(c, l));
 			d->rec.result_q = imp_quant_desc(&l->aq);
-			rc = config_type(c, l, l->name, l->keras_class, "result", &qt, &found);
+			rc = config_type(c, l, "result", &qt, &found);
 			if (rc)
 				break;
 			if (!c->cfg || qt.is_auto) {
@@ -699,8 +710,7 @@ static int build_layers(struct ictx *c, struct qnn_fixed_type cur)
 			break;
 		}
 		case IMP_MAXPOOL:
-			base_rec(l, &d->rec, QNN_LAYER_MAXPOOL2D,
-				 imp_config_reuse(c->cfg, l->name));
+			base_rec(l, &d->rec, QNN_LAYER_MAXPOOL2D, layer_reuse(c, l));
 			d->rec.kernel_h = l->kh, d->rec.kernel_w = l->kw;
 			d->rec.stride_h = l->sh, d->rec.stride_w = l->sw;
 			d->rec.padding = l->padding;
@@ -710,8 +720,7 @@ static int build_layers(struct ictx *c, struct qnn_fixed_type cur)
 				struct imp_type pt;
 				bool found;
 
-				rc = config_type(c, l, l->name, l->keras_class, "result", &pt,
-						 &found);
+				rc = config_type(c, l, "result", &pt, &found);
 				/* 'auto' pooling keeps its input's type */
 				d->rec.result_t = pt.is_auto ? cur : pt.t;
 			}
@@ -720,10 +729,10 @@ static int build_layers(struct ictx *c, struct qnn_fixed_type cur)
 			cur = d->rec.result_t;
 			break;
 		case IMP_FLATTEN:
-			base_rec(l, &d->rec, QNN_LAYER_FLATTEN, imp_config_reuse(c->cfg, l->name));
+			base_rec(l, &d->rec, QNN_LAYER_FLATTEN, layer_reuse(c, l));
 			break;
 		case IMP_DROPOUT:
-			base_rec(l, &d->rec, QNN_LAYER_DROPOUT, imp_config_reuse(c->cfg, l->name));
+			base_rec(l, &d->rec, QNN_LAYER_DROPOUT, layer_reuse(c, l));
 			break;
 		case IMP_ACT_SOFTMAX:
 			rc = softmax(c, l, &cur, d);
@@ -761,7 +770,8 @@ static int model_types(struct ictx *c, struct qnn_fixed_type *input_t)
 		c->maximum = t.t;
 	}
 	/* the input: config `<input layer>: result`, else the default */
-	const char *s = imp_config_precision(c->cfg, c->km.input_name, "InputLayer", "result");
+	const char *s =
+	    imp_config_precision(c->cfg, c->km.input_name, imp_hls4ml_class(IMP_INPUT), "result");
 
 	*input_t = c->dflt;
 	if (s) {

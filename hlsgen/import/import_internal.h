@@ -108,7 +108,7 @@ enum imp_kind {
 /* One layer as hls4ml sees it (inner activations already split out). */
 struct imp_layer {
 	char name[QNN_NAME_LEN];
-	char keras_class[32]; /* for LayerType lookups and messages */
+	char keras_class[32]; /* for messages (LayerType: imp_hls4ml_class()) */
 	enum imp_kind kind;
 	bool inner_act; /* split out of a Conv/Dense activation= */
 	uint32_t in_h, in_w, in_c, out_h, out_w, out_c;
@@ -128,6 +128,13 @@ struct imp_model {
 };
 
 int imp_keras_load(const char *path, struct imp_model *m, char *err, size_t errlen);
+/*
+ * The hls4ml layer class a kind becomes (model/layers.py layer_map, the
+ * Keras converter's renames): the name a config's LayerType must carry to
+ * apply to it (QDense -> "Dense", MaxPooling2D -> "Pooling2D", ...). NULL
+ * for Dropout, which hls4ml drops from the graph.
+ */
+const char *imp_hls4ml_class(enum imp_kind kind);
 void imp_model_free(struct imp_model *m);
 
 /* ---- weights (h5_weights.c) ---- */
@@ -159,18 +166,25 @@ int imp_config_check(const struct imp_config *c, const struct imp_model *m, cons
 		     int allow_unmodelled, FILE *log, char *err, size_t errlen);
 /*
  * hls4ml's get_precision(layer, var): LayerName[layer].Precision[var] or
- * .Precision (a string), then LayerType[class], then Model. NULL when the
- * config gives nothing (caller applies the version's default).
+ * .Precision (a string), then LayerType[cls] (hls4ml's class name,
+ * imp_hls4ml_class(), matched case-insensitively as hls4ml does), then
+ * Model. NULL when the config gives nothing (caller applies the version's
+ * default).
  */
 const char *imp_config_precision(const struct imp_config *c, const char *layer, const char *cls,
 				 const char *var);
 /* Model-level default ("ap_fixed<16,6>" when absent) and maximum (or NULL). */
 const char *imp_config_model_default(const struct imp_config *c);
 const char *imp_config_model_maximum(const struct imp_config *c);
-/* A scalar key of LayerName[layer] (e.g. "table_size", "exp_table_t"). */
-const char *imp_config_layer_key(const struct imp_config *c, const char *layer, const char *key);
-/* ReuseFactor for the layer (layer, else model, else 1). */
-uint32_t imp_config_reuse(const struct imp_config *c, const char *layer);
+/*
+ * A scalar key (e.g. "table_size", "exp_table_t", "accum_t") of
+ * LayerName[layer], else of LayerType[cls] (cls: imp_hls4ml_class(), may
+ * be NULL), as hls4ml's get_layer_config merges them.
+ */
+const char *imp_config_layer_key(const struct imp_config *c, const char *layer, const char *cls,
+				 const char *key);
+/* ReuseFactor for the layer (LayerName, LayerType[cls], Model, else 1). */
+uint32_t imp_config_reuse(const struct imp_config *c, const char *layer, const char *cls);
 
 /* ---- hls4ml precision rules (precision.c) ---- */
 

@@ -245,6 +245,24 @@ static int (*const builders[])(struct kctx *, const struct hg_keras_layer *) = {
     [HG_KC_SOFTMAX] = softmax,	       [HG_KC_FLATTEN] = flatten,
     [HG_KC_DROPOUT] = dropout};
 
+/*
+ * hls4ml's class for each kind (model/layers.py layer_map; the Keras
+ * converter renames ReLU and QActivation to Activation, a softmax
+ * activation to Softmax, Flatten to Reshape): Layer.class_name, the name
+ * get_precision() and get_layer_config() look LayerType up by.
+ */
+const char *imp_hls4ml_class(enum imp_kind kind)
+{
+	static const char *const names[] = {
+	    [IMP_INPUT] = "Input",	     [IMP_CONV2D] = "Conv2D",
+	    [IMP_DENSE] = "Dense",	     [IMP_ACT_RELU] = "Activation",
+	    [IMP_ACT_LINEAR] = "Activation", [IMP_ACT_SOFTMAX] = "Softmax",
+	    [IMP_QACT] = "Activation",	     [IMP_MAXPOOL] = "Pooling2D",
+	    [IMP_FLATTEN] = "Reshape",	     [IMP_DROPOUT] = NULL};
+
+	return (unsigned)kind < sizeof(names) / sizeof(names[0]) ? names[kind] : NULL;
+}
+
 int imp_keras_load(const char *path, struct imp_model *m, char *err, size_t errlen)
 {
 	struct kctx k = {m, err, errlen, 0, 0, 0, NULL};
