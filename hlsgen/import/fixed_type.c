@@ -28,6 +28,13 @@ bool imp_type_eq(const struct qnn_fixed_type *a, const struct qnn_fixed_type *b)
 	       a->overflow == b->overflow && a->int_bits == b->int_bits;
 }
 
+bool imp_type_holds(const struct qnn_fixed_type *a, const struct qnn_fixed_type *x)
+{
+	return (a->is_signed || !x->is_signed) &&
+	       a->int_bits - a->is_signed >= x->int_bits - x->is_signed &&
+	       a->width - a->int_bits >= x->width - x->int_bits;
+}
+
 static const char *const rnd_names[QNN_RND_COUNT] = {
     "AP_TRN", "AP_RND", "AP_RND_CONV", "AP_RND_ZERO", "AP_RND_INF", "AP_RND_MIN_INF", "AP_TRN_ZERO",
 };

@@ -112,7 +112,35 @@ static int softmax_same(struct merge *mg, const struct qnn_layer_rec *r,
 	return 0;
 }
 
-static int layer_in(struct merge *mg, const struct qnn_layer *ml, struct hg_prj_layer *p)
+/*
+ * A max pooling's accum_t (`typedef X accum_t;` in hls4ml's pooling2d
+ * config, 0.8-1.3). The engine computes the plain max, which is hls4ml's
+ * only when accum_t holds every input value (import.c pool_accum): a
+ * project whose accum_t does not is refused. Under >= 1.0 the type is in
+ * the model, reported and taken like the others; 0.8 files carry none
+ * (as the Keras import writes them), so there it is checked only.
+ */
+static int pool_in(struct merge *mg, struct qnn_layer_rec *r, const struct qnn_fixed_type *in_t,
+		   const struct hg_prj_layer *p, bool recorded)
+{
+	char a[64], b[64];
+
+	if (!p->accum_t.width)
+		return 0;
+	if (!imp_type_holds(&p->accum_t, in_t))
+		return hg_fail(mg->err, mg->errlen, -EOPNOTSUPP,
+			       "layer %s: the project's pooling accum_t %s does not hold its input "
+			       "%s exactly (hls4ml's result then depends on io_type): unsupported",
+			       r->name, imp_type_str(&p->accum_t, a, sizeof(a)),
+			       imp_type_str(in_t, b, sizeof(b)));
+	if (recorded)
+		type_in(mg, r->name, "accum_t", &r->accum_t, &p->accum_t);
+	return 0;
+}
+
+/* in_t: the layer's input type as merged so far; v1: hls4ml >= 1.0 rules */
+static int layer_in(struct merge *mg, const struct qnn_layer *ml, struct hg_prj_layer *p,
+		    const struct qnn_fixed_type *in_t, bool v1)
 {
 	struct qnn_layer_rec *r = (struct qnn_layer_rec *)ml->rec;
 	int rc = 0;
@@ -139,6 +167,8 @@ static int layer_in(struct merge *mg, const struct qnn_layer *ml, struct hg_prj_
 			type_in(mg, r->name, "inp_norm_t", &r->inp_norm_t, &p->inp_norm_t);
 			type_in(mg, r->name, "inv_inp_t", &r->inv_inp_t, &p->inv_inp_t);
 		}
+	} else if (r->kind == QNN_LAYER_MAXPOOL2D) {
+		rc = pool_in(mg, r, in_t, p, v1);
 	}
 	return rc;
 }
@@ -158,6 +188,7 @@ static int merge(struct merge *mg, void *buf, size_t len, struct hg_prj *p)
 	struct qnn_model *m = malloc(sizeof(*m));
 	unsigned char *used = calloc(p->n_layers + 1, 1);
 	struct qnn_file_header *h = buf;
+	struct qnn_fixed_type cur;
 	char perr[256];
 	int rc = 0;
 
@@ -167,13 +198,18 @@ static int merge(struct merge *mg, void *buf, size_t len, struct hg_prj *p)
 		goto out;
 	}
 	type_in(mg, "input", "input_t", &h->input_t, &p->input_t);
+	cur = h->input_t;
 	for (uint32_t i = 0; i < m->n_layers && !rc; i++) {
 		const struct qnn_layer_rec *r = m->layers[i].rec;
 		struct hg_prj_layer *pl = find(p, r->name, used);
 
 		if (pl)
-			rc = layer_in(mg, &m->layers[i], pl);
-		else if (r->kind != QNN_LAYER_FLATTEN && r->kind != QNN_LAYER_DROPOUT)
+			rc = layer_in(mg, &m->layers[i], pl, &cur, h->hls4ml_major >= 1);
+		if (r->result_t.width) /* Flatten and Dropout pass their input on */
+			cur = r->result_t;
+		if (rc || pl)
+			continue;
+		if (r->kind != QNN_LAYER_FLATTEN && r->kind != QNN_LAYER_DROPOUT)
 			rc = hg_fail(mg->err, mg->errlen, -EINVAL,
 				     "layer %s of the Keras import has no call in the project "
 				     "(another model, or another config?)",

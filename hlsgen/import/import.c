@@ -403,13 +403,6 @@ static int conv_dense(struct ictx *c, const struct imp_layer *l, const struct qn
  * _infer_pooling_precision). Anything else is refused. Recorded for the
  * listing under >= 1.0 only, so 0.8 files stay as they were.
  */
-static bool holds(const struct qnn_fixed_type *a, const struct qnn_fixed_type *x)
-{
-	return (a->is_signed || !x->is_signed) &&
-	       a->int_bits - a->is_signed >= x->int_bits - x->is_signed &&
-	       a->width - a->int_bits >= x->width - x->int_bits;
-}
-
 static int pool_accum(struct ictx *c, const struct imp_layer *l, const struct qnn_fixed_type *in_t,
 		      struct qnn_layer_rec *r)
 {
@@ -421,7 +414,7 @@ static int pool_accum(struct ictx *c, const struct imp_layer *l, const struct qn
 	if (rc)
 		return rc;
 	t = acc.is_auto ? *in_t : acc.t;
-	if (!holds(&t, in_t))
+	if (!imp_type_holds(&t, in_t))
 		return hg_fail(c->err, c->errlen, -EOPNOTSUPP,
 			       "layer '%s': pooling accum_t %s does not hold its input %s exactly "
 			       "(hls4ml's result then depends on io_type): unsupported",

@@ -35,6 +35,8 @@ int imp_type_parse(const char *s, struct imp_type *out, char *err, size_t errlen
 const char *imp_type_str(const struct qnn_fixed_type *t, char *buf, size_t len);
 struct qnn_fixed_type imp_fixed(int width, int int_bits, bool is_signed, int rnd, int ovf);
 bool imp_type_eq(const struct qnn_fixed_type *a, const struct qnn_fixed_type *b);
+/* Whether a holds every value of x exactly (sign, integer and fraction bits). */
+bool imp_type_holds(const struct qnn_fixed_type *a, const struct qnn_fixed_type *x);
 
 /*
  * x converted to type t exactly as ap_fixed's constructor from double does

@@ -324,3 +324,58 @@ Test(import_project, softmax_12_types_reported_and_taken)
 	free(m);
 	free(bm);
 }
+
+/* A max pooling's accum_t (pooling2d config): taken under 1.x, checked always. */
+Test(import_project, pool_accum_reported_and_taken)
+{
+	struct qnn_model *m = malloc(sizeof(*m)), *bm = malloc(sizeof(*bm));
+	void *a, *b = NULL;
+	size_t alen, blen, replen;
+	unsigned n_diff = 0;
+	char err[512], *rep = NULL;
+	FILE *report;
+	int rc;
+
+	paths();
+	keras(1, 3, &a, &alen, m);
+	cr_assert_str_eq(m->layers[3].rec->name, "max_pooling2d");
+	cr_assert_eq(m->layers[3].rec->accum_t.width, 16, "1.3 records the pool's accum_t");
+	prj_write(dir, m, cfg, 1);
+	edit("firmware/defines.h", "typedef ap_fixed<16,6> max_pooling2d_accum_t;",
+	     "typedef ap_fixed<18,8> max_pooling2d_accum_t;");
+	report = open_memstream(&rep, &replen);
+	cr_assert_eq(
+	    hg_prj_import(dir, json, h5, 1, 3, report, &n_diff, &b, &blen, err, sizeof(err)), 0,
+	    "%s", err);
+	fclose(report);
+	cr_expect_eq(n_diff, 1, "%s", rep);
+	cr_expect(strstr(rep, "layer max_pooling2d: accum_t ap_fixed<16,6> in the Keras import, "
+			      "ap_fixed<18,8> in the project") != NULL,
+		  "%s", rep);
+	cr_assert_eq(qnn_model_parse(b, blen, bm, err, sizeof(err)), 0, "%s", err);
+	cr_expect_eq(bm->layers[3].rec->accum_t.width, 18);
+	cr_expect_eq(bm->layers[3].rec->accum_t.int_bits, 8);
+	free(b);
+	b = NULL;
+	/* q_activation's ap_fixed<7,1,AP_RND,AP_SAT> does not fit <6,1>: refused */
+	edit("firmware/defines.h", "typedef ap_fixed<18,8> max_pooling2d_accum_t;",
+	     "typedef ap_fixed<6,1> max_pooling2d_accum_t;");
+	rc = hg_prj_import(dir, json, h5, 1, 3, NULL, &n_diff, &b, &blen, err, sizeof(err));
+	cr_expect_eq(rc, -EOPNOTSUPP, "rc %d: %s", rc, err);
+	cr_expect(strstr(err, "max_pooling2d") && strstr(err, "accum_t ap_fixed<6,1>"), "%s", err);
+	cr_expect_null(b);
+	rm_tree(dir);
+	free(a);
+	/* 0.8: the model carries no pool accum_t, but a narrow one is refused too */
+	project08(m, &a, &alen);
+	edit("firmware/parameters.h", "    typedef model_default_t accum_t;",
+	     "    typedef weight2_t accum_t;");
+	rc = hg_prj_import(dir, json, h5, 0, 8, NULL, &n_diff, &b, &blen, err, sizeof(err));
+	cr_expect_eq(rc, -EOPNOTSUPP, "0.8: rc %d: %s", rc, err);
+	cr_expect(strstr(err, "max_pooling2d") != NULL, "%s", err);
+	rm_tree(dir);
+	free(rep);
+	free(a);
+	free(m);
+	free(bm);
+}

@@ -11,7 +11,8 @@
  * weight<N>_t, io_parallel types, the 0.8 softmax config with table_size)
  * and 1.x io_stream (types inside nnet::array, the <layer>_<var>_t names
  * hls4ml's get_precision gives LayerName precisions, the 1.x softmax config
- * with exp_/inv_table_size, accum_t, inv_inp_t, inp_norm_t). hls4ml itself
+ * with exp_/inv_table_size, accum_t, inv_inp_t, inp_norm_t); a max pooling's
+ * accum_t in both. hls4ml itself
  * is not here: the content comes from the model, the layout from its
  * writer and templates. Flatten and Dropout get no call, as in hls4ml.
  */
@@ -183,6 +184,17 @@ static void prj_write(const char *dir, const struct qnn_model *m, const char *co
 			prj_values(p, m->layers[i].bias, m->layers[i].bias ? r->out_c : 0,
 				   &r->bias_t);
 		} else {
+			if (r->kind == QNN_LAYER_MAXPOOL2D) {
+				/* pooling2d_config_template's accum_t; a 0.8 model
+				 * records none: hls4ml's model default then */
+				prj_tname(an, sizeof(an), v1, r->name, idx, "accum");
+				if (!r->accum_t.width)
+					snprintf(an, sizeof(an), "model_default_t");
+				else
+					fprintf(def, "typedef %s %s;\n",
+						prj_tstr(&r->accum_t, a, sizeof(a)), an);
+				fprintf(par, "    typedef %s accum_t;\n", an);
+			}
 			if (r->kind == QNN_LAYER_SOFTMAX) {
 				fprintf(def, "typedef %s %s_exp_table_t;\n",
 					prj_tstr(&r->exp_table_t, a, sizeof(a)), r->name);
