@@ -306,13 +306,14 @@ static const struct imp_layer *layer_of_class(const struct imp_model *m, const c
  * hls4ml, and so here; a generic config may well carry one, so it is a
  * note, not an error. A Keras class name (QDense, MaxPooling2D: what
  * config_from_keras_model(granularity='type') writes) gets the class
- * hls4ml would match.
+ * hls4ml would match. Returns whether the entry applies to a layer.
  */
-static void note_foreign_type(const struct imp_check *k, const struct imp_model *m,
-			      const char *name)
+static bool type_applies(const struct imp_check *k, const struct imp_model *m, const char *name)
 {
-	if (!k->log || !strcasecmp(name, imp_hls4ml_class(IMP_INPUT)) || layer_of_class(m, name))
-		return;
+	if (!strcasecmp(name, imp_hls4ml_class(IMP_INPUT)) || layer_of_class(m, name))
+		return true;
+	if (!k->log)
+		return false;
 	for (uint32_t i = 0; i <= m->n_layers; i++) {
 		/* the input layer, then the model's layers */
 		bool in = i == m->n_layers;
@@ -326,7 +327,7 @@ static void note_foreign_type(const struct imp_check *k, const struct imp_model 
 				"layer '%s'), so it ignores this entry, and so does this "
 				"import; rename it '%s' to apply it\n",
 				k->path, name, hc, in ? m->input_name : m->layers[i].name, hc);
-			return;
+			return false;
 		}
 	}
 	fprintf(k->log,
@@ -334,6 +335,7 @@ static void note_foreign_type(const struct imp_check *k, const struct imp_model 
 		"(hls4ml class names: Input, Conv2D, Dense, Activation, Softmax, Pooling2D, "
 		"Reshape): ignored, as hls4ml does\n",
 		k->path, name);
+	return false;
 }
 
 /* every entry of a mapping scope (LayerName / LayerType) */
@@ -351,8 +353,9 @@ static int check_scopes(const struct imp_check *k, const struct imp_model *m, co
 
 		if (!name)
 			continue;
-		if (m && !strcmp(key, "LayerType"))
-			note_foreign_type(k, m, name);
+		/* an entry hls4ml ignores sets nothing: its Strategy neither */
+		if (m && !strcmp(key, "LayerType") && !type_applies(k, m, name))
+			continue;
 		if (m && !strcmp(key, "LayerName") && !is_layer(m, name)) {
 			char names[1024];
 

@@ -140,7 +140,8 @@ Test(import_layertype, keras_class_names_are_ignored_as_hls4ml_does)
 			 MODEL16 "  LayerType:\n"
 				 "    QDense:\n      Precision:\n        result: ap_fixed<8,2>\n"
 				 "    MaxPooling2D:\n      accum_t: ap_fixed<6,1>\n"
-				 "    Conv1D:\n      Precision: ap_fixed<8,2>\n"),
+				 "    Conv1D:\n      Precision: ap_fixed<8,2>\n"
+				 "      Strategy: Resource\n"),
 		     0, "%s", err);
 	FIX(&rec("q_dense")->result_t, 16, 6, "QDense matches no hls4ml class");
 	cr_expect(strstr(log_text, "LayerType 'QDense' is a Keras class") &&
@@ -150,6 +151,9 @@ Test(import_layertype, keras_class_names_are_ignored_as_hls4ml_does)
 	cr_expect(strstr(log_text, "'MaxPooling2D'") && strstr(log_text, "'Pooling2D'"), "%s",
 		  log_text);
 	cr_expect(strstr(log_text, "LayerType 'Conv1D' matches no layer"), "%s", log_text);
+	/* nor is its Strategy refused: it sets nothing (a Dense one is, below) */
+	cr_expect_neq(run(0, 8, MODEL16 "  LayerType:\n    Dense:\n      Strategy: Resource\n"), 0);
+	cr_expect(strstr(err, "LayerType 'Dense': Strategy 'Resource'"), "%s", err);
 }
 
 Test(import_layertype, lookup_order)
