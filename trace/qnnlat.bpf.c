@@ -48,6 +48,9 @@ static __always_inline void hist_add(int dev, __u32 tgid, const char *comm, __u3
 	__sync_fetch_and_add(&h->slots[slot], 1);
 }
 
+/* After hist_add(): the --daemon programs use it. */
+#include "qnnlat_daemon.bpf.h"
+
 SEC("tracepoint/qnn/qnn_job_submit")
 int qnnlat_submit(struct qnn_tp_job_submit *ctx)
 {
@@ -79,10 +82,8 @@ int qnnlat_done(struct qnn_tp_job_done *ctx)
 	if (v.started && ctx->latency_ns >= v.wait_ns)
 		hist_add(ctx->dev, v.tgid, v.comm, QNNLAT_DEVICE, ctx->latency_ns - v.wait_ns);
 	hist_add(ctx->dev, v.tgid, v.comm, QNNLAT_TOTAL, ctx->latency_ns);
+	daemon_job_done(&v, ctx->id, ctx->latency_ns);
 	return 0;
 }
-
-/* After hist_add(): the --daemon programs use it. */
-#include "qnnlat_daemon.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";

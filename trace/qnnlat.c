@@ -5,7 +5,10 @@
  * both (total), per device, optionally per process; like biolatency.
  * --daemon adds qnnd's stages of each request from its USDT probes:
  * received -> queued -> batched -> dispatched -> back from the backend ->
- * answered, so the whole path from a client's call to the DMA shows.
+ * answered, and, on the dev backend, the driver's queue and device time of
+ * the job each request's batch became (joined through qnnd's batch_dev_job
+ * probe and the job id), so the whole path from a client's call to the DMA
+ * shows.
  *
  * Usage: qnnlat [-mPTv] [-p PID] [-d DEV] [--daemon[=QNND]] [interval [count]]
  */
@@ -115,6 +118,8 @@ static const char *const stage_names[QNNLAT_N_STAGES] = {
     [QNNLAT_D_QUEUE] = "queue wait (queued -> in a batch)",
     [QNNLAT_D_BATCH] = "batch formation (in a batch -> dispatched)",
     [QNNLAT_D_BACKEND] = "backend (dispatched -> batch back)",
+    [QNNLAT_D_DEV_QUEUE] = "device queue (its batch's job: submitted -> started on the DMA)",
+    [QNNLAT_D_DEVICE] = "device (its batch's job: started -> done)",
     [QNNLAT_D_REPLY] = "reply (batch back -> answered)",
     [QNNLAT_D_TOTAL] = "total (received -> answered)",
 };
@@ -170,10 +175,11 @@ static int attach_usdt(struct qnnlat_bpf *obj, const char *path)
 static void print_daemon_counts(const struct qnnlat_daemon_counts *c)
 {
 	printf("\nqnnd: %llu requests answered (%llu failed), %llu samples, %llu batches "
-	       "dispatched, %llu device jobs (since qnnlat started)\n",
+	       "dispatched, %llu device jobs, %llu joined to the driver's (since qnnlat "
+	       "started)\n",
 	       (unsigned long long)c->requests, (unsigned long long)c->failed,
 	       (unsigned long long)c->samples, (unsigned long long)c->batches,
-	       (unsigned long long)c->dev_jobs);
+	       (unsigned long long)c->dev_jobs, (unsigned long long)c->joined);
 }
 
 struct entry {
@@ -298,6 +304,7 @@ int main(int argc, char **argv)
 	obj->rodata->targ_dev = env.dev;
 	obj->rodata->targ_per_process = env.per_process;
 	obj->rodata->targ_ms = env.ms;
+	obj->rodata->targ_daemon = env.daemon && driver;
 	bpf_program__set_autoload(obj->progs.qnnlat_submit, driver);
 	bpf_program__set_autoload(obj->progs.qnnlat_start, driver);
 	bpf_program__set_autoload(obj->progs.qnnlat_done, driver);

@@ -15,8 +15,11 @@ enum qnnlat_stage {
 	QNNLAT_D_QUEUE,	  /* qnnd: queued -> taken into a batch */
 	QNNLAT_D_BATCH,	  /* qnnd: taken into a batch -> batch dispatched */
 	QNNLAT_D_BACKEND, /* qnnd: dispatched -> the backend gave the batch back */
-	QNNLAT_D_REPLY,	  /* qnnd: batch back -> reply written */
-	QNNLAT_D_TOTAL,	  /* qnnd: request received -> reply written */
+	/* dev backend: the driver's job that the request's batch became (joined by job id) */
+	QNNLAT_D_DEV_QUEUE, /* that job: submitted -> started on the DMA */
+	QNNLAT_D_DEVICE,    /* that job: started -> done */
+	QNNLAT_D_REPLY,	    /* qnnd: batch back -> reply written */
+	QNNLAT_D_TOTAL,	    /* qnnd: request received -> reply written */
 	QNNLAT_N_STAGES,
 };
 
@@ -38,7 +41,8 @@ struct qnnlat_daemon_counts {
 	__u64 failed;	/* answered with an error */
 	__u64 samples;	/* of the requests answered without error */
 	__u64 batches;	/* dispatched */
-	__u64 dev_jobs; /* batches that became a driver job */
+	__u64 dev_jobs; /* batches that became a driver job (batch_dev_job) */
+	__u64 joined;	/* of those, found in the driver's qnn_job_done records */
 };
 
 #endif /* QNNLAT_H */

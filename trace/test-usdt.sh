@@ -9,9 +9,10 @@
 # of qnnd's stages (each stage histogram counts R1 + R2 requests: received,
 # queued, batched and answered match by connection and request id, batched
 # and dispatched/done by the batch), count R1*B1 + R2*B2 samples, exit 0 and
-# leave no BPF program behind. Requests refused for NaN/Inf (ring and
-# socket) are answered once each, as failed. Bad arguments and a machine
-# without the driver give clear errors.
+# leave no BPF program behind; the sw backend has no device jobs to join
+# (the dev backend's join is tested on the board: tests/board). Requests
+# refused for NaN/Inf (ring and socket) are answered once each, as failed.
+# Bad arguments and a machine without the driver give clear errors.
 #
 # Needs root and a kernel that runs BPF with uprobes; otherwise it says so
 # and skips (the driver side is tested in the arm64 guest: test_trace_tools).
@@ -78,6 +79,9 @@ check "summary: $want requests, $((R1 * B1 + R2 * B2)) samples ($summary)" \
 	<<<"$summary"
 nb=$(sed -n 's/.* \([0-9]*\) batches dispatched.*/\1/p' <<<"$summary")
 check "batches dispatched: ${nb:-none}, between 1 and $want" [ "${nb:-0}" -ge 1 ] && [ "${nb:-0}" -le "$want" ]
+# The sw backend makes no driver jobs: nothing to join, no device stages.
+check "sw backend: 0 device jobs, no device stages" grep -q "0 device jobs, 0 joined" <<<"$summary"
+check "sw backend: no 'qnnd device' histograms" bash -c "! grep -q '^qnnd device' $tmp/lat.out"
 kill -TERM "$qnnd_pid" 2>/dev/null && wait "$qnnd_pid" 2>/dev/null || true
 qnnd_pid=
 
