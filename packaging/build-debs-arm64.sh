@@ -3,7 +3,7 @@
 #
 # Builds the board's arm64 packages into OUTDIR, without touching this
 # machine's dpkg architectures or installed packages:
-#   - qnnd, libqnn1, libqnn-dev, qnn-tools (and hlsgen) for arm64 are
+#   - qnnd, libqnn1, libqnn-dev, qnn-tools, qnn-trace (and hlsgen) for arm64 are
 #     cross-compiled (dpkg-buildpackage -a arm64 -B) inside a private
 #     amd64 chroot that has arm64 as a foreign architecture and the
 #     arm64 build dependencies installed (Debian's own cross-building
@@ -36,11 +36,14 @@ suite=bookworm
 mirrors=("deb http://deb.debian.org/debian $suite main"
 	"deb http://deb.debian.org/debian $suite-updates main"
 	"deb http://deb.debian.org/debian-security $suite-security main")
-tools=build-essential,crossbuild-essential-$ARCH,fakeroot
+# clang and bpftool (qnn-trace's BPF objects and skeletons) run on this
+# machine: they are not Multi-Arch, so debian/control asks for them only in
+# native builds (<!cross>) and the chroot has the amd64 ones.
+tools=build-essential,crossbuild-essential-$ARCH,fakeroot,clang,bpftool
 # The Source paragraph of debian/control: its Build-Depends decide what the
 # chroot holds (installed there by `apt-get build-dep -a arm64`).
 srcpara=$(sed '/^$/q' packaging/debian/control)
-key=$(printf '%s\n' "recipe 1" "$suite" "${mirrors[@]}" "$tools" "$srcpara" | sha256sum | cut -c1-16)
+key=$(printf '%s\n' "recipe 2" "$suite" "${mirrors[@]}" "$tools" "$srcpara" | sha256sum | cut -c1-16)
 chroot=$CACHE/debbuild-$ARCH-$key
 
 make_chroot() {
@@ -56,7 +59,7 @@ make_chroot() {
 		--aptopt='APT::Install-Recommends "false"' \
 		--customize-hook="mkdir -p \"\$1/tmp/qnn-bd\"" \
 		--customize-hook="copy-in $bd/debian /tmp/qnn-bd" \
-		--customize-hook="chroot \"\$1\" apt-get build-dep -y -a $ARCH /tmp/qnn-bd" \
+		--customize-hook="chroot \"\$1\" apt-get build-dep -y -a $ARCH -P cross /tmp/qnn-bd" \
 		--customize-hook="rm -rf \"\$1/tmp/qnn-bd\"" \
 		--customize-hook="chroot \"\$1\" apt-get clean" \
 		"$suite" "$tmp" "${mirrors[@]}" >"$CACHE/debbuild-$ARCH.log" 2>&1; then
@@ -82,9 +85,19 @@ start=$(date +%s)
 ) 9>"$CACHE/debbuild-$ARCH.lock"
 t_chroot=$(($(date +%s) - start))
 
+# ---- vmlinux.h for qnn-trace: from the BTF in Debian's arm64 kernel ----
+# (tests/kernel's private fetch, shared with check-kernel and check-packaging;
+# the programs carry no CO-RE relocation, so any 6.1 arm64 image's types do.)
+bash tests/kernel/fetch-debian-arm64.sh "$BUILD/kernel" >&2
+# shellcheck source=/dev/null
+. "$BUILD/kernel/env.sh"
+vmh=$BUILD/vmlinux-$ARCH/$(basename "$VMLINUZ").h
+[ -s "$vmh" ] || bash trace/gen-vmlinux.sh $ARCH "$vmh" "$VMLINUZ"
+
 # ---- arm64 packages: cross-built in the chroot ----
 start=$(date +%s)
-QNN_DEB_CHROOT=$chroot QNN_DEB_HOST_ARCH=$ARCH bash packaging/build-debs.sh "$BUILD/pkg-$ARCH"
+QNN_DEB_CHROOT=$chroot QNN_DEB_HOST_ARCH=$ARCH QNN_DEB_VMLINUX_H=$vmh \
+	bash packaging/build-debs.sh "$BUILD/pkg-$ARCH"
 t_cross=$(($(date +%s) - start))
 
 # ---- arch-independent packages: the native build ----
@@ -95,7 +108,8 @@ t_all=$(($(date +%s) - start))
 ver=$(dpkg-parsechangelog -l packaging/debian/changelog -S Version)
 rm -f "$out"/*.deb "$out/debs.txt"
 manifest=()
-for p in libqnn1:$ARCH libqnn-dev:$ARCH qnnd:$ARCH qnn-tools:$ARCH qnn-dkms:all qnn-model-mnist:all; do
+for p in libqnn1:$ARCH libqnn-dev:$ARCH qnnd:$ARCH qnn-tools:$ARCH qnn-trace:$ARCH \
+	qnn-dkms:all qnn-model-mnist:all; do
 	name=${p%:*} a=${p#*:}
 	f=${name}_${ver}_$a.deb
 	dir=$BUILD/pkg-$ARCH

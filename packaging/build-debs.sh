@@ -13,8 +13,10 @@
 #      default; --full: source package too). Unsigned.
 # With QNN_DEB_CHROOT=<dir> QNN_DEB_HOST_ARCH=<arch> (build-debs-arm64.sh)
 # step 4 cross-builds the architecture-dependent packages only
-# (dpkg-buildpackage -a <arch> -B) inside that chroot, in a private mount
-# namespace with <out> bound to /build: nothing on this machine changes.
+# (dpkg-buildpackage -a <arch> -B -Pcross) inside that chroot, in a private
+# mount namespace with <out> bound to /build: nothing on this machine
+# changes. QNN_DEB_VMLINUX_H=<file> goes in as vmlinux/<arch>.h (qnn-trace's
+# kernel types: a cross build has no kernel of its architecture).
 # The .deb files land in <out>/. Nothing is rebuilt while HEAD and
 # packaging/debian are unchanged since the last successful build (the
 # stamp), so `make check`'s packaging and systemd suites share one build.
@@ -29,6 +31,7 @@ full=0
 out=${1:-build/pkg}
 chroot=${QNN_DEB_CHROOT:-}
 host_arch=${QNN_DEB_HOST_ARCH:-}
+vmlinux_h=${QNN_DEB_VMLINUX_H:-}
 shared=${QNN_SHARED:-${SHARED:-../shared}}
 models=("$shared"/models/qkeras_mnist_cnn{.json,_weights.h5,_config.yml})
 ver=$(dpkg-parsechangelog -l packaging/debian/changelog -S Version)
@@ -53,6 +56,7 @@ flock 9
 if [ $in_git = 1 ]; then
 	id="$(git rev-parse HEAD) $(tar -ch packaging/debian packaging/dkms packaging/systemd 2>/dev/null | sha256sum | cut -c1-16)"
 	id="$id $(cat "${models[@]}" | sha256sum | cut -c1-16) $full $host_arch $chroot"
+	[ -z "$vmlinux_h" ] || id="$id $(sha256sum <"$vmlinux_h" | cut -c1-16)"
 else
 	id="tree-$(date +%s) $full $host_arch"
 fi
@@ -75,10 +79,14 @@ rm -rf "$src/debian"
 cp -rL packaging/debian "$src/debian"
 mkdir -p "$src/models"
 cp "${models[@]}" "$src/models/"
+if [ -n "$vmlinux_h" ]; then
+	mkdir -p "$src/vmlinux"
+	cp "$vmlinux_h" "$src/vmlinux/${host_arch:-$(dpkg --print-architecture)}.h"
+fi
 
 args=(-uc -us)
 [ $full = 0 ] && args+=(-b)
-[ -n "$host_arch" ] && args=(-uc -us -B -a "$host_arch")
+[ -n "$host_arch" ] && args=(-uc -us -B -a "$host_arch" -Pcross)
 log=$out/build.log
 echo "build-debs: dpkg-buildpackage ${args[*]} in $src${chroot:+ (chroot $chroot)} (log: $log)"
 start=$(date +%s)

@@ -19,7 +19,8 @@
 #      goes and how to make one (exit 2)
 #   7. the board's arm64 packages (build-debs-arm64.sh: cross-built in a
 #      cached chroot): Architecture arm64, the same file lists with the
-#      aarch64 multiarch paths, ELF machine AArch64, the manifest
+#      aarch64 multiarch paths, ELF machine AArch64 (qnn-trace's tools
+#      too), qnnd's USDT probes, the manifest
 # Ends with "check-packaging: N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -249,25 +250,30 @@ if bash packaging/build-debs-arm64.sh "$A" >"$tmp/arm64.log" 2>&1; then
 	ok "build-debs-arm64: $(grep -o 'chroot [0-9]* s, arm64 build [0-9]* s' "$tmp/arm64.log")"
 	ma=aarch64-linux-gnu
 	want_lists
-	for p in qnnd libqnn1 libqnn-dev qnn-tools; do
+	for p in qnnd libqnn1 libqnn-dev qnn-tools qnn-trace; do
 		f=$A/${p}_${ver}_arm64.deb
 		check_files "$p" "$f"
 		a=$(dpkg-deb -f "$f" Architecture 2>/dev/null)
 		[ "$a" = arm64 ] || bad "$p: Architecture '$a', not arm64"
 	done
 	mkdir -p "$tmp/a64"
-	for p in qnnd libqnn1 libqnn-dev qnn-tools; do dpkg-deb -x "$A/${p}_${ver}_arm64.deb" "$tmp/a64"; done
-	elfs="usr/sbin/qnnd usr/bin/qnnctl usr/lib/$ma/libqnn.so.1.0.0 usr/lib/$ma/libqnn.a"
+	for p in qnnd libqnn1 libqnn-dev qnn-tools qnn-trace; do dpkg-deb -x "$A/${p}_${ver}_arm64.deb" "$tmp/a64"; done
+	elfs="usr/sbin/qnnd usr/bin/qnnctl usr/lib/$ma/libqnn.so.1.0.0 usr/lib/$ma/libqnn.a
+		usr/sbin/qnnlat usr/sbin/qnntop usr/sbin/qnnsnoop"
 	machines=$(for e in $elfs; do readelf -h "$tmp/a64/$e" 2>&1 | sed -n 's/^ *Machine: *//p'; done | sort | uniq -c)
 	n=$(for e in $elfs; do readelf -h "$tmp/a64/$e" 2>&1 | grep -c '^ *Machine:'; done | awk '{ s += $1 } END { print s }')
-	if [ "$(sed 's/^ *[0-9]* //' <<<"$machines")" = AArch64 ] && [ "${n:-0}" -ge 4 ]; then
-		ok "arm64 binaries: qnnd, qnnctl, libqnn.so, libqnn.a ($n ELF objects): machine AArch64"
+	if [ "$(sed 's/^ *[0-9]* //' <<<"$machines")" = AArch64 ] && [ "${n:-0}" -ge 7 ]; then
+		ok "arm64 binaries: qnnd, qnnctl, libqnn.so, libqnn.a, qnnlat, qnntop, qnnsnoop ($n ELF objects): machine AArch64"
 	else
 		bad "arm64 binaries: machines [$machines]"
 	fi
+	# qnnd's USDT probes (daemon/qnnd/probes.h), which qnnlat --daemon attaches to.
+	probes=$(readelf -n "$tmp/a64/usr/sbin/qnnd" 2>/dev/null | sed -n 's/^ *Name: //p' | sort -u | tr '\n' ' ')
+	[ "$probes" = "batch_dev_job batch_dispatched batch_done request_answered request_batched request_queued request_received " ] &&
+		ok "arm64 qnnd carries its USDT probes: $probes" || bad "arm64 qnnd's USDT probes: [$probes]"
 	manifest=$(cat "$A/debs.txt" 2>/dev/null)
 	mpk=$(while read -r d; do [ -f "$A/$d" ] && dpkg-deb -f "$A/$d" Package; done <<<"$manifest" | sort | tr '\n' ' ')
-	[ "$mpk" = "libqnn-dev libqnn1 qnn-dkms qnn-model-mnist qnn-tools qnnd " ] &&
+	[ "$mpk" = "libqnn-dev libqnn1 qnn-dkms qnn-model-mnist qnn-tools qnn-trace qnnd " ] &&
 		ok "arm64 manifest $A/debs.txt: $(tr '\n' ' ' <<<"$manifest")" ||
 		bad "arm64 manifest: [$manifest] packages [$mpk]"
 else

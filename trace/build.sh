@@ -6,7 +6,11 @@
 #   <tool>.bpf.o (clang -target bpf) -> <tool>.skel.h (bpftool gen skeleton) ->
 #   <tool> (the userspace program with the object embedded)
 #   host   for this machine (x86_64 or aarch64), against the installed
-#          libbpf-dev (dynamic): make trace, the Debian package
+#          libbpf-dev (dynamic): make trace, the Debian package. When the
+#          package is cross-built (QNN_TRACE_ARCH=arm64, CC the cross
+#          compiler), for that architecture against its libbpf-dev: the BPF
+#          objects differ only by __TARGET_ARCH and vmlinux.h, and clang,
+#          bpftool run here
 #   arm64  cross, static, for the test guest and the board: libbpf, libelf,
 #          zlib and json-c from Debian's arm64 -dev packages in <sysroot>
 #   amd64  static, on an x86_64 host, for the amd64 test guest: vmlinux.h
@@ -15,6 +19,8 @@
 # Usage: build.sh host <out dir> [image]
 #        build.sh arm64 <out dir> <arm64 vmlinuz> <sysroot>
 #        build.sh amd64 <out dir> <amd64 vmlinuz>
+# QNN_TRACE_VMLINUX_H=<file>: a vmlinux.h made already by gen-vmlinux.sh (the
+# cross package build has no kernel image of its own).
 # Prints the paths of the tools built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,14 +36,15 @@ CFLAGS=(-std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 	-D_GNU_SOURCE -Itrace -I"$out")
 case $mode in
 host)
-	case $(uname -m) in
-	x86_64) arch=amd64 target=x86 ;;
-	aarch64) arch=arm64 target=arm64 ;;
-	*) echo "build.sh: no BPF target for $(uname -m)" >&2; exit 2 ;;
+	arch=${QNN_TRACE_ARCH:-$(uname -m)}
+	case $arch in
+	x86_64 | amd64) arch=amd64 target=x86 ;;
+	aarch64 | arm64) arch=arm64 target=arm64 ;;
+	*) echo "build.sh: no BPF target for $arch" >&2; exit 2 ;;
 	esac
-	# usdt.bpf.h reaches <asm/errno.h>: the target's kernel uapi headers.
-	BPF_CFLAGS+=(-D__TARGET_ARCH_$target -idirafter "/usr/include/$(gcc -dumpmachine)")
 	CC=${CC:-cc}
+	# usdt.bpf.h reaches <asm/errno.h>: the target's kernel uapi headers.
+	BPF_CFLAGS+=(-D__TARGET_ARCH_$target -idirafter "/usr/include/$($CC -dumpmachine)")
 	# Debian's hardening flags when the package build passes them.
 	CFLAGS+=(${QNN_TRACE_CFLAGS:-})
 	LIBS=(${QNN_TRACE_LDFLAGS:-} -lbpf -lelf -lz -ljson-c)
@@ -65,7 +72,9 @@ esac
 
 # vmlinux.h: regenerated when the image (or the generator) is newer.
 vmh=$out/vmlinux.h
-if [ ! -s "$vmh" ] || { [ -n "$image" ] && [ "$image" -nt "$vmh" ]; } ||
+if [ -n "${QNN_TRACE_VMLINUX_H:-}" ]; then
+	cmp -s "$QNN_TRACE_VMLINUX_H" "$vmh" || cp "$QNN_TRACE_VMLINUX_H" "$vmh"
+elif [ ! -s "$vmh" ] || { [ -n "$image" ] && [ "$image" -nt "$vmh" ]; } ||
 	[ trace/gen-vmlinux.sh -nt "$vmh" ]; then
 	bash trace/gen-vmlinux.sh "$arch" "$vmh" "$image"
 fi

@@ -8,17 +8,24 @@ TRACE_TOOLS := qnnlat qnntop qnnsnoop
 TRACE_OUT   := $(BUILD)/trace/host
 TRACE_DEPS  := $(wildcard trace/*.c trace/*.h trace/*.sh trace/*.py)
 
-# vmlinux.h comes from this kernel's BTF; without it (or QNN_VMLINUX_BTF),
-# from the BTF inside Debian's kernel image for this architecture.
+# QNN_TRACE_ARCH (amd64, arm64; default this machine) with a cross CC builds
+# for another architecture (the arm64 package); QNN_TRACE_VMLINUX_H then
+# names its vmlinux.h, made beforehand (packaging/build-debs-arm64.sh).
+# Otherwise vmlinux.h comes from this kernel's BTF; without it (or
+# QNN_VMLINUX_BTF), from the BTF inside Debian's kernel image for this
+# architecture.
+ifeq ($(QNN_TRACE_VMLINUX_H),)
 ifeq ($(wildcard $(or $(QNN_VMLINUX_BTF),/sys/kernel/btf/vmlinux)),)
 TRACE_IMAGE_PATH := $(TRACE_OUT)/kernel-image.path
 $(TRACE_IMAGE_PATH):
 	@mkdir -p $(dir $@)
 	bash trace/fetch-host-image.sh $(BUILD)/kernel >$@.tmp && mv $@.tmp $@
 endif
+endif
 
 $(TRACE_OUT)/.built: $(TRACE_DEPS) $(TRACE_IMAGE_PATH)
 	@QNN_TRACE_CFLAGS="$(filter-out -O2 -g,$(OPT))" QNN_TRACE_LDFLAGS="$(LDFLAGS)" \
+		QNN_TRACE_ARCH="$(QNN_TRACE_ARCH)" QNN_TRACE_VMLINUX_H="$(QNN_TRACE_VMLINUX_H)" CC="$(CC)" \
 		bash trace/build.sh host $(TRACE_OUT) $(if $(TRACE_IMAGE_PATH),$$(cat $(TRACE_IMAGE_PATH))) >/dev/null
 	@touch $@
 
