@@ -112,6 +112,112 @@ classify_20() { # a short run as alice through qnnctl, compared with the host
 		'cmp -s - $D/expected20.txt <<<"$out"'
 }
 
+# ---- the BPF tools (qnn-trace) on the board's kernel, while known work runs ----
+# Two client processes (alice's qnnctl bench) x TR requests of TB samples
+# through qnnd on /dev/qnn0. qnnlat --daemon -p $(pidof qnnd) must count every
+# request in every stage, the device's ones included (each batch joined to
+# its driver job through qnnd's batch_dev_job probe); the driver's jobs
+# (qnnlat's qnn0 histograms, qnnsnoop's lines, qnntop's row) must be
+# exactly sysfs' count, all of them qnnd's; each tool ends on SIGINT or its
+# count with status 0 and leaves no BPF program behind.
+TR=40 TB=4
+bpf_progs() { bpftool prog show 2>/dev/null | grep -cE ' name (qnnd_|qnnlat_|qnntop_|qnnsnoop_)'; }
+tool_started() { grep -q '^Tracing' "$1"; }
+stop_tool() { # pid: SIGINT, then its exit status in $stopped (124: it would not end)
+	kill -INT "$1" 2>/dev/null
+	if ! wait_for 60 eval "! kill -0 $1 2>/dev/null"; then
+		kill -KILL "$1"
+		wait "$1"
+		stopped=124
+		return
+	fi
+	wait "$1" && stopped=0 || stopped=$?
+}
+stage_count() { # qnnlat output, line prefix: the count at its end
+	grep -F "$2" "$1" | head -1 | sed -n 's/.*: \([0-9]*\) \(requests\|jobs\)$/\1/p'
+}
+trace_tools() {
+	local T=$S/trace qpid lat snoop top stopped
+	rm -rf $T && mkdir -p $T
+	qpid=$(pidof qnnd)
+	echo "QNN-BOARD trace: kernel $(uname -r); /sys/kernel/btf/vmlinux $([ -e /sys/kernel/btf/vmlinux ] && echo present || echo absent), /sys/kernel/btf/qnn $([ -e /sys/kernel/btf/qnn ] && echo present || echo absent); $(bpftool version 2>&1 | head -1)"
+	check "qnn-trace installed by apt with Debian's libbpf1 and bpftool ($(dpkg-query -W -f '${Package} ${Version} ${Architecture}, ' qnn-trace libbpf1 bpftool 2>&1))" \
+		'command -v qnnlat && command -v qnntop && command -v qnnsnoop && command -v bpftool >/dev/null' 
+	check "pidof qnnd ($qpid) is qnnd.service's main process" '[ -n "$qpid" ] && [ "$qpid" = "$(prop MainPID)" ]'
+	local p0
+	p0=$(bpf_progs)
+	qnnlat --daemon -p "$qpid" >$T/lat.out 2>$T/lat.err &
+	lat=$!
+	qnnsnoop -p "$qpid" >$T/snoop.out 2>$T/snoop.err &
+	snoop=$!
+	qnntop --json 3600 >$T/top.out 2>$T/top.err &
+	top=$!
+	wait_for 300 tool_started $T/lat.err && wait_for 300 tool_started $T/snoop.err &&
+		wait_for 300 tool_started $T/top.err
+	check "qnnlat --daemon, qnnsnoop, qnntop attached ($(cat $T/lat.err $T/snoop.err $T/top.err | tr '\n' ' '))" \
+		'tool_started $T/lat.err && tool_started $T/snoop.err && tool_started $T/top.err'
+	local b_jobs b_samples c1 c2 r1 r2
+	b_jobs=$(sysfs jobs) b_samples=$(sysfs samples)
+	as_alice env QNN_DATA=$D/data qnnctl bench -d mnist -n $((TR * TB)) -b $TB -c 1 >$T/c1.out 2>&1 &
+	c1=$!
+	as_alice env QNN_DATA=$D/data qnnctl bench -d mnist -n $((TR * TB)) -b $TB -c 1 >$T/c2.out 2>&1 &
+	c2=$!
+	wait $c1 && r1=0 || r1=$?
+	wait $c2 && r2=0 || r2=$?
+	check "2 client processes (alice's qnnctl bench) x $TR requests of $TB samples through qnnd: exit $r1, $r2" \
+		'[ $r1 -eq 0 ] && [ $r2 -eq 0 ]'
+	sleep 2
+	local jobs=$(($(sysfs jobs) - b_jobs)) samples=$(($(sysfs samples) - b_samples))
+	local rl rs rt
+	stop_tool $lat && rl=$stopped
+	stop_tool $snoop && rs=$stopped
+	stop_tool $top && rt=$stopped
+	sed 's/^/QNN-BOARD qnnlat: /' $T/lat.out
+	check "qnnlat, qnnsnoop, qnntop end on SIGINT with status 0 (got $rl, $rs, $rt)" \
+		'[ "$rl" = 0 ] && [ "$rs" = 0 ] && [ "$rt" = 0 ]'
+	check "sysfs: the clients' $((2 * TR * TB)) samples went to the device as $jobs jobs ($samples samples)" \
+		'[ $samples -eq $((2 * TR * TB)) ] && [ $jobs -ge 1 ]'
+	local want=$((2 * TR)) st n
+	for st in "request (received" "queue wait" "batch formation" "backend (" "device queue (" \
+		"device (its batch" "reply (" "total (received"; do
+		n=$(stage_count $T/lat.out "qnnd $st")
+		check "qnnlat --daemon: qnnd stage '$st': ${n:-none} requests ($want)" '[ "${n:-0}" -eq $want ]'
+	done
+	for st in "queue (" "device (" "total ("; do
+		n=$(stage_count $T/lat.out "qnn0 $st")
+		check "qnnlat: qnn0 stage '$st': ${n:-none} jobs of qnnd's (sysfs: $jobs)" '[ "${n:-0}" -eq $jobs ]'
+	done
+	local sum
+	sum=$(grep '^qnnd: ' $T/lat.out | tail -1)
+	check "qnnlat --daemon: batch_dev_job fired once a batch, each joined to the driver's job: '$sum'" \
+		'grep -q "^qnnd: $want requests answered (0 failed), $((2 * TR * TB)) samples, $jobs batches dispatched, $jobs device jobs, $jobs joined" <<<"$sum"'
+	local lines ok_lines
+	lines=$(tail -n +2 $T/snoop.out | grep -c .)
+	ok_lines=$(tail -n +2 $T/snoop.out | grep -c ' OK$')
+	check "qnnsnoop -p qnnd: $lines lines, $ok_lines OK (sysfs: $jobs jobs)" \
+		'[ $lines -eq $jobs ] && [ $ok_lines -eq $jobs ]'
+	local rows
+	rows=$(grep -o '"pid": *[0-9]*, *"comm": *"[^"]*", *"dev": *[0-9]*, *"jobs": *[0-9]*, *"samples": *[0-9]*' $T/top.out | tr -d ' "' | tr '\n' ' ')
+	check "qnntop --json (all processes): one row, qnnd's (pid $qpid), $jobs jobs, $((2 * TR * TB)) samples: [$rows]" \
+		'[ "$(wc -w <<<"$rows")" -eq 1 ] && [[ "$rows" == "pid:$qpid,comm:"*",dev:0,jobs:$jobs,samples:$((2 * TR * TB)) " ]]'
+	# On their count, without a signal.
+	qnnsnoop -c 3 -p "$qpid" >$T/snoop3.out 2>$T/snoop3.err &
+	snoop=$!
+	timeout 300 qnnlat 1 2 >$T/lat2.out 2>$T/lat2.err &
+	lat=$!
+	wait_for 300 tool_started $T/snoop3.err && wait_for 300 tool_started $T/lat2.err
+	as_alice env QNN_DATA=$D/data qnnctl bench -d mnist -n 40 -b 4 -c 1 >/dev/null 2>&1
+	wait_for 120 eval "! kill -0 $snoop 2>/dev/null"
+	stop_tool $snoop && rs=$stopped
+	wait $lat && rl=0 || rl=$?
+	check "qnnsnoop -c 3 ends by itself after 3 lines (status $rs, $(($(wc -l <$T/snoop3.out) - 1)) lines)" \
+		'[ "$rs" = 0 ] && [ $(($(wc -l <$T/snoop3.out) - 1)) -eq 3 ]'
+	check "qnnlat 1 2 ends by itself after 2 intervals (status $rl)" '[ "$rl" = 0 ]'
+	local p1
+	p1=$(bpf_progs)
+	check "bpftool prog show: no qnn BPF program left ($p1 now, $p0 before)" '[ "$p1" -eq 0 ] && [ "$p0" -eq 0 ]'
+}
+
 if [ $boot -eq 1 ]; then
 	qnnd_up
 	overlay_node
@@ -163,6 +269,7 @@ if [ $boot -eq 1 ]; then
 	echo "$bench" | sed 's/^/QNN-BOARD bench: /'
 	check "qnnctl bench -d mnist (alice): exit $brc, $(grep '^Classified' <<<"$bench")" \
 		'[ $brc -eq 0 ] && grep -q "^Classified 2000 samples" <<<"$bench"'
+	trace_tools
 	# ---- outside group qnn: refused by the socket and the device ----
 	out=$(runuser -u bob -- qnnctl status --daemon-only 2>&1) && rc=0 || rc=$?
 	check "bob (not in qnn): the socket refuses him (exit $rc, '$out')" \

@@ -54,6 +54,10 @@ fi
 [ -s "$debs/debs.txt" ] || die "no $debs/debs.txt"
 mapfile -t debfiles < <(sed "s|^|$debs/|" "$debs/debs.txt")
 model_deb=$(grep -m1 '^qnn-model' "$debs/debs.txt") || die "no model package in debs.txt"
+# Debian's libbpf1 (qnn-trace's) and bpftool, which the base system lacks.
+ddebs=$(bash tests/board/fetch-debian-debs.sh "$BUILD/kernel" 2>"$work/fetch.log") ||
+	{ tail -20 "$work/fetch.log"; die "fetching Debian's arm64 libbpf1 and bpftool failed"; }
+mapfile -t debian_debs < <(sed "s|^|$ddebs/|" "$ddebs/debs.txt")
 
 step "test data and the expected outputs (hlsgen run on the host, on the packaged model)"
 st=$work/stage
@@ -142,8 +146,8 @@ ko=$(find "$root/lib/modules/$krel/updates" -name 'qnn.ko*' 2>/dev/null | head -
 	{ grep -iE 'dkms|error' "$root/var/log/qnn-board-dkms.log" | tail -20; die "DKMS built no qnn.ko for $krel"; }
 others=()
 while read -r f; do [ "$f" = "$dkms_deb" ] || others+=("$debs/$f"); done <"$debs/debs.txt"
-apt_in "$root" "${others[@]}" || die "apt-get install of our packages failed in the image"
-ok "apt installed $(wc -l <"$debs/debs.txt") packages into the board's Debian ($(sed 's/_.*//' "$debs/debs.txt" | tr '\n' ' '))"
+apt_in "$root" "${others[@]}" "${debian_debs[@]}" || die "apt-get install of our packages failed in the image"
+ok "apt installed $(wc -l <"$debs/debs.txt") packages into the board's Debian ($(sed 's/_.*//' "$debs/debs.txt" | tr '\n' ' ')) with Debian's $(sed 's/_.*//' "$ddebs/debs.txt" | tr '\n' ' ')"
 chroot "$root" /usr/sbin/useradd -m -s /bin/bash -G qnn alice
 cp -a "$st/." "$root/"
 echo "$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')" >"$root/etc/machine-id"
