@@ -83,6 +83,6 @@ for t in "${TOOLS[@]}"; do
 	clang "${BPF_CFLAGS[@]}" -c "trace/$t.bpf.c" -o "$out/$t.bpf.o"
 	bpftool gen skeleton "$out/$t.bpf.o" name "${t}_bpf" >"$out/$t.skel.h.tmp"
 	mv "$out/$t.skel.h.tmp" "$out/$t.skel.h"
-	$CC "${CFLAGS[@]}" -o "$out/$t" "trace/$t.c" trace/trace_helpers.c "${LIBS[@]}"
+	$CC "${CFLAGS[@]}" -o "$out/$t" "trace/$t.c" trace/trace_helpers.c trace/tool_common.c "${LIBS[@]}"
 	echo "$out/$t"
 done

@@ -25,17 +25,16 @@
 
 #include "qnnlat.h"
 #include "qnnlat.skel.h"
+#include "tool_common.h"
 #include "trace_helpers.h"
 
 #define TOOL "qnnlat"
 
 static struct env {
-	bool ms, per_process, timestamp, verbose, daemon;
-	const char *qnnd; /* --daemon: the qnnd binary */
-	unsigned long pid;
-	long dev;
+	bool ms, per_process, timestamp, daemon;
+	const char *qnnd;	       /* --daemon: the qnnd binary */
 	unsigned long interval, count; /* count 0: until Ctrl-C */
-} env = {.dev = -1, .interval = 99999999};
+} env = {.interval = 99999999};
 
 const char *argp_program_version = "qnnlat 1.0";
 static const char doc[] =
@@ -60,19 +59,15 @@ enum { OPT_DAEMON = 1000 };
 static const struct argp_option opts[] = {
     {"milliseconds", 'm', NULL, 0, "Histograms in milliseconds (default microseconds)", 0},
     {"pids", 'P', NULL, 0, "One histogram per process", 0},
-    {"pid", 'p', "PID", 0, "Only jobs submitted by this process", 0},
-    {"dev", 'd', "DEV", 0, "Only /dev/qnnDEV", 0},
     {"timestamp", 'T', NULL, 0, "Print a timestamp with each interval", 0},
     {"daemon", OPT_DAEMON, "QNND", OPTION_ARG_OPTIONAL,
      "Also qnnd's stages (USDT probes of the qnnd binary QNND)", 0},
-    {"verbose", 'v', NULL, 0, "libbpf's debug messages", 0},
     {},
 };
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
 	static int pos;
-	unsigned long v;
 
 	switch (key) {
 	case 'm':
@@ -84,21 +79,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case 'T':
 		env.timestamp = true;
 		break;
-	case 'v':
-		env.verbose = true;
-		break;
 	case OPT_DAEMON:
 		env.daemon = true;
 		env.qnnd = arg;
-		break;
-	case 'p':
-		if (!qnn_parse_ulong(TOOL, "PID", arg, 1, 4194304, &env.pid))
-			argp_usage(state);
-		break;
-	case 'd':
-		if (!qnn_parse_ulong(TOOL, "device number", arg, 0, 63, &v))
-			argp_usage(state);
-		env.dev = (long)v;
 		break;
 	case ARGP_KEY_ARG:
 		if (!qnn_parse_positional(TOOL, pos++, arg, &env.interval, &env.count))
@@ -147,7 +130,7 @@ static struct bpf_link *usdt_links[N_USDT];
 
 static int attach_usdt(struct qnnlat_bpf *obj, const char *path)
 {
-	pid_t pid = env.pid ? (pid_t)env.pid : -1;
+	pid_t pid = qnn_opts.pid ? (pid_t)qnn_opts.pid : -1;
 
 	if (access(path, R_OK)) {
 		fprintf(stderr, "%s: --daemon: cannot read the qnnd binary %s: %s\n", TOOL, path,
@@ -266,21 +249,24 @@ static int print_hists(int fd)
 
 int main(int argc, char **argv)
 {
-	static const struct argp argp = {
-	    .options = opts, .parser = parse_arg, .args_doc = "[interval [count]]", .doc = doc};
+	static const struct argp_child children[] = {{&qnn_common_argp, 0, NULL, 0}, {}};
+	static const struct argp argp = {.options = opts,
+					 .parser = parse_arg,
+					 .args_doc = "[interval [count]]",
+					 .doc = doc,
+					 .children = children};
 	struct qnnlat_bpf *obj;
 	static char exe[64];
 	bool driver = true;
 	char ts[16];
 	int err;
 
-	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
+	err = qnn_parse_args(&argp, argc, argv);
 	if (err)
-		return 2;
-	qnn_libbpf_verbose(env.verbose);
+		return err;
 	if (env.daemon && !env.qnnd) {
-		snprintf(exe, sizeof(exe), "/proc/%lu/exe", env.pid);
-		env.qnnd = env.pid ? exe : "/usr/sbin/qnnd";
+		snprintf(exe, sizeof(exe), "/proc/%lu/exe", qnn_opts.pid);
+		env.qnnd = qnn_opts.pid ? exe : "/usr/sbin/qnnd";
 	}
 	if (env.daemon && !qnn_tracepoints_present()) {
 		/* qnnd on the sw backend, or a machine without qnn.ko: its stages alone. */
@@ -300,8 +286,8 @@ int main(int argc, char **argv)
 		qnn_explain_bpf_error(TOOL, "opening the BPF object", errno);
 		return 1;
 	}
-	obj->rodata->targ_tgid = env.pid;
-	obj->rodata->targ_dev = env.dev;
+	obj->rodata->targ_tgid = qnn_opts.pid;
+	obj->rodata->targ_dev = qnn_opts.dev;
 	obj->rodata->targ_per_process = env.per_process;
 	obj->rodata->targ_ms = env.ms;
 	obj->rodata->targ_daemon = env.daemon && driver;
@@ -310,16 +296,9 @@ int main(int argc, char **argv)
 	bpf_program__set_autoload(obj->progs.qnnlat_done, driver);
 	for (int i = 0; i < N_USDT; i++)
 		bpf_program__set_autoload(usdt_prog(obj, i), env.daemon);
-	err = qnnlat_bpf__load(obj);
-	if (err) {
-		qnn_explain_bpf_error(TOOL, "loading the BPF programs", err);
+	err = qnn_load_attach(TOOL, obj->skeleton);
+	if (err)
 		goto out;
-	}
-	err = qnnlat_bpf__attach(obj);
-	if (err) {
-		qnn_explain_bpf_error(TOOL, "attaching to the qnn tracepoints", err);
-		goto out;
-	}
 	if (env.daemon) {
 		err = attach_usdt(obj, env.qnnd);
 		if (err)

@@ -20,15 +20,15 @@
 
 #include "qnnsnoop.h"
 #include "qnnsnoop.skel.h"
+#include "tool_common.h"
 #include "trace_helpers.h"
 
 #define TOOL "qnnsnoop"
 
 static struct env {
-	bool failed, verbose;
-	unsigned long pid, count; /* count 0: until Ctrl-C */
-	long dev;
-} env = {.dev = -1};
+	bool failed;
+	unsigned long count; /* 0: until Ctrl-C */
+} env;
 
 const char *argp_program_version = "qnnsnoop 1.0";
 static const char doc[] =
@@ -45,32 +45,15 @@ static const char doc[] =
 
 static const struct argp_option opts[] = {
     {"failed", 'x', NULL, 0, "Only failed jobs", 0},
-    {"pid", 'p', "PID", 0, "Only jobs of this process", 0},
-    {"dev", 'd', "DEV", 0, "Only /dev/qnnDEV", 0},
     {"count", 'c', "COUNT", 0, "Exit after COUNT jobs", 0},
-    {"verbose", 'v', NULL, 0, "libbpf's debug messages", 0},
     {},
 };
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	unsigned long v;
-
 	switch (key) {
 	case 'x':
 		env.failed = true;
-		break;
-	case 'v':
-		env.verbose = true;
-		break;
-	case 'p':
-		if (!qnn_parse_ulong(TOOL, "PID", arg, 1, 4194304, &env.pid))
-			argp_usage(state);
-		break;
-	case 'd':
-		if (!qnn_parse_ulong(TOOL, "device number", arg, 0, 63, &v))
-			argp_usage(state);
-		env.dev = (long)v;
 		break;
 	case 'c':
 		if (!qnn_parse_ulong(TOOL, "count", arg, 1, 100000000, &env.count))
@@ -119,16 +102,14 @@ static __u64 mono_ns(void)
 
 int main(int argc, char **argv)
 {
-	static const struct argp argp = {.options = opts, .parser = parse_arg, .doc = doc};
+	static const struct argp_child children[] = {{&qnn_common_argp, 0, NULL, 0}, {}};
+	static const struct argp argp = {
+	    .options = opts, .parser = parse_arg, .doc = doc, .children = children};
 	struct ring_buffer *rb = NULL;
 	struct qnnsnoop_bpf *obj;
 	int err;
 
-	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
-	if (err)
-		return 2;
-	qnn_libbpf_verbose(env.verbose);
-	err = qnn_trace_preflight(TOOL);
+	err = qnn_start(TOOL, &argp, argc, argv);
 	if (err)
 		return err;
 
@@ -137,19 +118,12 @@ int main(int argc, char **argv)
 		qnn_explain_bpf_error(TOOL, "opening the BPF object", errno);
 		return 1;
 	}
-	obj->rodata->targ_tgid = env.pid;
-	obj->rodata->targ_dev = env.dev;
+	obj->rodata->targ_tgid = qnn_opts.pid;
+	obj->rodata->targ_dev = qnn_opts.dev;
 	obj->rodata->targ_failed = env.failed;
-	err = qnnsnoop_bpf__load(obj);
-	if (err) {
-		qnn_explain_bpf_error(TOOL, "loading the BPF programs", err);
+	err = qnn_load_attach(TOOL, obj->skeleton);
+	if (err)
 		goto out;
-	}
-	err = qnnsnoop_bpf__attach(obj);
-	if (err) {
-		qnn_explain_bpf_error(TOOL, "attaching to the qnn tracepoints", err);
-		goto out;
-	}
 	rb = ring_buffer__new(bpf_map__fd(obj->maps.events), on_event, NULL, NULL);
 	if (!rb) {
 		err = -errno;

@@ -22,16 +22,16 @@
 
 #include "qnntop.h"
 #include "qnntop.skel.h"
+#include "tool_common.h"
 #include "trace_helpers.h"
 
 #define TOOL "qnntop"
 
 static struct env {
-	bool no_clear, json, verbose;
-	unsigned long pid, rows;
-	long dev;
+	bool no_clear, json;
+	unsigned long rows;
 	unsigned long interval, count;
-} env = {.dev = -1, .interval = 1, .rows = 20};
+} env = {.interval = 1, .rows = 20};
 
 const char *argp_program_version = "qnntop 1.0";
 static const char doc[] =
@@ -51,17 +51,13 @@ enum { OPT_JSON = 1000 };
 static const struct argp_option opts[] = {
     {"noclear", 'C', NULL, 0, "Do not clear the screen", 0},
     {"json", OPT_JSON, NULL, 0, "One JSON object per interval", 0},
-    {"pid", 'p', "PID", 0, "Only this process", 0},
-    {"dev", 'd', "DEV", 0, "Only /dev/qnnDEV", 0},
     {"rows", 'r', "ROWS", 0, "At most ROWS processes (default 20)", 0},
-    {"verbose", 'v', NULL, 0, "libbpf's debug messages", 0},
     {},
 };
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
 	static int pos;
-	unsigned long v;
 
 	switch (key) {
 	case 'C':
@@ -69,18 +65,6 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_JSON:
 		env.json = true;
-		break;
-	case 'v':
-		env.verbose = true;
-		break;
-	case 'p':
-		if (!qnn_parse_ulong(TOOL, "PID", arg, 1, 4194304, &env.pid))
-			argp_usage(state);
-		break;
-	case 'd':
-		if (!qnn_parse_ulong(TOOL, "device number", arg, 0, 63, &v))
-			argp_usage(state);
-		env.dev = (long)v;
 		break;
 	case 'r':
 		if (!qnn_parse_ulong(TOOL, "rows", arg, 1, QNNTOP_MAX_PROCS, &env.rows))
@@ -251,19 +235,19 @@ static double now_s(void)
 
 int main(int argc, char **argv)
 {
-	static const struct argp argp = {
-	    .options = opts, .parser = parse_arg, .args_doc = "[interval [count]]", .doc = doc};
+	static const struct argp_child children[] = {{&qnn_common_argp, 0, NULL, 0}, {}};
+	static const struct argp argp = {.options = opts,
+					 .parser = parse_arg,
+					 .args_doc = "[interval [count]]",
+					 .doc = doc,
+					 .children = children};
 	static struct row rows[QNNTOP_MAX_PROCS], prev[QNNTOP_MAX_PROCS];
 	int n_prev = 0;
 	struct qnntop_bpf *obj;
 	double t0, t1;
 	int err, n;
 
-	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
-	if (err)
-		return 2;
-	qnn_libbpf_verbose(env.verbose);
-	err = qnn_trace_preflight(TOOL);
+	err = qnn_start(TOOL, &argp, argc, argv);
 	if (err)
 		return err;
 
@@ -272,18 +256,11 @@ int main(int argc, char **argv)
 		qnn_explain_bpf_error(TOOL, "opening the BPF object", errno);
 		return 1;
 	}
-	obj->rodata->targ_tgid = env.pid;
-	obj->rodata->targ_dev = env.dev;
-	err = qnntop_bpf__load(obj);
-	if (err) {
-		qnn_explain_bpf_error(TOOL, "loading the BPF programs", err);
+	obj->rodata->targ_tgid = qnn_opts.pid;
+	obj->rodata->targ_dev = qnn_opts.dev;
+	err = qnn_load_attach(TOOL, obj->skeleton);
+	if (err)
 		goto out;
-	}
-	err = qnntop_bpf__attach(obj);
-	if (err) {
-		qnn_explain_bpf_error(TOOL, "attaching to the qnn tracepoints", err);
-		goto out;
-	}
 
 	qnn_signals_init();
 	fprintf(stderr, "Tracing qnn jobs by process... Hit Ctrl-C to end.\n");
