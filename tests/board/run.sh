@@ -124,6 +124,10 @@ CACHE=${QNN_CACHE:-/var/cache/qnn}
 dkms_deb=$(grep -m1 '^qnn-dkms_' "$debs/debs.txt") || die "no qnn-dkms in debs.txt"
 ikey=$( (basename "$base"; sha256sum <"$debs/$dkms_deb") | sha256sum | cut -c1-16)
 img=$CACHE/board-dkms-$ikey
+# Runs from other checkouts share the cache: one builds, the others wait and
+# take its result (and no run deletes an image another is copying).
+exec 8>"$CACHE/board-dkms.lock"
+flock 8
 if [ ! -f "$img/.complete" ]; then
 	rm -rf "$img.tmp"
 	cp -a "$base" "$img.tmp"
@@ -139,6 +143,7 @@ else
 fi
 root=$work/root
 cp -a "$img" "$root"
+flock -u 8
 rm -f "$root/.complete"
 krel=$(basename "$(ls -d "$root"/lib/modules/*-arm64 | head -1)")
 ko=$(find "$root/lib/modules/$krel/updates" -name 'qnn.ko*' 2>/dev/null | head -1)
