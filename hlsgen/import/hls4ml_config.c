@@ -338,6 +338,31 @@ static bool type_applies(const struct imp_check *k, const struct imp_model *m, c
 	return false;
 }
 
+/*
+ * hls4ml's Vivado backend replaces a 1x1 Conv2D by a PointwiseConv2D
+ * (backends/vivado/passes/pointwise.py, 0.8.1-1.3), a new layer that reads
+ * part of its config again under that class name (0.8.1, 1.0: accum_t and
+ * the output type; 1.3 keeps the copied attributes): what a LayerType
+ * Conv2D or PointwiseConv2D entry gives it is not modelled, so refused.
+ */
+static int check_pointwise(const struct imp_check *k, const struct imp_model *m, const char *name)
+{
+	if (strcasecmp(name, "Conv2D") && strcasecmp(name, "PointwiseConv2D"))
+		return 0;
+	for (uint32_t i = 0; i < m->n_layers; i++) {
+		const struct imp_layer *l = &m->layers[i];
+
+		if (l->kind == IMP_CONV2D && l->kh == 1 && l->kw == 1)
+			return hg_fail(k->err, k->errlen, -EOPNOTSUPP,
+				       "%s: LayerType '%s' with the 1x1 convolution '%s': hls4ml "
+				       "replaces it by a PointwiseConv2D, which reads its config "
+				       "again under that class, differently in each version: not "
+				       "modelled; give that layer's settings under LayerName",
+				       k->path, name, l->name);
+	}
+	return 0;
+}
+
 /* every entry of a mapping scope (LayerName / LayerType) */
 static int check_scopes(const struct imp_check *k, const struct imp_model *m, const char *key)
 {
@@ -353,6 +378,8 @@ static int check_scopes(const struct imp_check *k, const struct imp_model *m, co
 
 		if (!name)
 			continue;
+		if (m && !strcmp(key, "LayerType") && (rc = check_pointwise(k, m, name)))
+			return rc;
 		/* an entry hls4ml ignores sets nothing: its Strategy neither */
 		if (m && !strcmp(key, "LayerType") && !type_applies(k, m, name))
 			continue;

@@ -10,6 +10,7 @@
  * by hand from the configs below.
  */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,6 +224,48 @@ Test(import_layertype, softmax_implementation_by_class)
 	    run(1, 3, MODEL16 "  LayerType:\n    Softmax:\n      Implementation: latency\n"), 0,
 	    "%s", err);
 	cr_expect_eq(rec("softmax")->softmax_impl, QNN_SOFTMAX_LATENCY);
+}
+
+/* a copy of the CNN whose first conv is 1x1 */
+static void pointwise_json(void)
+{
+	static char text[1 << 16], path[sizeof(json)];
+	FILE *f = fopen(json, "r");
+	size_t n;
+	char *k;
+
+	cr_assert_not_null(f);
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = 0;
+	k = strstr(text, "\"kernel_size\": [3, 3]");
+	cr_assert_not_null(k);
+	memcpy(k, "\"kernel_size\": [1, 1]", strlen("\"kernel_size\": [1, 1]"));
+	cr_assert_lt(strlen(dir) + 9, sizeof(path));
+	strcat(strcpy(path, dir), "/pw.json");
+	f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+	snprintf(json, sizeof(json), "%s", path);
+}
+
+Test(import_layertype, conv2d_entry_refused_with_a_1x1_conv)
+{
+	int rc;
+
+	pointwise_json();
+	/* the config is checked before the weights are read */
+	rc = run(1, 3, MODEL16 "  LayerType:\n    Conv2D:\n      accum_t: ap_fixed<20,8>\n");
+	cr_expect_eq(rc, -EOPNOTSUPP, "rc %d: %s", rc, err);
+	cr_expect(strstr(err, "LayerType 'Conv2D'") && strstr(err, "'q_conv2d'") &&
+		      strstr(err, "PointwiseConv2D"),
+		  "%s", err);
+	rc = run(0, 8,
+		 MODEL16 "  LayerType:\n    PointwiseConv2D:\n      Precision: ap_fixed<8,2>\n");
+	cr_expect_eq(rc, -EOPNOTSUPP, "rc %d: %s", rc, err);
+	rc = run(0, 8, MODEL16 "  LayerType:\n    Dense:\n      Precision: ap_fixed<8,2>\n");
+	cr_expect_neq(rc, -EOPNOTSUPP, "other classes are not refused: %s", err);
+	unlink(json);
 }
 
 /* final codes of n inputs (pseudo-random pixels in [0, 1)) */
