@@ -82,6 +82,42 @@ static void log_auto_choice(const struct backend_ops *ops)
 		log_backend_choice("dev", dev);
 }
 
+/*
+ * At boot the driver's node can exist before udev has applied packaging/udev's rule
+ * (root:root 0600 until GROUP="qnn" MODE="0660" land): qnnd, in group qnn but not root,
+ * gets EACCES. That is a race, not a configuration error, so at start-up wait for the
+ * rule, boundedly, saying so in the journal and STATUS=; then open and report whatever
+ * open() says. Only a node that exists waits: with none, auto picks sw at once.
+ */
+#define UDEV_WAIT_MS 5000 /* well inside WatchdogSec and TimeoutStartSec of the unit */
+#define UDEV_POLL_MS 50
+
+static void wait_for_udev(const struct qnnd_config *cfg)
+{
+	char path[64];
+	unsigned waited = 0;
+
+	if (cfg->device[0])
+		snprintf(path, sizeof(path), "%s", cfg->device);
+	else if (!backend_dev_present(path, sizeof(path)))
+		return;
+	if (!access(path, R_OK | W_OK) || errno != EACCES)
+		return;
+	log_warn("%s: permission denied; waiting up to %u ms for udev to give it to group qnn "
+		 "(packaging/udev/60-qnn.rules)",
+		 path, UDEV_WAIT_MS);
+	notify_status("waiting for udev to give the device to group qnn");
+	while (waited < UDEV_WAIT_MS && access(path, R_OK | W_OK) && errno == EACCES) {
+		usleep(UDEV_POLL_MS * 1000);
+		waited += UDEV_POLL_MS;
+		notify_watchdog();
+	}
+	if (access(path, R_OK | W_OK))
+		log_warn("%s: still %s after %u ms", path, strerror(errno), waited);
+	else
+		log_info("%s: accessible after %u ms", path, waited);
+}
+
 struct service *service_open(struct server *s, const struct qnnd_config *cfg, char *err,
 			     size_t errlen)
 {
@@ -101,6 +137,8 @@ struct service *service_open(struct server *s, const struct qnnd_config *cfg, ch
 	}
 	if (!strcmp(cfg->backend, "auto"))
 		log_auto_choice(ops);
+	if (ops == &backend_dev_ops && !s->svcs.cur) /* start-up, not a reload */
+		wait_for_udev(cfg);
 	svc->model_buf = read_model(cfg->model, &svc->model_len, err, errlen);
 	if (!svc->model_buf)
 		goto fail;
