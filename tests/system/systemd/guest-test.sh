@@ -253,7 +253,8 @@ systemctl stop qnn-oipd.socket qnn-oipd.service
 # At boot the driver's node can exist, root:root 0600, before udev applies 60-qnn.rules:
 # qnnd must wait for the rule (boundedly, saying so), not fail on EACCES. A real qnn node
 # (no device bound: open() past the permission check says ENXIO) made by hand stands in
-# for it, with the rule's chgrp/chmod done 2 s later; the start then fails on ENXIO,
+# for it, with the rule's chgrp/chmod done once qnnd says it waits (or after 30 s: then
+# qnnd did not wait and the checks fail); the start then fails on ENXIO,
 # which shows the open got past EACCES. A boot without any node must not wait at all.
 waits() { journalctl -u qnnd.service --no-pager -o cat | grep -c "waiting up to .* for udev" || true; }
 check "no /dev/qnn* at boot: qnnd did not wait for udev ($(waits) waits)" \
@@ -261,7 +262,8 @@ check "no /dev/qnn* at boot: qnnd did not wait for udev ($(waits) waits)" \
 if [ -n "$major" ]; then
 	systemctl stop qnnd.service
 	mknod -m 600 /dev/qnn0 c "$major" 0
-	(sleep 2 && chgrp qnn /dev/qnn0 && chmod 660 /dev/qnn0) &
+	said_wait() { [ "$(waits)" -ge 1 ]; }
+	(wait_for 30 said_wait; chgrp qnn /dev/qnn0 && chmod 660 /dev/qnn0) &
 	late=$!
 	t0=$SECONDS
 	systemctl start qnnd.service >/dev/null 2>&1 && rc=0 || rc=$?
